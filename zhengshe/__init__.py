@@ -1,0 +1,1 @@
+"""政社 Zhengshe — the information system for 政社互动."""

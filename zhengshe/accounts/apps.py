@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "zhengshe.accounts"
+    label = "accounts"
+    verbose_name = _("账号与权限")
+
+    def ready(self):
+        from zhengshe.core import navigation
+
+        navigation.register(navigation.MenuItem(
+            _("用户与授权"), "accounts:user_list", roles=frozenset({"sys_admin", "security_admin"}), order=910,
+            group=_("系统")))

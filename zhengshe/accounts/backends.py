@@ -1,0 +1,20 @@
+from django.contrib.auth.backends import ModelBackend
+
+from zhengshe.core.middleware import client_ip
+
+from . import lockout
+
+
+class LockoutModelBackend(ModelBackend):
+    """Password check that refuses while an account or address is locked, and counts every attempt."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        ip = client_ip(request) if request is not None else ""
+        if username and lockout.is_locked(username, ip):
+            if request is not None:
+                request.zhengshe_locked = True
+            return None
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if username:
+            lockout.note_attempt(username, ip, user is not None)
+        return user

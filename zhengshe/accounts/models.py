@@ -1,0 +1,96 @@
+"""Users, their roles within a scope, login attempts and password history."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zhengshe.core.models import BaseModel
+
+from .roles import ORGANIZATION_ROLES, Role
+
+
+class User(AbstractUser):
+    """A person who signs in. Rights come only from ``RoleAssignment`` rows, never from flags here."""
+
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    must_change_password = models.BooleanField(_("首次登录须修改密码"), default=True)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    totp_secret = models.CharField(_("动态口令密钥"), max_length=64, blank=True)
+    totp_enabled = models.BooleanField(_("已启用动态口令"), default=False)
+
+    scope_region_field = "role_assignments__region"
+    audit_exclude = ("password", "totp_secret")
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self):
+        return self.display_name or self.username
+
+
+class RoleAssignment(BaseModel):
+    """A role held within a region subtree or within one organization."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_assignments",
+                             verbose_name=_("用户"))
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
+    region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="role_assignments", verbose_name=_("区划范围"))
+    organization = models.ForeignKey("organizations.Organization", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="role_assignments", verbose_name=_("组织"))
+    department = models.CharField(_("所在部门"), max_length=100, blank=True,
+                                  help_text=_("如：民政局、公安派出所、卫健办；用于准入申请和评估中的“部门”"))
+    active = models.BooleanField(_("有效"), default=True)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("授权人"))
+
+    scope_region_field = "region"
+    scope_org_field = "organization"
+
+    class Meta:
+        verbose_name = _("角色授权")
+        verbose_name_plural = _("角色授权")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(region__isnull=False) & models.Q(organization__isnull=True))
+                | (models.Q(region__isnull=True) & models.Q(organization__isnull=False)),
+                name="role_assignment_one_scope",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.region or self.organization}"
+
+    def clean(self):
+        if self.role in ORGANIZATION_ROLES and not self.organization_id:
+            raise ValidationError({"organization": _("社会组织用户须指定组织")})
+        if self.role not in ORGANIZATION_ROLES and not self.region_id:
+            raise ValidationError({"region": _("该角色须指定区划范围")})
+
+
+class LoginAttempt(models.Model):
+    """Every sign-in attempt, for lock-out per account and per address (not audited twice)."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.CharField(max_length=64, db_index=True)
+    success = models.BooleanField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("登录尝试")
+        verbose_name_plural = _("登录尝试")
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a user's previous passwords, so the last N are not reused."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]

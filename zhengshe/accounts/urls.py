@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("login/totp/", views.login_totp_view, name="login_totp"),
+    path("logout/", views.logout_view, name="logout"),
+    path("password/", views.password_change_view, name="password_change"),
+    path("totp/", views.totp_setup_view, name="totp_setup"),
+    path("users/", views.UserListView.as_view(), name="user_list"),
+    path("users/new/", views.user_create_view, name="user_create"),
+    path("users/<int:pk>/", views.user_detail_view, name="user_detail"),
+    path("grants/<int:pk>/revoke/", views.role_revoke_view, name="role_revoke"),
+]

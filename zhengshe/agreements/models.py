@@ -1,0 +1,1 @@
+"""协助管理协议 — built out by its issue."""

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "zhengshe.core"
+    label = "core"
+    verbose_name = _("基础框架")
+
+    def ready(self):
+        from . import navigation
+
+        navigation.register(navigation.MenuItem(_("首页"), "core:home", order=0, group=""))

@@ -1,0 +1,51 @@
+"""Who is acting, from where, under which request id — for the audit trail.
+
+Set by middleware for web and API requests, and by ``acting_as`` for imports, commands and jobs, so
+services never need the request.
+"""
+
+import contextvars
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ActorContext:
+    user: object | None = None
+    ip: str = ""
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    source: str = "system"  # web, api, admin, import, command, job, system
+
+
+_current = contextvars.ContextVar("zhengshe_actor", default=None)
+
+
+def current() -> ActorContext:
+    ctx = _current.get()
+    return ctx if ctx is not None else ActorContext()
+
+
+def set_current(ctx: ActorContext):
+    return _current.set(ctx)
+
+
+def reset(token) -> None:
+    _current.reset(token)
+
+
+@contextmanager
+def acting_as(user=None, *, source: str = "command", ip: str = "", request_id: str | None = None):
+    """Run a block as ``user`` (None = the system) so every audit row names who and how."""
+    ctx = ActorContext(user=user, ip=ip, source=source, request_id=request_id or uuid.uuid4().hex)
+    token = _current.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _current.reset(token)
+
+
+def update(**changes) -> None:
+    """Refine the current context (e.g. the user once authentication has run)."""
+    ctx = current()
+    _current.set(ActorContext(**{**ctx.__dict__, **changes}))

@@ -1,0 +1,59 @@
+"""Request id, client address and security headers for every response."""
+
+import time
+import uuid
+
+from django.conf import settings
+from django.db import connection
+
+from . import context
+
+
+def client_ip(request) -> str:
+    # Behind the production reverse proxy, the proxy sets X-Forwarded-For; trust it only when told to.
+    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class RequestContextMiddleware:
+    """Gives each request an id (echoed in X-Request-ID) and opens its audit context."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.id = uuid.uuid4().hex
+        source = "api" if request.path.startswith("/api/") else "admin" if request.path.startswith("/admin/") else "web"
+        token = context.set_current(context.ActorContext(ip=client_ip(request), request_id=request.id, source=source))
+        counting = settings.QUERY_COUNT_HEADER
+        if counting:
+            queries_before = len(connection.queries)
+            connection.force_debug_cursor = True
+            started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+        finally:
+            context.reset(token)
+        response["X-Request-ID"] = request.id
+        if counting:
+            response["X-Query-Count"] = str(len(connection.queries) - queries_before)
+            response["X-Server-Time"] = f"{(time.perf_counter() - started) * 1000:.2f}"
+            connection.force_debug_cursor = False
+        return response
+
+
+class SecurityHeadersMiddleware:
+    """CSP on every response; no caching of pages that may show personal data."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        if not request.path.startswith(settings.STATIC_URL):
+            response.setdefault("Cache-Control", "no-store")
+        return response

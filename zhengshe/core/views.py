@@ -1,0 +1,157 @@
+"""Generic views: declarations of queryset, filterset, table and template (NetBox style).
+
+Every list goes through ``restrict(user, action)``; ``?export=xlsx`` exports the filtered list with
+the same columns and writes an audit row. Details fetch within scope or answer 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView, TemplateView
+
+from zhengshe.utilities.excel import workbook_response
+
+from .errors import ServiceError
+from .scoping import Scope, get_scoped_or_404
+
+
+class ScopedMixin(LoginRequiredMixin):
+    action = "view"
+
+    @property
+    def scope(self) -> Scope:
+        return Scope.for_user(self.request.user)
+
+
+class ScopedListView(ScopedMixin, ListView):
+    """A filterable, paginated, exportable list of what the user's scope covers."""
+
+    table_class = None
+    filterset_class = None
+    template_name = "core/object_list.html"
+    paginate_by = 50
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+    ordering = None
+    title = ""
+    export_filename = ""
+    create_url_name = None
+    create_roles: frozenset[str] = frozenset()
+    import_url_name = None
+
+    def base_queryset(self):
+        return self.model.objects.all()
+
+    def get_queryset(self):
+        qs = self.base_queryset().restrict(self.request.user, self.action)
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        if self.prefetch_related:
+            qs = qs.prefetch_related(*self.prefetch_related)
+        if self.filterset_class is not None:
+            self.filterset = self.filterset_class(self.request.GET or None, queryset=qs, request=self.request)
+            qs = self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else qs
+        else:
+            self.filterset = None
+        if self.ordering:
+            qs = qs.order_by(*self.ordering)
+        return qs
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx" and self.table_class is not None:
+            return self.export()
+        return super().get(request, *args, **kwargs)
+
+    def export(self):
+        from zhengshe.audit.services import record_event
+
+        qs = self.get_queryset()
+        table = self.table_class()
+        rows = list(table.export_rows(qs))
+        params = {k: v for k, v in self.request.GET.items() if k != "export"}
+        record_event("export", None, after={"view": type(self).__name__, "filters": params, "rows": len(rows)},
+                     object_repr=str(self.title))
+        name = self.export_filename or str(self.title) or "export"
+        return workbook_response(table.headers(export=True), rows, f"{name}-{timezone.localdate():%Y%m%d}.xlsx",
+                                 title=str(self.title))
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if self.table_class is not None:
+            table = self.table_class()
+            ctx["table_headers"] = table.headers()
+            ctx["table_rows"] = table.html_rows(ctx["object_list"])
+        ctx["filterset"] = self.filterset
+        ctx["title"] = self.title
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        ctx["querystring"] = query.urlencode()
+        ctx["can_create"] = bool(self.create_url_name) and (
+            not self.create_roles or self.scope.has_role(*self.create_roles))
+        ctx["create_url_name"] = self.create_url_name
+        ctx["import_url_name"] = self.import_url_name if ctx["can_create"] else None
+        return ctx
+
+
+class ScopedDetailView(ScopedMixin, DetailView):
+    """One object within scope; missing and forbidden both answer 404."""
+
+    select_related: tuple[str, ...] = ()
+    lookup_field = "pk"
+
+    def get_object(self, queryset=None):
+        qs = self.model.objects.all()
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        return get_scoped_or_404(qs, self.request.user, self.action, **{self.lookup_field: self.kwargs[self.lookup_field]})
+
+
+class ScopedTemplateView(ScopedMixin, TemplateView):
+    pass
+
+
+def run_service(request, func, *, success: str, redirect_to: str, error_redirect: str | None = None, **kwargs):
+    """Call a service from a form post: success message or the service's Chinese error, never a 500."""
+    try:
+        result = func(**kwargs)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect(error_redirect or redirect_to), None
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect(error_redirect or redirect_to), None
+    messages.success(request, success)
+    return redirect(redirect_to), result
+
+
+class HomeView(ScopedTemplateView):
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        from zhengshe.regions.selectors import home_summary
+
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(home_summary(self.request.user))
+        return ctx
+
+
+def floor_view(request):
+    """The benchmark's floor: does nothing but answer, through the full middleware stack."""
+    from django.http import HttpResponse
+
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def set_elder_mode(request):
+    response = redirect(request.POST.get("next") or "/")
+    if request.method == "POST":
+        on = request.POST.get("elder") == "1"
+        response.set_cookie("elder", "1" if on else "0", max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        if not on:
+            messages.info(request, _("已切换到标准模式。"))
+    return response

@@ -1,0 +1,1 @@
+"""双向评估 — built out by its issue."""

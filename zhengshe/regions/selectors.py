@@ -1,0 +1,91 @@
+"""Reads over the region tree, each in a constant number of queries whatever the tree size."""
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Substr
+
+from zhengshe.core.scoping import Scope, ancestor_paths
+
+from .choices import Level
+from .models import Region
+
+
+def subtree(region: Region, *, include_self: bool = True):
+    """Every region under ``region``: one indexed prefix query."""
+    qs = Region.objects.filter(path__startswith=region.path)
+    return qs if include_self else qs.exclude(pk=region.pk)
+
+
+def ancestors(region: Region, *, include_self: bool = False):
+    """The chain from the root down to ``region``: one query."""
+    paths = ancestor_paths(region.path)
+    if not include_self:
+        paths = paths[:-1]
+    return Region.objects.filter(path__in=paths).order_by("depth")
+
+
+def regions_for_user(user):
+    return Region.objects.restrict(user, "view")
+
+
+def totals(path_prefix: str) -> dict:
+    """Villages/communities, population, households and centre area summed over a subtree: one query."""
+    agg = Region.objects.filter(path__startswith=path_prefix, level=Level.VILLAGE).annotate(
+        village_part=Substr("code", 10, 3)).aggregate(
+        villages=Count("id"),
+        communities=Count("id", filter=Q(village_part__lte="199")),
+        population=Sum("population"),
+        households=Sum("households"),
+        centres_400=Count("id", filter=Q(service_centre_area__gte=400)),
+    )
+    return {k: v or 0 for k, v in agg.items()}
+
+
+def children_with_totals(region: Region):
+    """Direct children of ``region``, each with village/population/household sums of its own subtree.
+
+    Two queries: the children, and one GROUP BY over the subtree's villages keyed by the child path.
+    """
+    children = list(Region.objects.filter(parent=region).order_by("code"))
+    if not children:
+        return []
+    lengths = {len(c.path) for c in children}
+    sums = {}
+    for length in lengths:  # children of one parent share one code length (grids aside)
+        rows = (
+            Region.objects.filter(path__startswith=region.path, level__in=[Level.VILLAGE])
+            .annotate(child_path=Substr("path", 1, length))
+            .values("child_path")
+            .annotate(villages=Count("id"), population=Sum("population"), households=Sum("households"))
+        )
+        for row in rows:
+            sums[row["child_path"]] = row
+    for child in children:
+        row = sums.get(child.path, {})
+        child.total_villages = row.get("villages", 0) or 0
+        child.total_population = row.get("population", 0) or (child.population or 0)
+        child.total_households = row.get("households", 0) or (child.households or 0)
+    return children
+
+
+def home_summary(user) -> dict:
+    """The user's scope roots with their totals, for the home page (queries ∝ number of grants)."""
+    scope = Scope.for_user(user)
+    roots = list(Region.objects.filter(path__in=scope.home_paths).order_by("path"))
+    for root in roots:
+        root.totals = totals(root.path)
+    from zhengshe.accounts.roles import Role
+
+    names = {r.path: r.name for r in roots}
+    labels = [f"{Role(g.role).label} · {names.get(g.region_path, '') or g.region_path or ''}".rstrip(" ·")
+              for g in scope.grants if g.region_path]
+    labels += [str(Role(g.role).label) for g in scope.grants if g.organization_id]
+    return {"scope_roots": roots, "grant_labels": labels}
+
+
+def breadcrumbs(region: Region, user) -> list[dict]:
+    """Ancestors for the breadcrumb; links only where the user's scope reaches."""
+    scope = Scope.for_user(user)
+    crumbs = []
+    for r in ancestors(region, include_self=True):
+        crumbs.append({"name": r.name, "code": r.code, "link": scope.covers_path(r.path, scope.roles)})
+    return crumbs

@@ -1,0 +1,16 @@
+from django.utils.translation import gettext_lazy as _
+
+from zhengshe.core.tables import Column, Table
+
+
+class RegionTable(Table):
+    columns = [
+        Column("code", _("区划代码"), link="self"),
+        Column("name", _("名称"), link="self"),
+        Column("level", _("层级")),
+        Column("parent__name", _("上级")),
+        Column("urban_rural_code", _("城乡分类代码"), render=lambda r: r.urban_rural_code),
+        Column("population", _("人口"), numeric=True),
+        Column("households", _("户数"), numeric=True),
+        Column("service_centre_area", _("服务中心面积（㎡）"), numeric=True),
+    ]

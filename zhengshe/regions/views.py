@@ -1,0 +1,94 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from zhengshe.audit.services import record_event
+from zhengshe.core.scoping import Scope, get_scoped_or_404
+from zhengshe.core.views import ScopedDetailView, ScopedListView
+from zhengshe.utilities.excel import ImportFileError, error_report_workbook, file_response, workbook_response, XLSX_MIME
+
+from . import selectors, services
+from .filtersets import RegionFilterSet
+from .models import Region
+from .tables import RegionTable
+
+
+class RegionListView(ScopedListView):
+    model = Region
+    table_class = RegionTable
+    filterset_class = RegionFilterSet
+    select_related = ("parent",)
+    title = gettext_lazy("行政区划")
+    export_filename = "行政区划"
+    create_url_name = None
+    import_url_name = "regions:import"
+
+
+class RegionDetailView(ScopedDetailView):
+    model = Region
+    lookup_field = "code"
+    slug_field = "code"
+    template_name = "regions/region_detail.html"
+
+    def get_object(self, queryset=None):
+        return get_scoped_or_404(Region, self.request.user, "view", code=self.kwargs["code"])
+
+    def get_context_data(self, **kwargs):
+        from django.core.paginator import Paginator
+
+        ctx = super().get_context_data(**kwargs)
+        region = self.object
+        ctx["breadcrumbs"] = selectors.breadcrumbs(region, self.request.user)
+        ctx["totals"] = selectors.totals(region.path)
+        children = selectors.children_with_totals(region)
+        page = Paginator(children, 50).get_page(self.request.GET.get("page"))
+        ctx["children"] = page
+        ctx["page_obj"] = page
+        return ctx
+
+
+@login_required
+def region_import_view(request):
+    """Upload a file in the 统计用区划代码 layout; all rows or none, with a row-level report."""
+    report = None
+    can_manage = Scope.for_user(request.user).has_role(*services.MANAGE_ROLES) or request.user.is_superuser
+    if request.method == "POST" and can_manage:
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("请选择要导入的文件。"))
+        elif upload.size > 20 * 1024 * 1024:
+            messages.error(request, _("文件过大（上限 20 MB）。"))
+        else:
+            try:
+                report = services.import_regions(upload, actor=request.user,
+                                                 update_existing=request.POST.get("update_existing") == "1")
+            except ImportFileError as exc:
+                messages.error(request, str(exc))
+            else:
+                if report.ok:
+                    messages.success(request, _("导入成功：新增 %(c)d 条，更新 %(u)d 条。") % {
+                        "c": report.created, "u": report.updated})
+                    return redirect("regions:list")
+                if request.POST.get("download_errors") == "1":
+                    return file_response(error_report_workbook(report), "区划导入错误报告.xlsx", XLSX_MIME)
+    return render(request, "regions/region_import.html", {
+        "report": report, "headers": services.IMPORT_HEADERS, "can_manage": can_manage})
+
+
+@login_required
+def region_template_view(request):
+    """An empty workbook with the import headers and one example row."""
+    example = ["320585100201", "示例村", "村/社区", "320585100", "220", 2350, 780, 450]
+    return workbook_response(services.IMPORT_HEADERS, [example], "区划导入模板.xlsx", title=_("区划"))
+
+
+@login_required
+def region_export_view(request):
+    qs = Region.objects.restrict(request.user).order_by("path")
+    rows = list(services.export_rows(qs))
+    record_event("export", None, after={"view": "regions", "rows": len(rows)}, object_repr=_("行政区划导出"))
+    return workbook_response(services.IMPORT_HEADERS, rows, f"行政区划-{timezone.localdate():%Y%m%d}.xlsx",
+                             title=_("区划"))

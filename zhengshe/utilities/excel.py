@@ -1,0 +1,200 @@
+"""Excel in and out: strict headers, row-level errors in Chinese, all-or-nothing imports.
+
+``read_table(upload, headers)`` checks the header row and yields (row_number, {header: value});
+``run_import(rows, handle_row)`` calls ``handle_row`` per row inside one transaction and rolls it
+all back when any row failed, returning every row's errors. ``workbook_response`` writes a sheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.encoding import escape_uri_path
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_IMPORT_ROWS = 100_000
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (wrong type, wrong headers, empty)."""
+
+
+@dataclass
+class RowError:
+    row: int
+    messages: list[str]
+
+    def __str__(self):
+        return _("第 %(row)d 行：%(msg)s") % {"row": self.row, "msg": "；".join(self.messages)}
+
+
+@dataclass
+class ImportReport:
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    file_error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.file_error
+
+    def add(self, row: int, *messages: str) -> None:
+        for existing in self.errors:
+            if existing.row == row:
+                existing.messages.extend(messages)
+                return
+        self.errors.append(RowError(row, list(messages)))
+
+
+def _clean_cell(value):
+    if isinstance(value, str):
+        value = value.strip()
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def read_table(upload, headers: list[str], *, required: Iterable[str] | None = None):
+    """Read an .xlsx or .csv upload whose first row holds ``headers`` (order free, extra columns refused).
+
+    Returns a list of (row_number, dict). Raises ImportFileError with a Chinese message for the file.
+    """
+    name = getattr(upload, "name", "") or ""
+    data = upload.read() if hasattr(upload, "read") else upload
+    if not data:
+        raise ImportFileError(_("文件为空。"))
+    if name.lower().endswith(".csv"):
+        text = None
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        if text is None:
+            raise ImportFileError(_("无法识别 CSV 文件的编码，请另存为 UTF-8。"))
+        raw_rows = list(csv.reader(io.StringIO(text)))
+    else:
+        try:
+            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a non-xlsx file
+            raise ImportFileError(_("无法读取该文件：请上传 .xlsx 或 .csv 格式的表格。")) from exc
+        ws = wb.worksheets[0]
+        raw_rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        wb.close()
+    raw_rows = [r for r in raw_rows if any(c not in (None, "") for c in r)]
+    if not raw_rows:
+        raise ImportFileError(_("文件中没有数据。"))
+    found = [str(c).strip() if c is not None else "" for c in raw_rows[0]]
+    found_set = {h for h in found if h}
+    missing = [h for h in (required or headers) if h not in found_set]
+    unknown = [h for h in found if h and h not in headers]
+    if missing or unknown:
+        parts = []
+        if missing:
+            parts.append(_("缺少列：%s") % "、".join(missing))
+        if unknown:
+            parts.append(_("无法识别的列：%s") % "、".join(unknown))
+        raise ImportFileError(_("表头不正确（%(detail)s）。应为：%(expected)s") % {
+            "detail": "；".join(parts), "expected": "、".join(headers)})
+    if len(raw_rows) - 1 > MAX_IMPORT_ROWS:
+        raise ImportFileError(_("一次最多导入 %d 行。") % MAX_IMPORT_ROWS)
+    rows = []
+    for index, raw in enumerate(raw_rows[1:], start=2):
+        record = {}
+        for col, header in enumerate(found):
+            if header:
+                record[header] = _clean_cell(raw[col]) if col < len(raw) else None
+        rows.append((index, record))
+    return rows
+
+
+class _Rollback(Exception):
+    pass
+
+
+def run_import(rows, handle_row: Callable[[int, dict, ImportReport], None], *, finish: Callable | None = None) -> ImportReport:
+    """All-or-nothing: every row is tried (so every error is reported), then commit only if all passed.
+
+    ``handle_row(row_number, record, report)`` writes the row or calls ``report.add(row, msg)``; a
+    ValidationError it raises is recorded against the row. ``finish(report)`` runs after all rows,
+    inside the transaction (for checks across rows).
+    """
+    report = ImportReport(total=len(rows))
+    try:
+        with transaction.atomic():
+            for number, record in rows:
+                try:
+                    with transaction.atomic():
+                        handle_row(number, record, report)
+                except ValidationError as exc:
+                    report.add(number, *exc.messages)
+            if finish is not None and report.ok:
+                finish(report)
+            if not report.ok:
+                raise _Rollback
+    except _Rollback:
+        report.created = report.updated = 0
+    return report
+
+
+def _cell_value(value):
+    if isinstance(value, Decimal):
+        return float(value) if value == value.quantize(Decimal("0.01")) else str(value)
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, (date, int, float, str)) or value is None:
+        return value
+    return str(value)
+
+
+def build_workbook(headers: list[str], rows: Iterable[Iterable], *, title: str = "Sheet1", notes: list[str] | None = None) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title[:31]
+    ws.append(list(headers))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE7F3")
+        cell.alignment = Alignment(horizontal="center")
+    for row in rows:
+        ws.append([_cell_value(v) for v in row])
+    for i, header in enumerate(headers, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(str(header)) * 2 + 4))
+    ws.freeze_panes = "A2"
+    if notes:
+        notes_ws = wb.create_sheet(_("说明"))
+        for line in notes:
+            notes_ws.append([line])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
+    return response
+
+
+def workbook_response(headers, rows, filename: str, *, title: str = "Sheet1") -> HttpResponse:
+    return file_response(build_workbook(headers, rows, title=title), filename, XLSX_MIME)
+
+
+def error_report_workbook(report: ImportReport) -> bytes:
+    return build_workbook([_("行号"), _("错误")], [(e.row, "；".join(e.messages)) for e in report.errors], title=_("错误报告"))
