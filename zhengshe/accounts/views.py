@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from zhengshe.audit.services import record_event
 from zhengshe.core.errors import ServiceError
 from zhengshe.core.middleware import client_ip
+from zhengshe.core.permissions import RolesRequiredMixin, roles_required
 from zhengshe.core.scoping import Scope, get_scoped_or_404
 from zhengshe.core.tables import Column, Table
 from zhengshe.core.views import ScopedListView
@@ -173,7 +174,8 @@ def users_in_scope(user):
         to_attr="active_assignments"))
 
 
-class UserListView(ScopedListView):
+class UserListView(RolesRequiredMixin, ScopedListView):
+    required_roles = (Role.SYS_ADMIN, Role.SECURITY_ADMIN)
     model = User
     table_class = UserTable
     title = _("用户与授权")
@@ -233,7 +235,7 @@ def role_revoke_view(request, pk):
     return redirect("accounts:user_detail", pk=assignment.user_id)
 
 
-@login_required
+@roles_required(Role.SYS_ADMIN, Role.SECURITY_ADMIN)
 @sensitive_post_parameters("password")
 def user_create_view(request):
     form = UserCreateForm(request.POST or None)

@@ -1,0 +1,14 @@
+from zhengshe.core.testing import ScopeCase
+
+CASES = {
+    # A village's own page: the sibling village must not open it.
+    "regions:detail": ScopeCase(lambda w: {"kwargs": {"code": w.village_a1x.code}, "marker": w.village_a1x.code}),
+    "regions:list": ScopeCase(lambda w: {"marker": w.village_a1x.code}),
+    "regions:export": ScopeCase(lambda w: {"marker": w.village_a1x.code}),
+    "regions:import": ScopeCase(lambda w: {"marker": None}),
+    "regions:import_template": ScopeCase(lambda w: {"marker": None}),
+    "region-list": ScopeCase(lambda w: {"marker": w.village_a1x.code}),
+    "region-detail": ScopeCase(lambda w: {"kwargs": {"code": w.village_a1x.code}, "marker": w.village_a1x.code}),
+    "region-totals": ScopeCase(lambda w: {"kwargs": {"code": w.village_a1x.code}}),
+    "core:home": ScopeCase(lambda w: {"marker": w.village_a1x.name}),
+}
