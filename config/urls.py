@@ -7,6 +7,10 @@ from zhengshe.core.views import floor_view
 api_patterns = [
     path("", include("zhengshe.regions.api.urls")),
     path("", include("zhengshe.audit.api_urls")),
+    path("", include("zhengshe.organizations.api.urls")),
+    path("", include("zhengshe.catalog.api.urls")),
+    path("", include("zhengshe.agreements.api.urls")),
+    path("", include("zhengshe.evaluation.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -21,6 +25,11 @@ urlpatterns = [
     path("agreements/", include("zhengshe.agreements.urls")),
     path("evaluation/", include("zhengshe.evaluation.urls")),
     path("api/", include(api_patterns)),
+    # Public pages (no login): surveys, the organization directory, publications (公示).
+    path("p/organizations/", include("zhengshe.organizations.public_urls")),
+    path("p/catalog/", include("zhengshe.catalog.public_urls")),
+    path("p/agreements/", include("zhengshe.agreements.public_urls")),
+    path("p/evaluation/", include("zhengshe.evaluation.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz/floor", floor_view, name="floor"),

@@ -1,5 +1,5 @@
 from rest_framework import serializers
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from zhengshe.core.api import ScopedReadOnlyViewSet
 
@@ -25,6 +25,6 @@ class AuditEntryViewSet(ScopedReadOnlyViewSet):
         return AuditEntry.objects.restrict(self.request.user).order_by("-seq")
 
 
-router = DefaultRouter()
+router = SimpleRouter()
 router.register("audit", AuditEntryViewSet, basename="audit-entry")
 urlpatterns = router.urls
