@@ -15,7 +15,6 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args, scale, seed, **options):
-        from zhengshe.accounts.models import User
         from zhengshe.audit.services import record_event
         from zhengshe.regions import demo as regions_demo
         from zhengshe.regions.models import Region
@@ -36,7 +35,6 @@ class Command(BaseCommand):
                 self._build_county(rng)
             self._print_logins()
         self.stdout.write(f"用时 {time.monotonic() - started:.1f} 秒。")
-        User.objects.none()
 
     @transaction.atomic
     def _build_county(self, rng):
@@ -56,6 +54,11 @@ class Command(BaseCommand):
             self.stdout.write(line)
 
     def _province_users(self, province):
+        """bench_leader (province leader), bench_district (a county's 民政 admin), bench_town (one town's worker)."""
+        import pyotp
+        from django.utils import timezone
+
+        from zhengshe.accounts.demo import TOTP_ROLES
         from zhengshe.accounts.models import RoleAssignment, User
         from zhengshe.regions.models import Region
 
@@ -64,22 +67,49 @@ class Command(BaseCommand):
         county = town.parent
         for username, role, region in [("bench_leader", "leader", province), ("bench_district", "district_admin", county),
                                        ("bench_town", "town_staff", town)]:
-            user, created = User.objects.get_or_create(username=username, defaults={"must_change_password": False})
-            if created:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(username=username, display_name=username, must_change_password=False,
+                            password_changed_at=timezone.now())
                 user.set_password("Bench@2026x")
+                if role in TOTP_ROLES:
+                    user.totp_secret = pyotp.random_base32()
+                    user.totp_enabled = True
                 user.save()
+            if not RoleAssignment.objects.filter(user=user, role=role, region=region).exists():
                 RoleAssignment.objects.create(user=user, role=role, region=region)
 
     def _print_logins(self):
+        import os
+
         from zhengshe.accounts import demo as accounts_demo
         from zhengshe.accounts.models import User
 
-        self.stdout.write("\n演示账号（密码均为 %s）：" % accounts_demo.DEMO_PASSWORD)
-        self.stdout.write(f"{'用户名':<12}{'角色':<14}{'范围':<16}动态口令密钥（用 `zhengshe totp_code 用户名` 取当前口令）")
+        bind = os.environ.get("BIND", "127.0.0.1:8000")
+        out = self.stdout.write
+        out("")
+        out("=" * 78)
+        out(f"演示账号 Demo logins — 登录地址 http://{bind}/accounts/login/")
+        out(f"密码均为 (password for all): {accounts_demo.DEMO_PASSWORD}")
+        out("标 * 的管理员账号还需输入 6 位动态口令 (admins marked * also need a TOTP code)：")
+        out("  .venv/bin/zhengshe totp_code <用户名>    （或把右列密钥加入任一验证器 App）")
+        out("-" * 78)
+        out(f"{_pad('用户名', 13)}{_pad('角色', 17)}{_pad('范围', 28)}动态口令密钥 TOTP secret")
         for username, _display, role, _where, _dept in accounts_demo.DEMO_USERS:
             user = User.objects.filter(username=username).first()
             if user is None:
                 continue
             scope = user.role_assignments.select_related("region", "organization").first()
             where = (scope.region or scope.organization).name if scope else ""
-            self.stdout.write(f"{username:<14}{str(role.label):<14}{where:<16}{user.totp_secret if user.totp_enabled else ''}")
+            name = f"{username}{' *' if user.totp_enabled else ''}"
+            out(f"{_pad(name, 13)}{_pad(str(role.label), 17)}{_pad(where, 28)}"
+                f"{user.totp_secret if user.totp_enabled else ''}")
+        out("=" * 78)
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-align ``text`` in ``width`` terminal columns (a CJK character takes two)."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(1, width - used)
