@@ -64,7 +64,7 @@ DATABASES = {"default": database_config(os.environ.get("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "zhengshe.core.admin_site.ZhengsheAdminConfig",  # django.contrib.admin, open to superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -141,9 +141,19 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Security baseline (STANDARDS §4) — every value configurable from the environment.
 LOCKOUT_THRESHOLD = int(os.environ.get("LOCKOUT_THRESHOLD", 5))
+LOCKOUT_IP_THRESHOLD = int(os.environ.get("LOCKOUT_IP_THRESHOLD", LOCKOUT_THRESHOLD))
 LOCKOUT_MINUTES = int(os.environ.get("LOCKOUT_MINUTES", 30))
 SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", 30 * 60))
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_ABSOLUTE_LIFETIME", 12 * 60 * 60))
+# Absolute lifetime: signed out this long after signing in, however active (checked by SessionPolicyMiddleware).
+SESSION_ABSOLUTE_LIFETIME = int(os.environ.get("SESSION_ABSOLUTE_LIFETIME", 12 * 60 * 60))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
+# Seconds of sign-in state between the password step and the second-factor step.
+LOGIN_TOTP_STEP_SECONDS = int(os.environ.get("LOGIN_TOTP_STEP_SECONDS", 5 * 60))
+# API tokens older than this many days are refused (0 = never expire).
+API_TOKEN_MAX_AGE_DAYS = int(os.environ.get("API_TOKEN_MAX_AGE_DAYS", 180))
+# Audit rows are kept at least this long; `zhengshe audit purge` refuses younger ones (STANDARDS §4.9).
+AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_RETENTION_DAYS", 180)))
+AUDIT_ARCHIVE_DIR = Path(os.environ.get("AUDIT_ARCHIVE_DIR", DATA_DIR / "audit_archive"))
 PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", 0))  # 0 = no expiry
 TOTP_REQUIRED_ROLES = os.environ.get(
     "TOTP_REQUIRED_ROLES", "sys_admin,security_admin,audit_admin,district_admin,expert"

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengshe.regions.models import Region
 
-from .roles import Role
+from .roles import ORGANIZATION_ROLES, Role
 
 
 class LoginForm(forms.Form):
@@ -46,19 +46,60 @@ class UserCreateForm(forms.Form):
                              error_messages={"invalid": _("手机号格式不正确")})
     password = forms.CharField(label=_("初始密码"), strip=False, widget=forms.PasswordInput,
                                help_text=_("用户首次登录时须修改。"))
-    region_code = forms.CharField(label=_("所属区划代码"), max_length=24)
+    region_code = forms.CharField(label=_("所属区划代码"), max_length=24,
+                                  help_text=_("账号所属单位的区划代码，如 320585105（镇）或 320585105201（村）"))
+
+    def __init__(self, *args, actor=None, **kwargs):
+        self.actor = actor
+        super().__init__(*args, **kwargs)
 
     def clean_region_code(self):
         code = self.cleaned_data["region_code"].strip()
-        region = Region.objects.filter(code=code).first()
+        qs = Region.objects.filter(code=code)
+        region = qs.first()
         if region is None:
             raise forms.ValidationError(_("区划代码“%s”不存在。") % code)
         self.region = region
         return code
 
 
+class TotpResetForm(TotpForm):
+    """Re-binding an authenticator replaces the old one: the current password is asked again."""
+
+    password = forms.CharField(label=_("当前密码"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        if not self.user.check_password(self.cleaned_data["password"]):
+            raise forms.ValidationError(_("当前密码不正确。"))
+        return self.cleaned_data["password"]
+
+
+class DeactivateForm(forms.Form):
+    reason = forms.CharField(label=_("停用原因"), max_length=200)
+
+
+class PasswordResetForm(forms.Form):
+    password = forms.CharField(label=_("临时密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                               help_text=_("用户下次登录时须修改。"))
+
+
 class RoleGrantForm(forms.Form):
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     region_code = forms.CharField(label=_("区划代码"), max_length=24, required=False)
     organization_id = forms.IntegerField(label=_("组织编号"), required=False)
-    department = forms.CharField(label=_("所在部门"), max_length=100, required=False)
+    department = forms.CharField(label=_("所在部门"), max_length=100, required=False,
+                                 help_text=_("如：双凤镇社会事业局、太仓市民政局"))
+
+    def clean(self):
+        data = super().clean()
+        role = data.get("role")
+        if role in ORGANIZATION_ROLES and not data.get("organization_id"):
+            self.add_error("organization_id", _("社会组织用户须指定组织"))
+        if role and role not in ORGANIZATION_ROLES and not (data.get("region_code") or "").strip():
+            self.add_error("region_code", _("该角色须指定区划范围"))
+        return data

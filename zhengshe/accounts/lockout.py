@@ -1,4 +1,12 @@
-"""Lock-out after repeated failures, per account and per source address (STANDARDS §4.3)."""
+"""Lock-out after repeated failures, per account and per source address (STANDARDS §4.3).
+
+An account is locked once it has ``LOCKOUT_THRESHOLD`` failed attempts (password or second factor)
+within the last ``LOCKOUT_MINUTES`` since its last success; an address once it has
+``LOCKOUT_IP_THRESHOLD`` failures within the window, whatever the accounts tried (a success does
+not clear an address, or one valid account would let an attacker keep guessing others). While
+locked, attempts are refused without being checked or counted, so the lock lifts by itself when the
+window has passed. A security administrator can release an account early (``release``).
+"""
 
 from datetime import timedelta
 
@@ -7,27 +15,45 @@ from django.utils import timezone
 
 from .models import LoginAttempt
 
+RELEASE_IP = "release"  # marks a success row written by an administrator's release
+
 
 def _window_start():
     return timezone.now() - timedelta(minutes=settings.LOCKOUT_MINUTES)
 
 
-def _failures(**lookup) -> int:
+def account_failures(username: str) -> int:
     since = _window_start()
+    username = (username or "").lower()
     last_success = (
-        LoginAttempt.objects.filter(success=True, created_at__gte=since, **lookup)
+        LoginAttempt.objects.filter(username=username, success=True, created_at__gte=since)
         .order_by("-created_at").values_list("created_at", flat=True).first()
     )
-    qs = LoginAttempt.objects.filter(success=False, created_at__gte=last_success or since, **lookup)
-    return qs.count()
+    return LoginAttempt.objects.filter(username=username, success=False, created_at__gte=last_success or since).count()
+
+
+def ip_failures(ip: str) -> int:
+    if not ip:
+        return 0
+    return LoginAttempt.objects.filter(ip=ip, success=False, created_at__gte=_window_start()).count()
+
+
+def is_account_locked(username: str) -> bool:
+    return bool(username) and account_failures(username) >= settings.LOCKOUT_THRESHOLD
+
+
+def is_ip_locked(ip: str) -> bool:
+    return bool(ip) and ip_failures(ip) >= getattr(settings, "LOCKOUT_IP_THRESHOLD", settings.LOCKOUT_THRESHOLD)
 
 
 def is_locked(username: str, ip: str) -> bool:
-    threshold = settings.LOCKOUT_THRESHOLD
-    if username and _failures(username=username.lower()) >= threshold:
-        return True
-    return bool(ip) and _failures(ip=ip) >= getattr(settings, "LOCKOUT_IP_THRESHOLD", threshold)
+    return is_account_locked(username) or is_ip_locked(ip)
 
 
 def note_attempt(username: str, ip: str, success: bool) -> None:
     LoginAttempt.objects.create(username=(username or "").lower()[:150], ip=ip or "", success=success)
+
+
+def release(username: str) -> None:
+    """Lift an account's lock now (the caller audits it)."""
+    note_attempt(username, RELEASE_IP, True)

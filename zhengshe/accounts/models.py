@@ -20,9 +20,15 @@ class User(AbstractUser):
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     totp_secret = models.CharField(_("动态口令密钥"), max_length=64, blank=True)
     totp_enabled = models.BooleanField(_("已启用动态口令"), default=False)
+    # The 30-second time step of the last accepted code: a code is never accepted twice (replay).
+    home_region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("所属区划"),
+                                    help_text=_("账号归属的单位所在区划；决定哪些系统/安全管理员能管理该账号"))
+    totp_last_step = models.BigIntegerField(_("最近使用的动态口令时间片"), default=0, editable=False)
 
     scope_region_field = "role_assignments__region"
-    audit_exclude = ("password", "totp_secret")
+    audit_exclude = ("password", "totp_secret", "totp_last_step")
+    audit_region_field = "home_region"
 
     class Meta:
         verbose_name = _("用户")
@@ -66,6 +72,14 @@ class RoleAssignment(BaseModel):
         return f"{self.user} · {self.get_role_display()} · {self.region or self.organization}"
 
     def clean(self):
+        from .roles import SEPARATED_ROLES
+
+        if self.user_id and self.active:
+            held = set(RoleAssignment.objects.filter(user_id=self.user_id, active=True).exclude(pk=self.pk)
+                       .values_list("role", flat=True))
+            for group in SEPARATED_ROLES:
+                if self.role in group and (held & group) - {self.role}:
+                    raise ValidationError({"role": _("职责分离：系统管理员、安全管理员、审计管理员不能由同一人兼任。")})
         if self.role in ORGANIZATION_ROLES and not self.organization_id:
             raise ValidationError({"organization": _("社会组织用户须指定组织")})
         if self.role not in ORGANIZATION_ROLES and not self.region_id:

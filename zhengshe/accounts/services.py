@@ -1,5 +1,8 @@
 """Account writes: users, grants (with separation of duties), passwords, second factor."""
 
+import hmac
+from datetime import timedelta
+
 import pyotp
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -33,7 +36,8 @@ def user_create(*, actor, username: str, password: str, display_name: str = "", 
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
         raise ServiceError(_("用户名“%s”已被使用。") % username, fields={"username": [_("用户名已被使用")]})
-    user = User(username=username, display_name=display_name, phone=phone, must_change_password=must_change_password)
+    user = User(username=username, display_name=display_name, phone=phone, must_change_password=must_change_password,
+                home_region=region)
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -94,7 +98,17 @@ def password_change(*, user: User, new_password: str) -> User:
 
 
 def totp_required(user) -> bool:
-    return Scope.for_user(user).has_role(*settings.TOTP_REQUIRED_ROLES)
+    """Whether the user's roles demand a second factor (administrators, district staff, experts)."""
+    scope = Scope.for_user(user)
+    return scope.is_superuser or scope.has_role(*settings.TOTP_REQUIRED_ROLES)
+
+
+def password_expired(user) -> bool:
+    """True when password expiry is on (PASSWORD_MAX_AGE_DAYS) and the password is older than that."""
+    max_age = settings.PASSWORD_MAX_AGE_DAYS
+    if not max_age or not user.password_changed_at:
+        return False
+    return timezone.now() - user.password_changed_at > timedelta(days=max_age)
 
 
 def totp_begin(user: User) -> str:
@@ -107,19 +121,148 @@ def totp_uri(user: User, secret: str) -> str:
 
 
 def totp_verify(secret: str, code: str) -> bool:
+    return totp_match_step(secret, code) is not None
+
+
+def totp_match_step(secret: str, code: str) -> int | None:
+    """The 30-second time step ``code`` belongs to (now, or one step either side), or None."""
     code = (code or "").strip().replace(" ", "")
-    return bool(secret) and code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
+    if not secret or not code.isdigit() or len(code) != 6:
+        return None
+    totp = pyotp.TOTP(secret)
+    now = timezone.now()
+    step = totp.timecode(now)
+    for offset in (0, -1, 1):
+        if hmac.compare_digest(totp.at(now, offset), code):
+            return step + offset
+    return None
+
+
+@transaction.atomic
+def totp_accept(*, user: User, code: str) -> bool:
+    """The second sign-in step: True when ``code`` is right and not used before (no replay)."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    step = totp_match_step(locked.totp_secret, code) if locked.totp_enabled else None
+    if step is None or step <= locked.totp_last_step:
+        return False
+    User.objects.filter(pk=user.pk).update(totp_last_step=step)  # not audited: a counter, not data
+    user.totp_last_step = step
+    return True
 
 
 @transaction.atomic
 def totp_confirm(*, user: User, secret: str, code: str) -> User:
-    if not totp_verify(secret, code):
+    """Enrol (or re-enrol) the second factor once a code from the new secret is confirmed."""
+    step = totp_match_step(secret, code)
+    if step is None:
         raise ServiceError(_("动态口令不正确，请查看手机上的验证器后重新输入。"), fields={"code": [_("口令不正确")]})
+    was_enabled = user.totp_enabled
     user.totp_secret = secret
     user.totp_enabled = True
+    user.totp_last_step = step
     user.save()
-    record_event("accounts.totp_enabled", user, user=user)
+    record_event("accounts.totp_reset" if was_enabled else "accounts.totp_enabled", user, user=user)
     return user
+
+
+def _check_user_manager(actor, target: User, *, grant: bool = False):
+    """The actor manages ``target`` when the target is inside the actor's user-management subtree."""
+    from .selectors import users_in_scope
+
+    if getattr(actor, "pk", None) is None:
+        return
+    if not users_in_scope(actor).filter(pk=target.pk).exists():
+        raise NotAllowed()
+    if grant and not (Scope.for_user(actor).is_superuser or Scope.for_user(actor).has_role(Role.SECURITY_ADMIN)):
+        raise NotAllowed(_("只有安全管理员可以在其管理范围内授予或收回角色。"))
+
+
+@transaction.atomic
+def user_set_active(*, actor, user: User, active: bool, reason: str = "") -> User:
+    """Deactivate (or reactivate) an account. Accounts are never deleted: their history stays attributable."""
+    _check_user_manager(actor, user)
+    if getattr(actor, "pk", None) == user.pk:
+        raise NotAllowed(_("不能停用自己的账号。"))
+    if user.is_active == active:
+        return user
+    if active is False and not reason.strip():
+        raise ServiceError(_("请填写停用原因。"), fields={"reason": [_("此项为必填项。")]})
+    user.is_active = active
+    user.save()
+    if not active:
+        _end_sessions(user)
+    record_event("accounts.user_deactivate" if not active else "accounts.user_activate", user,
+                 before={"is_active": not active}, after={"is_active": active, "reason": reason})
+    return user
+
+
+def _end_sessions(user: User) -> int:
+    """Delete every session of ``user`` (after deactivation or a password reset)."""
+    from django.contrib.sessions.models import Session
+
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+@transaction.atomic
+def account_unlock(*, actor, user: User) -> User:
+    """Release a locked account before its 30 minutes are up (security administrator)."""
+    from . import lockout
+
+    _check_user_manager(actor, user, grant=True)
+    lockout.release(user.username)
+    record_event("accounts.unlock", user)
+    return user
+
+
+@transaction.atomic
+def password_reset(*, actor, user: User, new_password: str) -> User:
+    """An administrator sets a temporary password; the user must change it at next sign-in."""
+    _check_user_manager(actor, user)
+    if getattr(actor, "pk", None) == user.pk:
+        raise NotAllowed(_("请通过“修改密码”修改自己的密码。"))
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ServiceError("；".join(exc.messages), fields={"password": exc.messages}) from exc
+    if user.password:
+        PasswordHistory.objects.create(user=user, password=user.password)
+    user.set_password(new_password)
+    user.must_change_password = True
+    user.password_changed_at = timezone.now()
+    user.save()
+    _end_sessions(user)
+    record_event("accounts.password_reset", user)
+    return user
+
+
+@transaction.atomic
+def api_token_issue(*, user: User):
+    """Issue (or replace) the caller's own API token. The old one stops working at once."""
+    from rest_framework.authtoken.models import Token
+
+    old = Token.objects.filter(user=user).first()
+    if old is not None:
+        old.delete()
+    token = Token.objects.create(user=user)
+    record_event("accounts.token_issue", user, user=user, after={"replaced": old is not None})
+    return token
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User) -> bool:
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.filter(user=user).first()
+    if token is None:
+        return False
+    token.delete()
+    record_event("accounts.token_revoke", user, user=user)
+    return True
 
 
 def is_admin(user) -> bool:

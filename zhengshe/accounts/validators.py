@@ -25,7 +25,7 @@ class CharacterClassValidator:
 
 
 class PasswordHistoryValidator:
-    """The new password must differ from the last ``history`` ones."""
+    """The new password must differ from the last ``history`` ones (the current password counts as one)."""
 
     def __init__(self, history: int = 5):
         self.history = history
@@ -33,9 +33,10 @@ class PasswordHistoryValidator:
     def validate(self, password, user=None):
         if user is None or not getattr(user, "pk", None):
             return
-        previous = list(user.password_history.values_list("password", flat=True)[: self.history])
-        if user.password:
-            previous.append(user.password)
+        previous = [user.password] if user.password else []
+        if self.history > 1:
+            previous += list(user.password_history.order_by("-created_at", "-pk")
+                             .values_list("password", flat=True)[: self.history - 1])
         if any(check_password(password, old) for old in previous):
             raise ValidationError(_("新密码不能与最近 %(n)d 次使用过的密码相同。") % {"n": self.history},
                                   code="password_reused")

@@ -2,17 +2,21 @@
 
 import base64
 import io
+import time
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -20,15 +24,18 @@ from zhengshe.audit.services import record_event
 from zhengshe.core.errors import ServiceError
 from zhengshe.core.middleware import client_ip
 from zhengshe.core.permissions import RolesRequiredMixin, roles_required
-from zhengshe.core.scoping import Scope, get_scoped_or_404
+from zhengshe.core.scoping import Scope
 from zhengshe.core.tables import Column, Table
-from zhengshe.core.views import ScopedListView
+from zhengshe.core.views import ScopedListView, run_service
 from zhengshe.regions.models import Region
 
 from . import services
-from .forms import LoginForm, PasswordChangeForm, RoleGrantForm, TotpForm, UserCreateForm
+from .filtersets import UserFilterSet
+from .forms import (DeactivateForm, LoginForm, PasswordChangeForm, PasswordResetForm, RoleGrantForm, TotpForm,
+                    TotpResetForm, UserCreateForm)
 from .models import RoleAssignment, User
 from .roles import Role
+from .selectors import assignments_in_scope, users_in_scope
 
 
 def _safe_next(request, fallback="/"):
@@ -38,6 +45,8 @@ def _safe_next(request, fallback="/"):
 
 @sensitive_post_parameters("password")
 def login_view(request):
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect(_safe_next(request, reverse("core:home")))
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         from django.contrib.auth import authenticate
@@ -51,7 +60,9 @@ def login_view(request):
             record_event("login.failed", None, object_repr=username, success=False)
             form.add_error(None, _("用户名或密码不正确。"))
         elif user.totp_enabled:
+            request.session.cycle_key()
             request.session["pending_user_id"] = user.pk
+            request.session["pending_at"] = int(time.time())
             request.session["pending_next"] = _safe_next(request)
             return redirect("accounts:login_totp")
         else:
@@ -60,27 +71,43 @@ def login_view(request):
 
 
 def _complete_login(request, user, next_url):
+    from . import lockout
+
     login(request, user, backend="zhengshe.accounts.backends.LockoutModelBackend")
-    request.session.cycle_key()
+    now = int(time.time())
+    request.session["login_at"] = now
+    request.session["last_activity"] = now
+    lockout.note_attempt(user.username, client_ip(request), True)
     record_event("login", user, user=user)
     return redirect(next_url)
 
 
 def login_totp_view(request):
+    """Second sign-in step; a wrong code counts toward the lock-out like a wrong password."""
+    from . import lockout
+
     user_id = request.session.get("pending_user_id")
-    if not user_id:
+    started = request.session.get("pending_at", 0)
+    if not user_id or time.time() - started > settings.LOGIN_TOTP_STEP_SECONDS:
+        for key in ("pending_user_id", "pending_at", "pending_next"):
+            request.session.pop(key, None)
+        if user_id:
+            messages.info(request, _("验证超时，请重新登录。"))
         return redirect("accounts:login")
-    user = User.objects.get(pk=user_id)
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return redirect("accounts:login")
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        from . import lockout
-
         ip = client_ip(request)
         if lockout.is_locked(user.username, ip):
+            request.session.pop("pending_user_id", None)
+            record_event("login.locked", user, user=user, success=False)
             form.add_error(None, _("登录失败次数过多，该账号或地址已被锁定 30 分钟。"))
-        elif services.totp_verify(user.totp_secret, form.cleaned_data["code"]):
+        elif services.totp_accept(user=user, code=form.cleaned_data["code"]):
             next_url = request.session.pop("pending_next", "/")
             request.session.pop("pending_user_id", None)
+            request.session.pop("pending_at", None)
             return _complete_login(request, user, next_url)
         else:
             lockout.note_attempt(user.username, ip, False)
@@ -93,7 +120,7 @@ def login_totp_view(request):
 def logout_view(request):
     if request.user.is_authenticated:
         record_event("logout", request.user, user=request.user)
-    logout(request)
+    logout(request)  # flushes the session: its row is deleted, the cookie no longer names anything
     messages.info(request, _("您已安全退出。"))
     return redirect("accounts:login")
 
@@ -124,10 +151,13 @@ def _qr_svg(data: str) -> str:
 
 
 @login_required
+@sensitive_post_parameters("password")
 def totp_setup_view(request):
+    """Bind an authenticator app; re-binding (replacing one already in use) asks for the password again."""
     secret = request.session.get("totp_pending") or services.totp_begin(request.user)
     request.session["totp_pending"] = secret
-    form = TotpForm(request.POST or None)
+    rebinding = request.user.totp_enabled
+    form = (TotpResetForm(request.user, request.POST or None) if rebinding else TotpForm(request.POST or None))
     if request.method == "POST" and form.is_valid():
         try:
             services.totp_confirm(user=request.user, secret=secret, code=form.cleaned_data["code"])
@@ -139,106 +169,153 @@ def totp_setup_view(request):
             return redirect("core:home")
     return render(request, "accounts/totp_setup.html", {
         "form": form, "secret": secret, "qr": _qr_svg(services.totp_uri(request.user, secret)),
-        "required": services.totp_required(request.user)})
+        "required": services.totp_required(request.user), "rebinding": rebinding})
+
+
+def _roles_text(user) -> str:
+    parts = []
+    for a in user.active_assignments:
+        where = a.region or a.organization
+        parts.append(f"{a.get_role_display()}（{where}{'·' + a.department if a.department else ''}）")
+    return "、".join(parts)
 
 
 class UserTable(Table):
     columns = [
-        Column("username", _("用户名"), link="accounts:user_detail"),
-        Column("display_name", _("姓名")),
-        Column("roles", _("角色"), render=lambda u: "、".join(
-            f"{a.get_role_display()}（{a.region or a.organization}）" for a in u.active_assignments)),
-        Column("is_active", _("启用"), render=lambda u: _("是") if u.is_active else _("否")),
-        Column("last_login", _("最近登录")),
+        Column("username", _l("用户名"), link="accounts:user_detail"),
+        Column("display_name", _l("姓名")),
+        Column("home_region__name", _l("所属区划")),
+        Column("roles", _l("角色"), render=_roles_text),
+        Column("is_active", _l("启用"), render=lambda u: _("是") if u.is_active else _("否")),
+        Column("totp_enabled", _l("动态口令"), render=lambda u: _("已绑定") if u.totp_enabled else _("未绑定")),
+        Column("last_login", _l("最近登录")),
     ]
 
 
-def users_in_scope(user):
-    """Users holding any grant inside the manager's subtree (one query plus one prefetch)."""
-    scope = Scope.for_user(user)
-    paths = scope.region_paths({Role.SYS_ADMIN, Role.SECURITY_ADMIN})
-    if scope.is_superuser:
-        qs = User.objects.all()
-    elif not paths:
-        return User.objects.none()
-    else:
-        from django.db.models import Q
-
-        q = Q(pk__in=[])
-        for path in paths:
-            q |= Q(role_assignments__region__path__startswith=path)
-            q |= Q(role_assignments__organization__region__path__startswith=path)
-        qs = User.objects.filter(pk__in=User.objects.filter(q).values("pk"))
-    return qs.prefetch_related(Prefetch(
-        "role_assignments", queryset=RoleAssignment.objects.filter(active=True).select_related("region", "organization"),
-        to_attr="active_assignments"))
-
-
 class UserListView(RolesRequiredMixin, ScopedListView):
+    """Accounts inside the manager's subtree (system and security administrators)."""
+
     required_roles = (Role.SYS_ADMIN, Role.SECURITY_ADMIN)
     model = User
     table_class = UserTable
-    title = _("用户与授权")
+    filterset_class = UserFilterSet
+    title = _l("用户与授权")
+    export_filename = "用户与授权"
     ordering = ("username",)
     create_url_name = "accounts:user_create"
     create_roles = frozenset({Role.SYS_ADMIN, Role.SECURITY_ADMIN})
 
     def get_queryset(self):
-        self.filterset = None
-        return users_in_scope(self.request.user).order_by("username")
+        qs = users_in_scope(self.request.user)
+        self.filterset = self.filterset_class(self.request.GET or None, queryset=qs, request=self.request)
+        if self.filterset.is_bound and self.filterset.is_valid():
+            qs = self.filterset.qs
+        return qs.order_by("username")
 
 
-@login_required
-def user_detail_view(request, pk):
-    qs = users_in_scope(request.user)
+def _managed_user_or_404(request, pk):
     try:
-        target = qs.get(pk=pk)
-    except (User.DoesNotExist, ValueError):
-        from django.http import Http404
+        return users_in_scope(request.user).get(pk=pk)
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("未找到，或不在您的权限范围内。")) from None
 
-        raise Http404(_("未找到，或不在您的权限范围内。"))
+
+@roles_required(Role.SYS_ADMIN, Role.SECURITY_ADMIN)
+def user_detail_view(request, pk):
+    """One account: its grants, grant/revoke (security administrator), deactivate, unlock, reset password."""
+    from . import lockout
+
+    target = _managed_user_or_404(request, pk)
+    scope = Scope.for_user(request.user)
+    can_grant = scope.is_superuser or scope.has_role(Role.SECURITY_ADMIN)
     form = RoleGrantForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        region = Region.objects.restrict(request.user).filter(code=data.get("region_code") or "").first()
-        organization = None
-        if data.get("organization_id"):
-            from zhengshe.organizations.models import Organization
+    if request.method == "POST":
+        if not can_grant:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            region = None
+            if data.get("region_code"):
+                region = Region.objects.filter(code=data["region_code"].strip()).first()
+            organization = None
+            if data.get("organization_id"):
+                from zhengshe.organizations.models import Organization
 
-            organization = Organization.objects.restrict(request.user).filter(pk=data["organization_id"]).first()
-        try:
-            services.role_grant(actor=request.user, user=target, role=data["role"], region=region,
-                                organization=organization, department=data.get("department") or "")
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-        except Exception as exc:  # model validation
-            from django.core.exceptions import ValidationError
+                organization = Organization.objects.filter(pk=data["organization_id"]).first()
+            try:
+                if data.get("region_code") and region is None:
+                    raise ServiceError(_("区划代码“%s”不存在。") % data["region_code"])
+                if data.get("organization_id") and organization is None:
+                    raise ServiceError(_("组织编号 %s 不存在。") % data["organization_id"])
+                services.role_grant(actor=request.user, user=target, role=data["role"], region=region,
+                                    organization=organization, department=data.get("department") or "")
+            except ServiceError as exc:
+                messages.error(request, exc.message)
+            except ValidationError as exc:
+                messages.error(request, "；".join(exc.messages))
+            else:
+                messages.success(request, _("已授权。"))
+                return redirect("accounts:user_detail", pk=target.pk)
+    past = RoleAssignment.objects.filter(user=target, active=False).select_related("region", "organization")
+    return render(request, "accounts/user_detail.html", {
+        "target": target, "form": form, "can_grant": can_grant, "past_assignments": past,
+        "locked": lockout.is_account_locked(target.username),
+        "deactivate_form": DeactivateForm(), "reset_form": PasswordResetForm(),
+        "is_self": target.pk == request.user.pk,
+        "breadcrumbs_back": reverse("accounts:user_list")})
 
-            if not isinstance(exc, ValidationError):
-                raise
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, _("已授权。"))
-        return redirect("accounts:user_detail", pk=target.pk)
-    return render(request, "accounts/user_detail.html", {"target": target, "form": form})
 
-
-@login_required
+@roles_required(Role.SYS_ADMIN, Role.SECURITY_ADMIN)
 @require_POST
 def role_revoke_view(request, pk):
-    assignment = get_scoped_or_404(RoleAssignment, request.user, "view", pk=pk)
     try:
-        services.role_revoke(actor=request.user, assignment=assignment)
-        messages.success(request, _("已收回该角色。"))
-    except ServiceError as exc:
-        messages.error(request, exc.message)
+        assignment = assignments_in_scope(request.user).get(pk=pk, active=True)
+    except (RoleAssignment.DoesNotExist, ValueError):
+        raise Http404(_("未找到，或不在您的权限范围内。")) from None
+    run_service(request, services.role_revoke, success=_("已收回该角色。"),
+                redirect_to=reverse("accounts:user_detail", args=[assignment.user_id]),
+                actor=request.user, assignment=assignment)
     return redirect("accounts:user_detail", pk=assignment.user_id)
+
+
+@roles_required(Role.SYS_ADMIN, Role.SECURITY_ADMIN)
+@require_POST
+def user_set_active_view(request, pk):
+    """Deactivate (with a reason) or reactivate an account; accounts are never deleted."""
+    target = _managed_user_or_404(request, pk)
+    active = request.POST.get("active") == "1"
+    response, _result = run_service(
+        request, services.user_set_active, success=_("账号已启用。") if active else _("账号已停用。"),
+        redirect_to=reverse("accounts:user_detail", args=[target.pk]),
+        actor=request.user, user=target, active=active, reason=request.POST.get("reason", ""))
+    return response
+
+
+@roles_required(Role.SECURITY_ADMIN)
+@require_POST
+def user_unlock_view(request, pk):
+    target = _managed_user_or_404(request, pk)
+    response, _result = run_service(request, services.account_unlock, success=_("已解除锁定。"),
+                                    redirect_to=reverse("accounts:user_detail", args=[target.pk]),
+                                    actor=request.user, user=target)
+    return response
+
+
+@roles_required(Role.SYS_ADMIN, Role.SECURITY_ADMIN)
+@require_POST
+@sensitive_post_parameters("password")
+def user_password_reset_view(request, pk):
+    target = _managed_user_or_404(request, pk)
+    response, _result = run_service(request, services.password_reset, success=_("已设置临时密码，用户下次登录时须修改。"),
+                                    redirect_to=reverse("accounts:user_detail", args=[target.pk]),
+                                    actor=request.user, user=target, new_password=request.POST.get("password", ""))
+    return response
 
 
 @roles_required(Role.SYS_ADMIN, Role.SECURITY_ADMIN)
 @sensitive_post_parameters("password")
 def user_create_view(request):
-    form = UserCreateForm(request.POST or None)
+    form = UserCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -258,4 +335,21 @@ def user_create_view(request):
                                               "back": reverse("accounts:user_list")})
 
 
-__all__ = ["get_user_model"]
+@login_required
+def api_token_view(request):
+    """Issue, replace or revoke one's own API token; the key is shown once, right after issuing."""
+    from rest_framework.authtoken.models import Token
+
+    token_key = None
+    if request.method == "POST":
+        if request.POST.get("revoke") == "1":
+            if services.api_token_revoke(user=request.user):
+                messages.success(request, _("接口令牌已作废。"))
+            return redirect("accounts:api_token")
+        token_key = services.api_token_issue(user=request.user).key
+    current = Token.objects.filter(user=request.user).first()
+    return render(request, "accounts/api_token.html", {
+        "token_key": token_key, "current": current, "max_age": settings.API_TOKEN_MAX_AGE_DAYS})
+
+
+__all__ = ["get_user_model", "users_in_scope"]

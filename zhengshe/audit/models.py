@@ -10,26 +10,41 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+AUDIT_READ_ALL_ROLES = {"audit_admin"}
+AUDIT_READ_SUBTREE_ROLES = {"district_admin", "leader"}
+AUDIT_READER_ROLES = AUDIT_READ_ALL_ROLES | AUDIT_READ_SUBTREE_ROLES
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
+        raise PermissionError("audit entries are append-only")
+
+    def bulk_update(self, objs, fields, batch_size=None):
         raise PermissionError("audit entries are append-only")
 
     def delete(self):
         raise PermissionError("audit entries are append-only")
 
     def restrict(self, user, action="view"):
-        """Audit administrators see everything; district admins and leaders see their subtree's rows."""
+        """Who reads the trail (STANDARDS §4.8): audit administrators — their subtree plus rows filed under no
+        region (sign-in failures, system events); district administrators and leaders — their subtree's rows.
+        System and security administrators read nothing here: who grants rights never touches the log."""
         from zhengshe.core.scoping import Scope
 
         scope = Scope.for_user(user)
-        if scope.is_superuser or scope.has_role("audit_admin"):
+        if scope.is_superuser:
             return self
-        paths = scope.region_paths({"district_admin", "leader"})
-        if not paths:
-            return self.none()
         q = models.Q(pk__in=[])
+        audit_paths = scope.region_paths(AUDIT_READ_ALL_ROLES)
+        for path in audit_paths:
+            q |= models.Q(region_path__startswith=path)
+        if audit_paths:
+            q |= models.Q(region_path="")
+        paths = scope.region_paths(AUDIT_READ_SUBTREE_ROLES)
         for path in paths:
             q |= models.Q(region_path__startswith=path)
+        if not paths and not audit_paths:
+            return self.none()
         return self.filter(q)
 
 

@@ -89,11 +89,12 @@ def record_event(action: str, obj=None, *, before=None, after=None, object_repr:
     """A typed domain event ("agreement.sign", "login.failed", "export" …) about ``obj`` (optional)."""
     values = _actor_values(user)
     if obj is not None:
+        object_id, object_repr = _identity(obj, object_repr)
         values.update(
             object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            object_repr=(object_repr or str(obj))[:255],
-            region_path=region_path if region_path is not None else (object_region_path(obj) or ""),
+            object_id=object_id,
+            object_repr=object_repr,
+            region_path=region_path if region_path is not None else _region_path_of(obj),
         )
     else:
         values.update(object_type="", object_id="", object_repr=str(object_repr)[:255], region_path=region_path or "")
@@ -103,14 +104,37 @@ def record_event(action: str, obj=None, *, before=None, after=None, object_repr:
     return _append(action=action, success=success, before=jsonable(before), after=jsonable(after), **values)
 
 
+def _identity(instance, object_repr: str = "") -> tuple[str, str]:
+    """(object id, description) for the trail; a secret primary key (an API token) is never written in clear."""
+    excluded = SENSITIVE_FIELDS | set(getattr(type(instance), "audit_exclude", ()))
+    if instance._meta.pk.name in excluded:
+        owner = getattr(instance, "user", None)
+        return "******", f"{instance._meta.verbose_name} · {owner}"[:255]
+    return str(instance.pk), (object_repr or str(instance))[:255]
+
+
+def _region_path_of(instance) -> str:
+    """The region an audit row is filed under (who may read it): ``audit_region_field`` or the scope field."""
+    field_path = getattr(type(instance), "audit_region_field", None)
+    if field_path:
+        target = instance
+        for part in field_path.split("__"):
+            target = getattr(target, part, None)
+            if target is None:
+                return ""
+        return getattr(target, "path", "") or ""
+    return object_region_path(instance) or ""
+
+
 def record_change(instance, action: str, before: dict | None, after: dict | None) -> AuditEntry:
     """An automatic change-log row for a model write (create/update/delete)."""
     values = _actor_values()
+    object_id, object_repr = _identity(instance)
     values.update(
         object_type=instance._meta.label_lower,
-        object_id=str(instance.pk),
-        object_repr=str(instance)[:255],
-        region_path=object_region_path(instance) or "",
+        object_id=object_id,
+        object_repr=object_repr,
+        region_path=_region_path_of(instance),
     )
     return _append(action=action, before=before, after=after, **values)
 
@@ -136,3 +160,57 @@ def diff(before: dict, after: dict) -> tuple[dict, dict]:
 
 
 __all__ = ["record_event", "record_change", "snapshot", "history_for", "models"]
+
+
+def purge_before(before, *, archive_dir=None) -> AuditEntry:
+    """Remove entries older than the date ``before`` (≥ AUDIT_RETENTION_DAYS old), after archiving them.
+
+    Only the oldest part of the chain is removed; the purge records itself as a chain entry naming the
+    first kept ``seq`` and the hash it links to, so ``verify`` still proves the rest. Younger rows:
+    refused with a ServiceError, nothing removed.
+    """
+    import json
+    from datetime import datetime, time, timedelta
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    from zhengshe.core.errors import ServiceError
+
+    retention = settings.AUDIT_RETENTION_DAYS
+    latest_allowed = timezone.localdate() - timedelta(days=retention)
+    if before > latest_allowed:
+        raise ServiceError(_("审计记录至少保存 %(days)d 天：清理截止日期不能晚于 %(date)s。") % {
+            "days": retention, "date": latest_allowed.isoformat()}, code="retention")
+    boundary = timezone.make_aware(datetime.combine(before, time.min))
+    archive_dir = Path(archive_dir or settings.AUDIT_ARCHIVE_DIR)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+        young = AuditEntry.objects.filter(created_at__gte=boundary).order_by("seq").values("seq", "prev_hash").first()
+        last = AuditEntry.objects.order_by("-seq").values("seq", "hash").first()
+        if young is not None:
+            first_kept_seq, anchor = young["seq"], young["prev_hash"]
+        elif last is not None:
+            first_kept_seq, anchor = last["seq"] + 1, last["hash"]
+        else:
+            first_kept_seq, anchor = 1, GENESIS
+        doomed = AuditEntry.objects.filter(seq__lt=first_kept_seq).order_by("seq")
+        count = doomed.count()
+        archive_name = ""
+        if count:
+            archive_dir.mkdir(parents=True, exist_ok=True)
+            archive = archive_dir / f"audit-before-{before.isoformat()}-{timezone.now():%Y%m%d%H%M%S}.jsonl"
+            with archive.open("w", encoding="utf-8") as out:
+                for entry in doomed.iterator(chunk_size=2000):
+                    row = content_of(entry)
+                    row.update(prev_hash=entry.prev_hash, hash=entry.hash)
+                    out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+            archive_name = archive.name
+            # The one place entries are removed: bypasses the append-only queryset on purpose.
+            models.QuerySet.delete(doomed.order_by())
+        return record_event("audit.purge", None, object_repr=_("审计记录清理"), after={
+            "before": before.isoformat(), "deleted": count, "first_kept_seq": first_kept_seq,
+            "first_kept_prev_hash": anchor, "archive": archive_name})

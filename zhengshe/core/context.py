@@ -49,3 +49,14 @@ def update(**changes) -> None:
     """Refine the current context (e.g. the user once authentication has run)."""
     ctx = current()
     _current.set(ActorContext(**{**ctx.__dict__, **changes}))
+
+
+@contextmanager
+def channel(source: str):
+    """Mark a block's writes as coming through ``source`` ("import", "job"…), keeping who, where and the request id."""
+    ctx = current()
+    token = _current.set(ActorContext(user=ctx.user, ip=ctx.ip, request_id=ctx.request_id, source=source))
+    try:
+        yield
+    finally:
+        _current.reset(token)

@@ -9,6 +9,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = verify()
         if result.ok:
-            self.stdout.write(self.style.SUCCESS(f"审计链完整：共校验 {result.checked} 条记录。"))
+            start = f"（自第 {result.first_seq} 条起，之前的记录已按保存期清理）" if (result.first_seq or 1) > 1 else ""
+            self.stdout.write(self.style.SUCCESS(f"审计链完整：共校验 {result.checked} 条记录{start}。"))
             return
-        raise CommandError(f"审计链被破坏：{result.problem}（已通过校验 {result.checked} 条）。")
+        raise CommandError(f"审计链被破坏：{result.problem}（此前已通过校验 {result.checked} 条）。")
