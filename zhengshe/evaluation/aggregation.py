@@ -1,0 +1,280 @@
+"""Aggregating a round: points per indicator, per group, per unit; grades; rankings; last year.
+
+The rules, shown to users beside the numbers (``RULES_TEXT``):
+
+1. Each indicator yields 0 … its weight points. A scored indicator's points are the **mean over the
+   submitted sheets that scored it** (panel members and third-party evaluators for a committee; each
+   committee of the town for the town government and its departments). Sheets of a scorer who declared a
+   conflict of interest with the unit are ignored. Self-assessments are shown beside the result, not counted.
+2. Computed indicators take the registered source's value for the unit and year; no data = missing.
+3. Survey indicators take the mean satisfaction share of the residents' answers (see ``Indicator.rule_text``).
+4. **Missing indicators** follow the round's rule: *renormalise* (default) — the indicators that were scored
+   are scaled up to 100 (Σ points ÷ Σ their weights × 100); *zero* — a missing indicator counts 0.
+5. The unit score = indicator score × (100 − r)% + residents' score × r% (r = the round's residents weight),
+   when the unit has a residents' template and at least ``min_sample`` answers. With fewer answers the unit is
+   marked 样本不足 (insufficient sample): its residents' part is left out and it is **not ranked**.
+6. Grades: the first band whose minimum the two-decimal total reaches. Ranks: competition ranking (1, 2, 2, 4)
+   by kind, within the town and within the round.
+
+The heavy sums run in the database (GROUP BY over scores and answers); the rest is one pass in Python and
+bulk writes, so a province-scale round (20 000 committees) aggregates in seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from zhengshe.audit.services import record_event
+from zhengshe.core.errors import ServiceError
+
+from .choices import MissingRule, RoundStatus, Rule, SheetKind, SheetStatus, UnitKind
+from .models import (
+    ConflictDeclaration,
+    IndicatorResult,
+    Round,
+    Score,
+    ScoreSheet,
+    SurveyAnswer,
+    SurveyResponse,
+    Unit,
+    UnitResult,
+)
+from .scoring import HUNDRED, combine, competition_ranks, computed_points, grade_for, q2, q4, survey_points
+from .sources import get_source
+
+log = logging.getLogger(__name__)
+
+RULES_TEXT = [
+    gettext_lazy("指标得分：各评分人已提交评分表中该指标得分的平均值（只计给出该项分数的评分人）；"
+                 "声明利益冲突的评分人的评分不计入；自评得分仅供对照，不计入总分。"),
+    gettext_lazy("自动计算指标：取系统登记的数据来源在本年度的数值，按换算方式折算；无数据视为缺项，不按零分处理。"),
+    gettext_lazy("居民满意度指标：非常满意 100%、满意 80%、基本满意 60%、不满意 30%、非常不满意 0%，取平均后乘以权重；"
+                 "每个百分比旁注明答卷数。"),
+    gettext_lazy("缺项处理按本轮设置：“缺项不计”时以已评指标的权重折算为百分制；“缺项计零分”时缺项按 0 分计。"),
+    gettext_lazy("总分 = 指标得分 ×（100 − 居民满意度比例）% + 居民满意度得分 × 居民满意度比例 %；"
+                 "答卷数低于最低样本数的单位标为“样本不足”，不计居民满意度部分，也不参与排名。"),
+    gettext_lazy("等次按两位小数的总分对照等次划分确定（如 90.00 为优秀，89.99 为合格）；排名采用并列同名次方式。"),
+]
+
+COUNTED_SHEETS = [SheetKind.PANEL, SheetKind.THIRD_PARTY, SheetKind.COMMITTEE]
+
+
+def _conflicted():
+    return Exists(ConflictDeclaration.objects.filter(unit_id=OuterRef("sheet__unit_id"),
+                                                     user_id=OuterRef("sheet__scorer_id")))
+
+
+def _manual_sums(round_: Round, kinds) -> dict:
+    """{(unit_id, indicator_id): (Σ points, n)} over submitted, unconflicted sheets: one GROUP BY query."""
+    rows = (Score.objects.filter(sheet__round=round_, sheet__status=SheetStatus.SUBMITTED, sheet__kind__in=kinds)
+            .exclude(_conflicted()).values("sheet__unit_id", "indicator_id")
+            .annotate(total=Sum("points"), n=Count("id")).order_by())
+    return {(r["sheet__unit_id"], r["indicator_id"]): (Decimal(str(r["total"])), r["n"]) for r in rows}
+
+
+def _scorer_counts(round_: Round) -> dict:
+    conflicted = Exists(ConflictDeclaration.objects.filter(unit_id=OuterRef("unit_id"), user_id=OuterRef("scorer_id")))
+    rows = (ScoreSheet.objects.filter(round=round_, status=SheetStatus.SUBMITTED, kind__in=COUNTED_SHEETS)
+            .exclude(conflicted).values("unit_id").annotate(n=Count("id")).order_by())
+    return {r["unit_id"]: r["n"] for r in rows}
+
+
+def _survey_counts(round_: Round, gov_of_committee: dict) -> tuple[dict, dict]:
+    """({(unit_id, indicator_id): {level: n}}, {unit_id: responses}); answers on a community's survey about the
+    town government count for the town's government unit."""
+    levels: dict = defaultdict(lambda: defaultdict(int))
+    for r in (SurveyAnswer.objects.filter(response__survey__round=round_)
+              .values("response__survey__unit_id", "indicator_id", "indicator__template__direction", "level")
+              .annotate(n=Count("id")).order_by()):
+        unit_id = r["response__survey__unit_id"]
+        if r["indicator__template__direction"] == "residents_gov":
+            unit_id = gov_of_committee.get(unit_id)
+            if unit_id is None:
+                continue
+        levels[(unit_id, r["indicator_id"])][r["level"]] += r["n"]
+    samples: dict = defaultdict(int)
+    for r in SurveyResponse.objects.filter(survey__round=round_).values("survey__unit_id").annotate(
+            n=Count("id")).order_by():
+        samples[r["survey__unit_id"]] += r["n"]
+        gov = gov_of_committee.get(r["survey__unit_id"])
+        if gov is not None:
+            samples[gov] += r["n"]
+    return levels, samples
+
+
+def _previous_totals(round_: Round) -> dict:
+    """Last year's final totals keyed by (kind, region_id, department), the latest round winning."""
+    found = {}
+    rows = (UnitResult.objects.filter(round__year=round_.year - 1, unit__region__path__startswith=round_.region.path)
+            .values_list("unit__kind", "unit__region_id", "unit__department", "total", "adjusted_total")
+            .order_by("round_id"))
+    for kind, region_id, dept, total, adjusted in rows:
+        found[(kind, region_id, dept)] = adjusted if adjusted is not None else total
+    return found
+
+
+def _computed(indicator, unit, year):
+    source = get_source(indicator.source_key)
+    if source is None:
+        return None, _("数据来源未登记")
+    try:
+        value = source.func(region=unit.region, year=year, department=unit.department)
+    except Exception:  # a broken source is reported as missing data on the result, never as zero
+        log.exception("evaluation source %s failed for unit %s", indicator.source_key, unit.pk)
+        return None, _("数据来源出错")
+    return value, ("" if value is None else str(value))
+
+
+def _fmt(value) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def round_compute_results(*, actor, round_: Round) -> dict:
+    """Aggregate the round into ``IndicatorResult`` and ``UnitResult`` rows (replacing earlier computations).
+
+    Allowed while scoring or under review (before publication). Returns timings and counts.
+    """
+    from .services import _require_manager
+
+    if actor is not None:
+        _require_manager(actor, round_)
+    if round_.status not in (RoundStatus.SCORING, RoundStatus.REVIEW):
+        raise ServiceError(_("只能在评分或汇总审核阶段计算结果；公示后结果只能通过异议复核调整。"))
+    started = time.perf_counter()
+    units = list(Unit.objects.filter(round=round_).select_related("region").order_by("id"))
+    templates = {}
+    for direction in ("gov_committee", "committee_gov", "committee_dept", "residents_committee", "residents_gov"):
+        template = round_.template_for(direction)
+        templates[direction] = list(template.indicators.all()) if template else []
+    gov_by_town = {u.region_id: u.pk for u in units if u.kind == UnitKind.GOVERNMENT}
+    gov_of_committee = {u.pk: gov_by_town.get(u.region.parent_id) for u in units if u.kind == UnitKind.COMMITTEE}
+    manual = _manual_sums(round_, COUNTED_SHEETS)
+    own = _manual_sums(round_, [SheetKind.SELF])
+    levels, samples = _survey_counts(round_, gov_of_committee)
+    scorers = _scorer_counts(round_)
+    previous = _previous_totals(round_)
+    queried = time.perf_counter()
+
+    rw = round_.residents_weight
+    indicator_rows, results = [], []
+    for unit in units:
+        main_points, self_points, lines = [], [], []
+        for ind in templates[unit.direction]:
+            raw, count = "", 0
+            if ind.rule == Rule.COMPUTED:
+                value, raw = _computed(ind, unit, round_.year)
+                points = computed_points(ind, value)
+                count = 0 if value is None else 1
+            else:
+                total, count = manual.get((unit.pk, ind.pk), (None, 0))
+                points = q4(total / count) if count else None
+                mine = own.get((unit.pk, ind.pk))
+                self_points.append((ind.weight, q4(mine[0] / mine[1]) if mine else None))
+            main_points.append((ind.weight, points))
+            indicator_rows.append(_indicator_row(round_, unit, ind, points, count, raw))
+        main = combine(main_points, round_.missing_rule)
+        missing = sum(1 for _w, p in main_points if p is None)
+        lines.append(_("指标得分 %(s)s（%(n)d 项指标，缺项 %(m)d 项，%(rule)s）") % {
+            "s": _fmt(main), "n": len(main_points), "m": missing,
+            "rule": MissingRule(round_.missing_rule).label})
+        residents, sample, insufficient = None, 0, False
+        res_direction = unit.residents_direction
+        if res_direction and templates[res_direction]:
+            sample = samples.get(unit.pk, 0)
+            res_points = []
+            for ind in templates[res_direction]:
+                points, count = survey_points(ind, levels.get((unit.pk, ind.pk), {}))
+                res_points.append((ind.weight, points))
+                indicator_rows.append(_indicator_row(round_, unit, ind, points, count, ""))
+            residents = combine(res_points, round_.missing_rule)
+            insufficient = sample < round_.min_sample
+            lines.append(_("居民满意度 %(s)s（答卷 %(n)d 份，最低样本 %(min)d 份%(flag)s）") % {
+                "s": _fmt(residents), "n": sample, "min": round_.min_sample,
+                "flag": _("，样本不足，不计入总分、不参与排名") if insufficient else ""})
+        if main is None:
+            total = None
+        elif residents is None or insufficient or not rw:
+            total = main
+        else:
+            total = q2(main * (HUNDRED - rw) / HUNDRED + residents * rw / HUNDRED)
+            lines.append(_("总分 = %(m)s × %(a)s%% + %(r)s × %(b)s%% = %(t)s") % {
+                "m": _fmt(main), "a": f"{HUNDRED - rw:g}", "r": _fmt(residents), "b": f"{rw:g}", "t": _fmt(total)})
+        results.append(UnitResult(
+            round=round_, unit=unit, main_score=main, residents_score=residents,
+            self_score=combine(self_points, round_.missing_rule), total=total, adjusted_total=None,
+            grade=grade_for(total, round_.grade_bands), sample_size=sample, insufficient_sample=insufficient,
+            previous_total=previous.get((unit.kind, unit.region_id, unit.department)),
+            scorers=scorers.get(unit.pk, 0), explanation="\n".join(lines)))
+    _assign_ranks(results, {u.pk: u for u in units})
+    computed = time.perf_counter()
+    with transaction.atomic():
+        IndicatorResult.objects.filter(round=round_)._raw_delete(connection.alias)
+        IndicatorResult.objects.bulk_create(indicator_rows, batch_size=5000)
+        UnitResult.objects.bulk_create(
+            results, batch_size=2000, update_conflicts=True, unique_fields=["unit"],
+            update_fields=["main_score", "residents_score", "self_score", "total", "adjusted_total", "grade",
+                           "rank_town", "rank_district", "sample_size", "insufficient_sample", "previous_total",
+                           "scorers", "explanation", "updated_at"])
+        round_.results_computed_at = timezone.now()
+        round_.save(update_fields=["results_computed_at", "updated_at"])
+        stats = {"units": len(units), "indicator_results": len(indicator_rows),
+                 "seconds_queries": round(queried - started, 3), "seconds_compute": round(computed - queried, 3),
+                 "seconds_total": round(time.perf_counter() - started, 3)}
+        record_event("evaluation.results_compute", round_, after=stats)
+    return stats
+
+
+def _indicator_row(round_, unit, ind, points, count, raw) -> IndicatorResult:
+    return IndicatorResult(round=round_, unit=unit, indicator=ind, points=points,
+                           ratio=None if points is None else q4(points / ind.weight), count=count, raw=raw[:100],
+                           rule=str(ind.rule_text())[:300], missing=points is None)
+
+
+def _town_key(unit: Unit):
+    if unit.kind == UnitKind.COMMITTEE:
+        return unit.region.parent_id if hasattr(unit, "region") else None
+    if unit.kind == UnitKind.DEPARTMENT:
+        return unit.region_id
+    return None
+
+
+def _assign_ranks(results: list[UnitResult], units: dict) -> None:
+    """Competition ranks by kind, over the round and within each town; unranked: no score or too few answers."""
+    by_kind, by_town = defaultdict(list), defaultdict(list)
+    for r in results:
+        r.rank_district = r.rank_town = None
+        score = r.final_total
+        if score is None or r.insufficient_sample:
+            continue
+        unit = units[r.unit_id]
+        by_kind[unit.kind].append((r.unit_id, score))
+        town = _town_key(unit)
+        if town is not None:
+            by_town[(unit.kind, town)].append((r.unit_id, score))
+    district = {}
+    for items in by_kind.values():
+        district.update(competition_ranks(items))
+    town_ranks = {}
+    for items in by_town.values():
+        town_ranks.update(competition_ranks(items))
+    for r in results:
+        r.rank_district = district.get(r.unit_id)
+        r.rank_town = town_ranks.get(r.unit_id)
+
+
+def rerank(round_: Round) -> None:
+    """Recompute rankings after a review adjusted a total (bulk update, recorded as one event)."""
+    results = list(UnitResult.objects.filter(round=round_).select_related("unit__region"))
+    units = {r.unit_id: r.unit for r in results}
+    _assign_ranks(results, units)
+    UnitResult.objects.bulk_update(results, ["rank_town", "rank_district"], batch_size=2000)
+    record_event("evaluation.results_rerank", round_, after={"units": len(results)})

@@ -1,0 +1,56 @@
+"""The round's status table: preparation → self-assessment → scoring → review → publication (公示) → final."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zhengshe.core.workflows import Transition, Workflow
+
+from .choices import ObjectionStatus, RoundStatus
+from .models import MANAGERS
+
+
+def _has_units(round_, user):
+    if not round_.units.exists():
+        return str(_("本轮次没有参评单位，请先生成参评单位。"))
+    return None
+
+
+def _results_ready(round_, user):
+    if round_.results_computed_at is None or not round_.results.exists():
+        return str(_("请先计算评估结果。"))
+    return None
+
+
+def _can_finalize(round_, user):
+    if round_.objections.filter(status=ObjectionStatus.OPEN).exists():
+        return str(_("还有未答复的异议，答复后才能确定最终结果。"))
+    if round_.publicity_end and timezone.localdate() <= round_.publicity_end:
+        return str(_("公示期至 %(d)s 结束，期满后才能确定最终结果。") % {"d": round_.publicity_end})
+    return None
+
+
+ROUND_FLOW = Workflow(
+    "evaluation.round",
+    {
+        RoundStatus.DRAFT: {
+            "open": Transition(RoundStatus.SELF_ASSESSMENT, MANAGERS, _("启动评估（开始自评）"), guard=_has_units),
+        },
+        RoundStatus.SELF_ASSESSMENT: {
+            "start_scoring": Transition(RoundStatus.SCORING, MANAGERS, _("结束自评，开始评分")),
+        },
+        RoundStatus.SCORING: {
+            "close_scoring": Transition(RoundStatus.REVIEW, MANAGERS, _("结束评分，汇总审核")),
+        },
+        RoundStatus.REVIEW: {
+            "publish": Transition(RoundStatus.PUBLICITY, MANAGERS, _("发布公示"), guard=_results_ready,
+                                  style="success"),
+            "reopen": Transition(RoundStatus.SCORING, MANAGERS, _("退回评分阶段"), comment_required=True,
+                                 style="warning"),
+        },
+        RoundStatus.PUBLICITY: {
+            "finalize": Transition(RoundStatus.FINAL, MANAGERS, _("公示期满，确定最终结果"), guard=_can_finalize,
+                                   style="success"),
+        },
+        RoundStatus.FINAL: {},
+    },
+)
