@@ -123,23 +123,27 @@ def build_province(rng: random.Random, *, villages_target: int = 20_000) -> Regi
         for ci, (city_code, city_name) in enumerate(PROVINCE_CITIES):
             cities.append((PROVINCE[0], city_code, city_name, {}))
             for c in range(COUNTIES_PER_CITY):
-                county_code = f"{city_code[:4]}{81 + c:02d}"
+                # GB/T 2260: 01–20 市辖区, 21–80 县, 81–99 县级市
+                kind, number = ("区", 2 + c) if c < 2 else ("县", 21 + c - 2) if c < 5 else ("市", 81 + c - 5)
+                county_code = f"{city_code[:4]}{number:02d}"
                 if county_code == COUNTY[0]:  # leave 太仓市 to the demo county
-                    county_code = f"{city_code[:4]}{71 + c:02d}"
-                word = words[(ci * COUNTIES_PER_CITY + c) % len(words)]
-                county_name = f"{word}{'市' if c % 3 == 0 else '区' if c % 3 == 1 else '县'}"
+                    county_code = f"{city_code[:4]}{number + 5:02d}"
+                county_name = f"{words[(ci * COUNTIES_PER_CITY + c) % len(words)]}{kind}"
                 counties.append((city_code, county_code, county_name, {}))
                 town_words = rng.sample(SYLLABLES, TOWNS_PER_COUNTY)
                 for t in range(TOWNS_PER_COUNTY):
-                    town_code = f"{county_code}{100 + t:03d}"
-                    towns.append((county_code, town_code, f"{town_words[t]}{'街道' if t < 2 else '镇'}", {}))
+                    # 统计用区划代码: 001–099 街道, 100–199 镇
+                    street = t < 2
+                    town_code = f"{county_code}{(1 + t) if street else (100 + t - 2):03d}"
+                    towns.append((county_code, town_code, f"{town_words[t]}{'街道' if street else '镇'}", {}))
                     for v in range(per_town):
-                        community = v < 6
-                        suffix = (1 + v) if community else (200 + v)
+                        community = street or v < 4  # 街道: all 社区; 镇: a few 社区, the rest 村
+                        suffix = (1 + v) if community else (201 + v - 4)
                         population = rng.randint(3_000, 12_000) if community else rng.randint(1_500, 6_000)
                         villages.append((town_code, f"{town_code}{suffix:03d}",
                                          f"{rng.choice(SYLLABLES)}{'社区' if community else '村'}", {
-                                             "urban_rural_code": "121" if community else rng.choice(["220", "220", "210"]),
+                                             "urban_rural_code": ("111" if street else "121") if community else rng.choice(
+                                                 ["220", "220", "210"]),
                                              "population": population,
                                              "households": int(population / rng.uniform(2.5, 3.2)),
                                              "service_centre_area": _centre_area(rng)}))
