@@ -6,3 +6,19 @@ class AgreementsConfig(AppConfig):
     name = "zhengshe.agreements"
     label = "agreements"
     verbose_name = _("协助管理协议")
+
+    def ready(self):
+        from zhengshe.accounts.roles import Role
+        from zhengshe.core import navigation
+        from zhengshe.evaluation.sources import register_source
+
+        from . import selectors
+
+        work = frozenset({Role.DISTRICT_ADMIN, Role.TOWN_STAFF, Role.VILLAGE_STAFF, Role.LEADER})
+        navigation.register(navigation.MenuItem(_("协议"), "agreements:list", roles=work, order=30, group=_("协议")))
+        navigation.register(navigation.MenuItem(_("协议经费"), "agreements:funds", roles=work, order=31,
+                                                group=_("协议")))
+        register_source("agreements.items_done_share", _("协议事项完成率"), selectors.items_done_share, unit="ratio")
+        register_source("agreements.late_instalments", _("协议经费逾期拨付期数"), selectors.late_instalments,
+                        unit="count")
+        register_source("agreements.paid_share", _("协议经费拨付率"), selectors.paid_share, unit="ratio")

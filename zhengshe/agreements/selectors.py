@@ -1,0 +1,181 @@
+"""Scoped reads of agreements, the funds rollups (computed in the database) and the evaluation sources."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from zhengshe.core.scoping import get_scoped_or_404
+
+from .choices import SIGNED_STATUSES, AgreementKind, AgreementStatus, LedgerKind, ProgressStatus
+from .models import Agreement, AgreementItem, Instalment, LedgerEntry, ProgressReport
+
+ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
+
+
+def agreement_for(region, year: int) -> Agreement | None:
+    """The committee's signed (or in-force / evaluated / closed) town agreement of ``year``, else None."""
+    return (Agreement.objects.filter(party_b=region, year=year, kind=AgreementKind.STANDARD,
+                                     status__in=SIGNED_STATUSES)
+            .select_related("party_a", "party_b").order_by("-id").first())
+
+
+def agreements_for(user, action: str = "view"):
+    """Agreements within the user's scope (by party B's region)."""
+    return Agreement.objects.restrict(user, action).select_related("party_a", "party_b", "council")
+
+
+def get_agreement(user, pk, action: str = "view") -> Agreement:
+    return get_scoped_or_404(Agreement.objects.select_related("party_a", "party_b", "council", "template"), user,
+                             action, pk=pk)
+
+
+def agreements_for_zip(user, region, year: int):
+    return agreements_for(user).filter(party_b__path__startswith=region.path, year=year).order_by("party_b__code")
+
+
+def _sum(kind: str, prefix: str = ""):
+    return Coalesce(Sum(f"{prefix}amount", filter=Q(**{f"{prefix}kind": kind})), ZERO)
+
+
+def ledger_totals(agreement) -> dict:
+    """allocated, paid, withheld, awarded and balance (allocated + awarded − withheld − paid): one query."""
+    agg = LedgerEntry.objects.filter(agreement=agreement).aggregate(
+        allocated=_sum(LedgerKind.ALLOCATE), paid=_sum(LedgerKind.PAY), withheld=_sum(LedgerKind.WITHHOLD),
+        awarded=_sum(LedgerKind.AWARD))
+    agg["balance"] = agg["allocated"] + agg["awarded"] - agg["withheld"] - agg["paid"]
+    return agg
+
+
+GROUPINGS = {
+    "town": ("agreement__party_b__parent__code", "agreement__party_b__parent__name"),
+    "county": ("agreement__party_b__parent__parent__code", "agreement__party_b__parent__parent__name"),
+    "committee": ("agreement__party_b__code", "agreement__party_b__name"),
+    "item": ("item__identity__key", "item__title"),
+}
+
+
+def funds_rollup(user, *, year: int | None = None, group: str = "town", within: str = "") -> list[dict]:
+    """Ledger sums grouped by town, county, committee or item over what the user sees: one GROUP BY query."""
+    key, label = GROUPINGS.get(group, GROUPINGS["town"])
+    qs = LedgerEntry.objects.restrict(user, "view")
+    if year:
+        qs = qs.filter(agreement__year=year)
+    if within:
+        qs = qs.filter(agreement__party_b__path__startswith=within)
+    if group == "item":
+        qs = qs.filter(item__isnull=False)  # instalment payments are per agreement, not per item
+    rows = (qs.values(key, label).annotate(
+        allocated=_sum(LedgerKind.ALLOCATE), paid=_sum(LedgerKind.PAY), withheld=_sum(LedgerKind.WITHHOLD),
+        awarded=_sum(LedgerKind.AWARD), agreements=Count("agreement", distinct=True))
+        .annotate(balance=F("allocated") + F("awarded") - F("withheld") - F("paid")).order_by(key))
+    return [{"key": r[key], "label": r[label], **{k: r[k] for k in (
+        "allocated", "paid", "withheld", "awarded", "balance", "agreements")}} for r in rows]
+
+
+def funds_totals(rows: list[dict]) -> dict:
+    keys = ("allocated", "paid", "withheld", "awarded", "balance", "agreements")
+    return {k: sum((r[k] for r in rows), Decimal("0") if k != "agreements" else 0) for k in keys}
+
+
+def coverage(user, *, year: int, within: str = "") -> dict:
+    """How many agreements of the year exist and how many are signed, by status (one query)."""
+    qs = Agreement.objects.restrict(user).filter(year=year, kind=AgreementKind.STANDARD)
+    if within:
+        qs = qs.filter(party_b__path__startswith=within)
+    return dict(qs.values_list("status").annotate(n=Count("id")).order_by())
+
+
+def latest_progress_subquery():
+    return ProgressReport.objects.filter(item=OuterRef("pk")).order_by("-created_at", "-id")
+
+
+def items_with_progress(agreement):
+    """The agreement's items annotated with the latest progress status and note (two subqueries, one query)."""
+    latest = latest_progress_subquery()
+    return (agreement.items.select_related("identity", "list_item")
+            .annotate(progress_status=Subquery(latest.values("status")[:1]),
+                      progress_note=Subquery(latest.values("note")[:1]),
+                      progress_at=Subquery(latest.values("created_at")[:1]))
+            .order_by("position", "id"))
+
+
+# ---------------------------------------------------------------- evaluation sources
+
+
+def _signed_in(region, year):
+    return Agreement.objects.filter(year=year, kind=AgreementKind.STANDARD, party_b__path__startswith=region.path,
+                                    status__in=SIGNED_STATUSES)
+
+
+def items_done_share(*, region, year, department="") -> Decimal | None:
+    """Share of the committee's (or the subtree's) signed agreement items whose latest report is "done"."""
+    items = AgreementItem.objects.filter(agreement__in=_signed_in(region, year), removed=False).annotate(
+        latest=Subquery(latest_progress_subquery().values("status")[:1]))
+    agg = items.aggregate(total=Count("id"), done=Count("id", filter=Q(latest=ProgressStatus.DONE)))
+    if not agg["total"]:
+        return None
+    return (Decimal(agg["done"]) / Decimal(agg["total"])).quantize(Decimal("0.0001"))
+
+
+def late_instalments(*, region, year, department="") -> int | None:
+    """Instalments of the region's agreements of ``year`` paid after their due date (None: no agreements)."""
+    agreements = _signed_in(region, year)
+    if not agreements.exists():
+        return None
+    return Instalment.objects.filter(agreement__in=agreements, paid_on__isnull=False,
+                                     paid_on__gt=F("due_date")).count()
+
+
+def paid_share(*, region, year, department="") -> Decimal | None:
+    """Paid ÷ allocated over the region's signed agreements of ``year`` (None when nothing was allocated)."""
+    agg = LedgerEntry.objects.filter(agreement__in=_signed_in(region, year)).aggregate(
+        allocated=_sum(LedgerKind.ALLOCATE), paid=_sum(LedgerKind.PAY))
+    if not agg["allocated"]:
+        return None
+    return (agg["paid"] / agg["allocated"]).quantize(Decimal("0.0001"))
+
+
+# ---------------------------------------------------------------- revisions
+
+
+def revision_diff(old: dict, new: dict) -> dict:
+    """Field-level differences between two snapshots: header, clauses, items added/removed/changed."""
+    from .choices import PROPOSABLE_FIELDS
+    from .models import Agreement as A
+
+    labels = {f.name: str(f.verbose_name) for f in A._meta.fields}
+    item_labels = {f.name: str(f.verbose_name) for f in AgreementItem._meta.fields}
+    item_labels.update({k: str(v) for k, v in PROPOSABLE_FIELDS.items() if k != "remove"})
+    header = [{"field": labels.get(k, k), "old": old.get(k), "new": new.get(k)}
+              for k in ("title", "term_start", "term_end", "total_funding") if old.get(k) != new.get(k)]
+    clauses = [{"field": labels.get(k, k), "old": old["clauses"].get(k, ""), "new": v}
+               for k, v in new.get("clauses", {}).items() if old.get("clauses", {}).get(k, "") != v]
+    old_items = {i["key"]: i for i in old.get("items", [])}
+    new_items = {i["key"]: i for i in new.get("items", [])}
+    added = [new_items[k] for k in new_items if k not in old_items]
+    removed = [old_items[k] for k in old_items if k not in new_items]
+    changed = []
+    for key, item in new_items.items():
+        before = old_items.get(key)
+        if before is None:
+            continue
+        fields = [{"field": item_labels.get(f, f), "old": before.get(f), "new": v}
+                  for f, v in item.items() if f not in ("key",) and before.get(f) != v]
+        if fields:
+            changed.append({"number": item["number"], "title": item["title"], "fields": fields})
+    return {"header": header, "clauses": clauses, "added": added, "removed": removed, "changed": changed,
+            "same": not (header or clauses or added or removed or changed)}
+
+
+def town_agreement_status_counts(user, year: int):
+    """Per town: agreements by status for the year (one GROUP BY), for the district's overview."""
+    return (Agreement.objects.restrict(user).filter(year=year, kind=AgreementKind.STANDARD)
+            .values("party_b__parent__name", "party_b__parent__code")
+            .annotate(total=Count("id"),
+                      signed=Count("id", filter=Q(status__in=SIGNED_STATUSES)),
+                      drafting=Count("id", filter=Q(status__in=[AgreementStatus.DRAFT, AgreementStatus.NEGOTIATING])),
+                      funding=Coalesce(Sum("total_funding"), ZERO))
+            .order_by("party_b__parent__code"))
