@@ -240,28 +240,33 @@ def password_reset(*, actor, user: User, new_password: str) -> User:
     return user
 
 
+_SELF = object()
+
+
 @transaction.atomic
-def api_token_issue(*, user: User):
-    """Issue (or replace) the caller's own API token. The old one stops working at once."""
+def api_token_issue(*, user: User, actor=_SELF):
+    """Issue (or replace) ``user``'s API token (by default the user acts for themselves; a command passes
+    ``actor=None`` to be recorded as the system operator). The old token stops working at once."""
     from rest_framework.authtoken.models import Token
 
     old = Token.objects.filter(user=user).first()
     if old is not None:
         old.delete()
     token = Token.objects.create(user=user)
-    record_event("accounts.token_issue", user, user=user, after={"replaced": old is not None})
+    record_event("accounts.token_issue", user, user=user if actor is _SELF else actor,
+                 after={"replaced": old is not None})
     return token
 
 
 @transaction.atomic
-def api_token_revoke(*, user: User) -> bool:
+def api_token_revoke(*, user: User, actor=_SELF) -> bool:
     from rest_framework.authtoken.models import Token
 
     token = Token.objects.filter(user=user).first()
     if token is None:
         return False
     token.delete()
-    record_event("accounts.token_revoke", user, user=user)
+    record_event("accounts.token_revoke", user, user=user if actor is _SELF else actor)
     return True
 
 

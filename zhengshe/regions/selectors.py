@@ -43,22 +43,35 @@ def totals(path_prefix: str) -> dict:
 def children_with_totals(region: Region):
     """Direct children of ``region``, each with village/population/household sums of its own subtree.
 
-    Two queries: the children, and one GROUP BY over the subtree's villages keyed by the child path.
+    Two queries whatever the tree size: the children, and one GROUP BY over the subtree's villages keyed
+    by the child's path prefix (children of one parent share one code length; grids and villagers'
+    groups hold no villages, so they need no sums).
     """
     children = list(Region.objects.filter(parent=region).order_by("code"))
     if not children:
         return []
-    lengths = {len(c.path) for c in children}
+    lengths = {len(c.path) for c in children if c.level not in (Level.GRID, Level.GROUP)}
     sums = {}
-    for length in lengths:  # children of one parent share one code length (grids aside)
+    if len(lengths) == 1:
+        length = lengths.pop()
         rows = (
-            Region.objects.filter(path__startswith=region.path, level__in=[Level.VILLAGE])
+            Region.objects.filter(path__startswith=region.path, level=Level.VILLAGE)
             .annotate(child_path=Substr("path", 1, length))
             .values("child_path")
             .annotate(villages=Count("id"), population=Sum("population"), households=Sum("households"))
+            .order_by()
         )
-        for row in rows:
-            sums[row["child_path"]] = row
+        sums = {row["child_path"]: row for row in rows}
+    elif lengths:  # an irregular tree (codes of different lengths under one parent): one query per length
+        for length in sorted(lengths):
+            rows = (
+                Region.objects.filter(path__startswith=region.path, level=Level.VILLAGE)
+                .annotate(child_path=Substr("path", 1, length))
+                .values("child_path")
+                .annotate(villages=Count("id"), population=Sum("population"), households=Sum("households"))
+                .order_by()
+            )
+            sums.update({row["child_path"]: row for row in rows})
     for child in children:
         row = sums.get(child.path, {})
         child.total_villages = row.get("villages", 0) or 0

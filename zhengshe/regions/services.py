@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhengshe.audit.services import record_event
+from zhengshe.core import context
 from zhengshe.core.errors import NotAllowed
 from zhengshe.core.scoping import Scope
 from zhengshe.utilities.excel import ImportReport, read_table, run_import
@@ -37,6 +38,37 @@ def region_create(*, actor, code: str, name: str, parent: Region | None, level: 
     region.full_clean()
     region.save()
     return region
+
+
+EDITABLE_FIELDS = ("name", "urban_rural_code", "population", "households", "service_centre_area", "is_active")
+
+
+@transaction.atomic
+def region_update(*, actor, region: Region, expected_updated_at: str = "", **fields) -> Region:
+    """Change a region's name and figures (never its code or parent: they are its path). Audited by the change log.
+
+    ``expected_updated_at`` (the ISO time the form was loaded with) refuses a save over someone else's change.
+    """
+    from zhengshe.core.errors import ConflictError
+
+    locked = Region.objects.select_for_update().get(pk=region.pk)
+    if not _can_manage(actor, locked.parent.path if locked.parent_id else None) and not _can_manage(actor, locked.path):
+        raise NotAllowed()
+    if expected_updated_at and locked.updated_at.isoformat() != expected_updated_at:
+        raise ConflictError()
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    for key, value in fields.items():
+        setattr(locked, key, value)
+    locked.full_clean()
+    locked.save()
+    return locked
+
+
+def can_manage(actor, region: Region | None) -> bool:
+    """Whether ``actor`` may add regions under ``region`` or edit it (district admin or system admin above it)."""
+    return _can_manage(actor, region.path if region is not None else None)
 
 
 def _int_or_error(value, label, report, row):
@@ -117,10 +149,26 @@ def import_regions(upload, *, actor, update_existing: bool = False) -> ImportRep
         error = codes.nesting_error(code, parent_code, level)
         if error:
             report.add(number, error)
-    for number, code, *_rest in parsed:
-        parent_code = _rest[2]
-        if not _can_manage(actor, existing[parent_code].path if parent_code in existing else None) and not (
-            parent_code in levels_in_file):
+    scope_is_super = Scope.for_user(actor).is_superuser
+    for number, code, _name, level, parent_code, _f in parsed:
+        if level is None:
+            continue
+        if code in existing and update_existing:
+            current = existing[code]
+            current_parent = current.path.rstrip("/").rsplit("/", 1)[0].rsplit("/", 1)[-1] if current.parent_id else ""
+            if current.level != level:
+                report.add(number, _("区划“%(code)s”在系统中的层级是%(level)s，导入不能改变层级") % {
+                    "code": code, "level": current.get_level_display()})
+            elif (parent_code or "") != current_parent:
+                report.add(number, _("区划“%(code)s”在系统中的上级是“%(parent)s”，导入不能调整隶属关系") % {
+                    "code": code, "parent": current_parent})
+        if not parent_code:
+            if level == Level.PROVINCE and not scope_is_super:
+                report.add(number, _("只有超级管理员可以导入省级区划"))
+            continue
+        if parent_code in levels_in_file:
+            continue  # checked through the parent's own row
+        if parent_code in existing and not _can_manage(actor, existing[parent_code].path):
             report.add(number, _("上级“%s”不在您的管理范围内") % parent_code)
     if not report.ok:
         return report
@@ -146,11 +194,14 @@ def import_regions(upload, *, actor, update_existing: bool = False) -> ImportRep
             rep.created += 1
         by_code[code] = region
 
-    result = run_import([(p[0], p) for p in ordered], handle)
-    result.total = report.total
-    if result.ok:
-        record_event("regions.import", None, after={"created": result.created, "updated": result.updated},
+    def finish(rep):
+        record_event("regions.import", None, after={"created": rep.created, "updated": rep.updated,
+                                                    "file": getattr(upload, "name", "")},
                      object_repr=_("区划导入"))
+
+    with context.channel("import"):
+        result = run_import([(p[0], p) for p in ordered], handle, finish=finish)
+    result.total = report.total
     return result
 
 

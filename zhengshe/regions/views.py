@@ -1,17 +1,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhengshe.audit.services import record_event
+from zhengshe.core.errors import ServiceError
 from zhengshe.core.scoping import Scope, get_scoped_or_404
 from zhengshe.core.views import ScopedDetailView, ScopedListView
 from zhengshe.utilities.excel import ImportFileError, error_report_workbook, file_response, workbook_response, XLSX_MIME
 
 from . import selectors, services
 from .filtersets import RegionFilterSet
+from .forms import RegionForm
 from .models import Region
 from .tables import RegionTable
 
@@ -47,7 +50,61 @@ class RegionDetailView(ScopedDetailView):
         page = Paginator(children, 50).get_page(self.request.GET.get("page"))
         ctx["children"] = page
         ctx["page_obj"] = page
+        ctx["can_manage"] = services.can_manage(self.request.user, region)
         return ctx
+
+
+def _manageable_or_404(request, code):
+    region = get_scoped_or_404(Region.objects.select_related("parent"), request.user, "view", code=code)
+    if not services.can_manage(request.user, region):
+        raise PermissionDenied
+    return region
+
+
+@login_required
+def region_create_view(request):
+    """Add a region under ``?parent=<code>`` (district or system administrator above it); audited."""
+    parent = _manageable_or_404(request, request.GET.get("parent") or request.POST.get("parent") or "")
+    form = RegionForm(request.POST or None, instance=Region(parent=parent))
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("code", "name", "updated_at_token")}
+        try:
+            region = services.region_create(actor=request.user, code=form.cleaned_data["code"].strip(),
+                                            name=form.cleaned_data["name"].strip(), parent=parent, **data)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("已新增区划“%s”。") % region.name)
+            return redirect("regions:detail", code=region.code)
+    return render(request, "regions/region_form.html", {
+        "form": form, "parent": parent, "title": _("在“%s”下新增区划") % parent.name,
+        "breadcrumbs": selectors.breadcrumbs(parent, request.user)})
+
+
+@login_required
+def region_edit_view(request, code):
+    """Edit a region's name and figures; its code and parent stay (they are its place in the tree)."""
+    region = _manageable_or_404(request, code)
+    form = RegionForm(request.POST or None, instance=Region.objects.get(pk=region.pk), editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in services.EDITABLE_FIELDS if k in form.cleaned_data}
+        try:
+            services.region_update(actor=request.user, region=region,
+                                   expected_updated_at=form.cleaned_data.get("updated_at_token") or "", **data)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("regions:detail", code=region.code)
+    return render(request, "regions/region_form.html", {
+        "form": form, "region": region, "title": _("编辑区划：%s") % region.name,
+        "breadcrumbs": selectors.breadcrumbs(region, request.user)})
 
 
 @login_required

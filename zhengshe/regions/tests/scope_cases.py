@@ -12,3 +12,10 @@ CASES = {
     "region-totals": ScopeCase(lambda w: {"kwargs": {"code": w.village_a1x.code}}),
     "core:home": ScopeCase(lambda w: {"marker": w.village_a1x.name}),
 }
+
+CASES.update({
+    # Adding under / editing village A1x: its own worker may not (403), the sibling village's worker neither.
+    "regions:create": ScopeCase(lambda w: {"marker": w.village_a1x.name}, owner=None,
+                                extra_params={"parent": "320581100001"}),
+    "regions:edit": ScopeCase(lambda w: {"kwargs": {"code": w.village_a1x.code}, "marker": w.village_a1x.name}),
+})
