@@ -426,7 +426,7 @@ def sheet_open(*, actor, unit: Unit) -> ScoreSheet:
     with transaction.atomic():
         sheet = ScoreSheet.objects.filter(**lookup).first()
         if sheet is None:
-            sheet = ScoreSheet.objects.create(round=unit.round, scorer=actor, **lookup)
+            sheet = ScoreSheet.objects.create(round=unit.round, **{"scorer": actor, **lookup})
     return sheet
 
 
