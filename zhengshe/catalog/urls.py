@@ -1,2 +1,40 @@
+from django.urls import path
+
+from . import views
+
 app_name = "catalog"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.DutyListListView.as_view(), name="list_list"),
+    path("lists/new/", views.list_create_view, name="list_create"),
+    path("lists/import/", views.list_import_view, name="list_import"),
+    path("lists/import/template.xlsx", views.list_import_template_view, name="list_import_template"),
+    path("lists/<int:pk>/", views.DutyListDetailView.as_view(), name="list_detail"),
+    path("lists/<int:pk>/export.xlsx", views.list_export_view, name="list_export"),
+    path("lists/<int:pk>/publish/", views.list_publish_view, name="list_publish"),
+    path("lists/<int:pk>/new-version/", views.list_new_version_view, name="list_new_version"),
+    path("lists/<int:pk>/diff/", views.list_diff_view, name="list_diff"),
+    path("lists/<int:pk>/items/new/", views.item_create_view, name="item_create"),
+    path("items/<int:pk>/edit/", views.item_edit_view, name="item_edit"),
+    path("items/<int:pk>/remove/", views.item_remove_view, name="item_remove"),
+    path("identities/<int:pk>/", views.identity_view, name="identity"),
+    path("departments/", views.DepartmentListView.as_view(), name="department_list"),
+    path("departments/new/", views.department_create_view, name="department_create"),
+    path("admission/", views.AdmissionListView.as_view(), name="admission_list"),
+    path("admission/new/", views.admission_create_view, name="admission_create"),
+    path("admission/<int:pk>/", views.AdmissionDetailView.as_view(), name="admission_detail"),
+    path("admission/<int:pk>/edit/", views.admission_edit_view, name="admission_edit"),
+    path("admission/<int:pk>/approve/", views.admission_approve_view, name="admission_approve"),
+    path("admission/<int:pk>/move/<str:action>/", views.admission_move_view, name="admission_move"),
+    path("register/", views.RegisterView.as_view(), name="register"),
+    path("community/", views.community_view, name="community"),
+    path("asks/", views.AskListView.as_view(), name="ask_list"),
+    path("asks/new/", views.ask_create_view, name="ask_create"),
+    path("asks/<int:pk>/", views.AskDetailView.as_view(), name="ask_detail"),
+    path("asks/<int:pk>/refuse/", views.ask_refuse_view, name="ask_refuse"),
+    path("asks/<int:pk>/outcome/", views.ask_outcome_view, name="ask_outcome"),
+    path("asks/<int:pk>/notice.pdf", views.ask_notice_view, name="ask_notice"),
+    path("burden/", views.burden_view, name="burden"),
+    path("burden/items/", views.BurdenListView.as_view(), name="burden_list"),
+    path("burden/items/new/", views.burden_create_view, name="burden_create"),
+    path("burden/items/<int:pk>/", views.BurdenDetailView.as_view(), name="burden_detail"),
+]

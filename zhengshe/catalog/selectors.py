@@ -1,0 +1,378 @@
+"""Scoped reads of the catalog, each in a bounded number of queries.
+
+Contracts other apps rely on: ``list_in_force(region, kind, on_date=None)`` and
+``refusal_count(region=, year=, department="")`` (also registered as the evaluation sources
+"catalog.refusals" and "catalog.admission_violations").
+
+Burden score (社区负担指数), defined here and shown on the burden page: every ledger, signboard or rating a
+community keeps weighs by how much work it costs — paper ledger 3, creation ledger 2, electronic ledger 1,
+rating/inspection 4, outside signboard 1, inside signboard 0.5. A community's score is the sum over what it
+keeps; a region's score is the average over its communities; the reduction is 1 − current ÷ baseline, where the
+baseline is the score of what was kept before the reform. All sums are computed in the database.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Case, Count, DecimalField, Q, Sum, Value, When
+from django.db.models.functions import Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhengshe.core.scoping import Scope, ancestor_paths, roles_for_action
+
+from .choices import AdmissionStatus, AskOutcome, BurdenKind, BurdenState, BurdenSubtype, ListKind, ListStatus, TargetMode
+from .models import AdmissionRequest, BurdenItem, DutyList, ItemIdentity, ListItem, UnlistedAsk
+
+WEIGHTS = {
+    BurdenSubtype.PAPER: Decimal("3"), BurdenSubtype.CREATION: Decimal("2"), BurdenSubtype.ELECTRONIC: Decimal("1"),
+    BurdenSubtype.RATING: Decimal("4"), BurdenSubtype.OUTSIDE: Decimal("1"), BurdenSubtype.INSIDE: Decimal("0.5"),
+}
+DIFF_FIELDS = ["number", "category", "title", "description", "legal_basis", "department", "funding_follows",
+               "funding_basis", "funding_amount"]
+
+
+# ---- lists ---------------------------------------------------------------------------------------
+
+def list_in_force(region, kind, *, on_date: date | None = None) -> DutyList | None:
+    """The published list of ``kind`` from the nearest issuing ancestor of ``region`` (itself included).
+
+    With ``on_date``: the version that was in force that day (published by then, not yet superseded).
+    One query.
+    """
+    qs = DutyList.objects.filter(region__path__in=ancestor_paths(region.path), kind=kind)
+    if on_date is None:
+        qs = qs.filter(status=ListStatus.PUBLISHED)
+    else:
+        qs = qs.filter(status__in=[ListStatus.PUBLISHED, ListStatus.SUPERSEDED], published_at__date__lte=on_date
+                       ).filter(Q(superseded_at__isnull=True) | Q(superseded_at__date__gt=on_date))
+    return qs.select_related("region").order_by("-region__depth", "-version").first()
+
+
+def lists_in_force(region, *, on_date: date | None = None) -> list[DutyList]:
+    """The duties list, the assisted list and the third list in force for ``region`` (those that exist)."""
+    found = [list_in_force(region, kind, on_date=on_date) for kind in ListKind.values]
+    return [d for d in found if d is not None]
+
+
+def items_by_category(duty_list: DutyList) -> list[tuple[str, list[ListItem]]]:
+    """A list's items grouped under their categories, in list order (one query)."""
+    groups: dict[str, list] = {}
+    for item in duty_list.items.select_related("identity").order_by("position", "number"):
+        groups.setdefault(item.category, []).append(item)
+    return list(groups.items())
+
+
+def versions_of(duty_list: DutyList):
+    return DutyList.objects.filter(region_id=duty_list.region_id, kind=duty_list.kind).order_by("-version")
+
+
+def item_versions(identity: ItemIdentity):
+    """Every version of one item across list versions (v1's items keep resolving after v2)."""
+    return identity.versions.select_related("duty_list").order_by("duty_list__version")
+
+
+def current_item(identity: ItemIdentity, *, on_date: date | None = None) -> ListItem | None:
+    """The item's text in the list version in force (on ``on_date``), or None when it was dropped."""
+    in_force = list_in_force(identity.region, identity.kind, on_date=on_date)
+    if in_force is None:
+        return None
+    return in_force.items.filter(identity=identity).first()
+
+
+def diff_lists(old: DutyList, new: DutyList) -> dict:
+    """Items added, removed and changed (field by field) between two versions, matched by identity."""
+    before = {i.identity_id: i for i in old.items.select_related("identity")}
+    after = {i.identity_id: i for i in new.items.select_related("identity")}
+    labels = {f.name: str(f.verbose_name) for f in ListItem._meta.fields}
+    changed = []
+    for key in sorted(set(before) & set(after), key=lambda k: (after[k].position, after[k].number)):
+        a, b = before[key], after[key]
+        fields = []
+        for name in DIFF_FIELDS:
+            va, vb = getattr(a, name), getattr(b, name)
+            if va != vb:
+                fields.append({"field": name, "label": labels[name], "old": _display(a, name), "new": _display(b, name)})
+        if fields:
+            changed.append({"item": b, "old_item": a, "fields": fields})
+    added = sorted((after[k] for k in set(after) - set(before)), key=lambda i: (i.position, i.number))
+    removed = sorted((before[k] for k in set(before) - set(after)), key=lambda i: (i.position, i.number))
+    unchanged = len(set(before) & set(after)) - len(changed)
+    return {"added": added, "removed": removed, "changed": changed, "unchanged": unchanged}
+
+
+def _display(item, name):
+    value = getattr(item, name)
+    if name == "funding_follows":
+        return "是" if value else "否"
+    getter = getattr(item, f"get_{name}_display", None)
+    return getter() if getter else value
+
+
+# ---- admission register -----------------------------------------------------------------------------
+
+def admitted_for_region(region, *, on_date: date | None = None):
+    """Approved admissions in force for one village/community on ``on_date`` (today): one query."""
+    day = on_date or timezone.localdate()
+    scope = (Q(approved_mode=TargetMode.SUBTREE, approved_root__path__in=ancestor_paths(region.path))
+             | Q(approved_mode=TargetMode.LIST, approved_regions=region))
+    ids = AdmissionRequest.objects.filter(scope).values("pk")
+    return (AdmissionRequest.objects.filter(pk__in=ids, status=AdmissionStatus.APPROVED, valid_from__lte=day,
+                                            valid_until__gte=day)
+            .select_related("issuing_region", "approved_root").order_by("valid_until", "pk"))
+
+
+def register_for_user(user):
+    """The admitted register as a user sees it: approved (or revoked) entries touching their part of the tree.
+
+    A village worker sees what applies to their community only; a town worker what touches the town.
+    """
+    scope = Scope.for_user(user)
+    paths = scope.region_paths(scope.roles - {"org_user"})
+    if scope.is_superuser:
+        paths = [""]
+    if not paths:
+        return AdmissionRequest.objects.none()
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(approved_mode=TargetMode.SUBTREE, approved_root__path__in=ancestor_paths(path) if path else [])
+        q |= Q(approved_mode=TargetMode.SUBTREE, approved_root__path__startswith=path)
+        q |= Q(approved_mode=TargetMode.LIST, approved_regions__path__startswith=path)
+    ids = AdmissionRequest.objects.filter(q).values("pk")
+    return (AdmissionRequest.objects.filter(pk__in=ids, status__in=[AdmissionStatus.APPROVED, AdmissionStatus.REVOKED])
+            .select_related("issuing_region", "approved_root", "applicant_region"))
+
+
+def requests_for(user):
+    """Admission requests a user may see (applicants' units and the reviewing county): scoped."""
+    return AdmissionRequest.objects.restrict(user, "view").select_related("applicant_region", "issuing_region",
+                                                                          "applicant")
+
+
+def pending_reviews(user):
+    """Requests waiting for this user's leading group."""
+    scope = Scope.for_user(user)
+    paths = scope.region_paths({"district_admin"})
+    if not paths:
+        return AdmissionRequest.objects.none()
+    q = Q(pk__in=[])
+    for p in paths:
+        q |= Q(issuing_region__path__startswith=p)
+    return AdmissionRequest.objects.filter(q, status=AdmissionStatus.SUBMITTED).exclude(applicant=user)
+
+
+def admission_rule_text(region) -> str:
+    """The rule a refusal notice cites, naming the committee's organic law and the county's admission rule."""
+    county = next((r for r in _ancestors(region) if r.level == "county"), None)
+    place = county.name if county else ""
+    law = (_("《中华人民共和国城市居民委员会组织法》第二条") if region.is_community
+           else _("《中华人民共和国村民委员会组织法》第五条"))
+    return _("根据%(law)s，政府及其部门对基层群众自治组织的工作给予指导、支持和帮助，但不得干预依法属于自治范围的事项；"
+             "依照%(place)s社区工作准入制度（“凡进必审”），未列入《依法履职事项清单》《协助政府工作事项清单》、"
+             "也未经%(place)s政社互动工作领导小组准入审核的工作事项、台账、挂牌、评比考核和证明事项，"
+             "村（居）民委员会有权拒绝执行。") % {"law": law, "place": place}
+
+
+def _ancestors(region):
+    from zhengshe.regions.models import Region
+
+    return list(Region.objects.filter(path__in=ancestor_paths(region.path)).order_by("-depth"))
+
+
+# ---- refusals: contracts for evaluation ------------------------------------------------------------
+
+def refusal_count(*, region, year: int, department: str = "") -> int:
+    """Refusals recorded in ``region``'s subtree in ``year`` (against ``department`` when given)."""
+    qs = UnlistedAsk.objects.filter(region__path__startswith=region.path, outcome=AskOutcome.REFUSED,
+                                    refused_on__year=year)
+    if department:
+        qs = qs.filter(department=department)
+    return qs.count()
+
+
+def admission_violations(*, region, year: int, department: str = "") -> int:
+    """Asks pushed into communities without approval in ``year``: every recorded unlisted ask (refused or
+    not) except those later found to be on the lists or the register."""
+    qs = UnlistedAsk.objects.filter(region__path__startswith=region.path, received_on__year=year).exclude(
+        outcome=AskOutcome.LEGITIMATE)
+    if department:
+        qs = qs.filter(department=department)
+    return qs.count()
+
+
+def refusals_by_department(*, region, year: int):
+    """Refusals and recorded asks per asking department in the subtree, worst first (one query)."""
+    return (UnlistedAsk.objects.filter(region__path__startswith=region.path, received_on__year=year)
+            .exclude(outcome=AskOutcome.LEGITIMATE).values("department")
+            .annotate(asks=Count("id"), refusals=Count("id", filter=Q(outcome=AskOutcome.REFUSED)))
+            .order_by("-refusals", "-asks", "department"))
+
+
+# ---- community's side ------------------------------------------------------------------------------
+
+def agreement_summary(region, year: int) -> dict | None:
+    """The committee's agreement items if the agreements app provides them (guarded: it may not exist yet)."""
+    try:
+        from zhengshe.agreements.selectors import agreement_for
+    except ImportError:
+        return None
+    agreement = agreement_for(region, year)
+    if agreement is None:
+        return {"agreement": None, "items": [], "url": "/agreements/"}
+    items_rel = getattr(agreement, "items", None)
+    items = list(items_rel.all()[:200]) if items_rel is not None else []
+    url = agreement.get_absolute_url() if hasattr(agreement, "get_absolute_url") else "/agreements/"
+    return {"agreement": agreement, "items": items, "url": url}
+
+
+def community_today(region, *, on_date: date | None = None) -> dict:
+    """What may legitimately be asked of one village/community today: lists, agreement, admitted register."""
+    day = on_date or timezone.localdate()
+    lists = lists_in_force(region)
+    return {
+        "day": day,
+        "lists": [{"list": d, "groups": items_by_category(d), "count": sum(len(g[1]) for g in items_by_category(d))}
+                  for d in lists],
+        "register": list(admitted_for_region(region, on_date=day)),
+        "agreement": agreement_summary(region, day.year),
+        "recent_asks": list(UnlistedAsk.objects.filter(region=region).order_by("-received_on", "-id")[:10]),
+    }
+
+
+def villages_for(user):
+    """Villages/communities the user works in (for the community page's region choice)."""
+    from zhengshe.regions.models import Region
+
+    return Region.objects.restrict(user, "view").filter(level="village").order_by("path")
+
+
+# ---- burden registry -----------------------------------------------------------------------------------
+
+def _weight():
+    return Case(*[When(subtype=s, then=Value(w)) for s, w in WEIGHTS.items()], default=Value(Decimal(0)),
+                output_field=DecimalField(max_digits=12, decimal_places=2))
+
+
+def _kept_on(day: date | None) -> Q:
+    if day is None:
+        return Q(state=BurdenState.KEPT)
+    return (Q(in_baseline=True) | Q(started_on__lte=day)) & (Q(state=BurdenState.KEPT) | Q(state_changed_on__gt=day))
+
+
+def burden_summary(path_prefix: str, *, on_date: date | None = None) -> dict:
+    """Counts by subtype — baseline, kept, merged, removed — and the scores over a subtree: one query."""
+    aggregates = {}
+    for sub in BurdenSubtype.values:
+        aggregates[f"{sub}_baseline"] = Count("id", filter=Q(subtype=sub, in_baseline=True))
+        aggregates[f"{sub}_kept"] = Count("id", filter=Q(subtype=sub) & _kept_on(on_date))
+        aggregates[f"{sub}_merged"] = Count("id", filter=Q(subtype=sub, state=BurdenState.MERGED))
+        aggregates[f"{sub}_removed"] = Count("id", filter=Q(subtype=sub, state=BurdenState.REMOVED))
+        aggregates[f"{sub}_added"] = Count("id", filter=Q(subtype=sub, in_baseline=False))
+    aggregates["score"] = Sum(_weight(), filter=_kept_on(on_date))
+    aggregates["baseline_score"] = Sum(_weight(), filter=Q(in_baseline=True))
+    aggregates["communities"] = Count("region", distinct=True)
+    row = BurdenItem.objects.filter(region__path__startswith=path_prefix).aggregate(**aggregates)
+    return _shape(row)
+
+
+def _shape(row: dict) -> dict:
+    rows = []
+    for sub, label in BurdenSubtype.choices:
+        cleared = (row.get(f"{sub}_merged") or 0) + (row.get(f"{sub}_removed") or 0)
+        rows.append({"subtype": sub, "label": str(label), "baseline": row.get(f"{sub}_baseline") or 0,
+                     "kept": row.get(f"{sub}_kept") or 0, "merged": row.get(f"{sub}_merged") or 0,
+                     "removed": row.get(f"{sub}_removed") or 0, "cleared": cleared,
+                     "added": row.get(f"{sub}_added") or 0})
+    by_kind = {}
+    for kind, subs in ((BurdenKind.LEDGER, ("paper", "creation", "electronic")),
+                       (BurdenKind.SIGNBOARD, ("outside", "inside")), (BurdenKind.RATING, ("rating",))):
+        picked = [r for r in rows if r["subtype"] in subs]
+        by_kind[kind] = {k: sum(r[k] for r in picked) for k in ("baseline", "kept", "merged", "removed", "cleared",
+                                                                 "added")}
+    communities = row.get("communities") or 0
+    score = row.get("score") or Decimal(0)
+    base = row.get("baseline_score") or Decimal(0)
+    return {
+        "rows": rows, "by_kind": by_kind, "communities": communities, "score": score, "baseline_score": base,
+        "score_per_community": (score / communities).quantize(Decimal("0.1")) if communities else Decimal(0),
+        "baseline_per_community": (base / communities).quantize(Decimal("0.1")) if communities else Decimal(0),
+        "reduction": ((base - score) / base).quantize(Decimal("0.001")) if base else None,
+    }
+
+
+def burden_by_child(region) -> list[dict]:
+    """Per direct child (town, or village): kept/cleared by type and the score per community: two queries."""
+    from zhengshe.regions.models import Region
+
+    children = list(Region.objects.filter(parent=region).order_by("code"))
+    if not children:
+        return []
+    length = len(children[0].path)
+    rows = (BurdenItem.objects.filter(region__path__startswith=region.path)
+            .annotate(child=Substr("region__path", 1, length)).values("child")
+            .annotate(communities=Count("region", distinct=True),
+                      ledgers_kept=Count("id", filter=Q(kind=BurdenKind.LEDGER, state=BurdenState.KEPT)),
+                      ledgers_cleared=Count("id", filter=Q(kind=BurdenKind.LEDGER) & ~Q(state=BurdenState.KEPT)),
+                      signs_kept=Count("id", filter=Q(kind=BurdenKind.SIGNBOARD, state=BurdenState.KEPT)),
+                      signs_cleared=Count("id", filter=Q(kind=BurdenKind.SIGNBOARD) & ~Q(state=BurdenState.KEPT)),
+                      ratings_kept=Count("id", filter=Q(kind=BurdenKind.RATING, state=BurdenState.KEPT)),
+                      ratings_cleared=Count("id", filter=Q(kind=BurdenKind.RATING) & ~Q(state=BurdenState.KEPT)),
+                      score=Sum(_weight(), filter=Q(state=BurdenState.KEPT)),
+                      baseline_score=Sum(_weight(), filter=Q(in_baseline=True))))
+    found = {r["child"]: r for r in rows}
+    result = []
+    for child in children:
+        r = found.get(child.path, {})
+        n = r.get("communities") or 0
+        score, base = r.get("score") or Decimal(0), r.get("baseline_score") or Decimal(0)
+        result.append({
+            "region": child, "communities": n,
+            **{k: r.get(k) or 0 for k in ("ledgers_kept", "ledgers_cleared", "signs_kept", "signs_cleared",
+                                          "ratings_kept", "ratings_cleared")},
+            "score": score, "score_per_community": (score / n).quantize(Decimal("0.1")) if n else Decimal(0),
+            "reduction": ((base - score) / base).quantize(Decimal("0.001")) if base else None,
+        })
+    return result
+
+
+def burden_timeline(path_prefix: str, years: list[int]) -> list[dict]:
+    """Kept ledgers, signboards and ratings at each year's end, and the score: one query for all years."""
+    aggregates = {}
+    for year in years:
+        day = date(year, 12, 31)
+        for kind in BurdenKind.values:
+            aggregates[f"{kind}_{year}"] = Count("id", filter=Q(kind=kind) & _kept_on(day))
+        aggregates[f"score_{year}"] = Sum(_weight(), filter=_kept_on(day))
+    aggregates["communities"] = Count("region", distinct=True)
+    row = BurdenItem.objects.filter(region__path__startswith=path_prefix).aggregate(**aggregates)
+    n = row["communities"] or 0
+    return [{"year": y, **{k: row[f"{k}_{y}"] for k in BurdenKind.values},
+             "score_per_community": float(((row[f"score_{y}"] or 0) / n)) if n else 0.0} for y in years]
+
+
+def burden_years(path_prefix: str) -> list[int]:
+    """Years from the first change or start in the subtree to this year (at most twelve)."""
+    this_year = timezone.localdate().year
+    from django.db.models import Min
+
+    agg = BurdenItem.objects.filter(region__path__startswith=path_prefix).aggregate(
+        a=Min("state_changed_on"), b=Min("started_on"))
+    firsts = [d.year for d in agg.values() if d]
+    start = max(min(firsts) - 1, this_year - 11) if firsts else this_year
+    return list(range(start, this_year + 1))
+
+
+def burden_root_for(user, code: str | None = None):
+    """The region the burden page rolls up: the one asked for (within scope) or the user's own root."""
+    from zhengshe.core.scoping import get_scoped_or_404
+    from zhengshe.regions.models import Region
+
+    if code:
+        return get_scoped_or_404(Region, user, "view", code=code)
+    scope = Scope.for_user(user)
+    paths = scope.region_paths(roles_for_action(Region, "view"))
+    return Region.objects.filter(path__in=paths).order_by("depth", "path").first()
+
+

@@ -1,0 +1,82 @@
+"""Status tables of the catalog: list versions (draft → published → superseded) and admission requests.
+
+Every move goes through ``core.workflows.Workflow.transition`` (row lock, role check over the object,
+status history and audit event). The services in ``services/`` add what a move also changes.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from zhengshe.core.workflows import Transition, Workflow
+
+from .choices import AdmissionStatus as A
+from .choices import ListStatus as L
+
+DISTRICT = frozenset({"district_admin"})
+APPLICANTS = frozenset({"district_admin", "town_staff"})
+
+
+def _has_items(obj, user):
+    return None if obj.items.exists() else _("清单中还没有事项，不能发布。")
+
+
+def _is_newest(obj, user):
+    newer = type(obj).objects.filter(region_id=obj.region_id, kind=obj.kind, version__gt=obj.version).exists()
+    return _("已有更新的版本，不能发布旧版本。") if newer else None
+
+
+def _publishable(obj, user):
+    return _has_items(obj, user) or _is_newest(obj, user)
+
+
+LIST_FLOW = Workflow("catalog.list", {
+    L.DRAFT: {
+        "publish": Transition(L.PUBLISHED, DISTRICT, _("发布"), guard=_publishable, style="success"),
+    },
+    L.PUBLISHED: {
+        # Done by the service when a newer version is published; never offered as a button.
+        "supersede": Transition(L.SUPERSEDED, DISTRICT, _("被新版本取代"), extra={"internal": True}),
+    },
+})
+
+
+def _not_applicant(obj, user):
+    return _("申请人不能审核自己的申请（须由领导小组其他成员审核）。") if obj.applicant_id == user.pk else None
+
+
+def _only_applicant(obj, user):
+    return None if obj.applicant_id == user.pk else _("只有申请人本人可以执行此操作。")
+
+
+def _reviewer(obj, user):
+    """The leading group sits at the issuing region: the reviewer must cover it, not just the applicant's town."""
+    from zhengshe.core.scoping import Scope
+
+    if not Scope.for_user(user).covers_path(obj.issuing_region.path, DISTRICT):
+        return _("只有审核区划（%s）的领导小组可以审核。") % obj.issuing_region.name
+    return _not_applicant(obj, user)
+
+
+ADMISSION_FLOW = Workflow("catalog.admission", {
+    A.DRAFT: {
+        "submit": Transition(A.SUBMITTED, APPLICANTS, _("提交审核"), guard=_only_applicant),
+        "withdraw": Transition(A.WITHDRAWN, APPLICANTS, _("撤回"), guard=_only_applicant, style="secondary"),
+    },
+    A.RETURNED: {
+        "submit": Transition(A.SUBMITTED, APPLICANTS, _("补充后重新提交"), guard=_only_applicant),
+        "withdraw": Transition(A.WITHDRAWN, APPLICANTS, _("撤回"), guard=_only_applicant, style="secondary"),
+    },
+    A.SUBMITTED: {
+        # Approval needs a scope and a validity: the page sends the user to the approval form.
+        "approve": Transition(A.APPROVED, DISTRICT, _("准入"), guard=_reviewer, style="success",
+                              extra={"form": True}),
+        "return": Transition(A.RETURNED, DISTRICT, _("退回补充"), guard=_reviewer, comment_required=True,
+                             style="warning"),
+        "reject": Transition(A.REJECTED, DISTRICT, _("不予准入"), guard=_reviewer, comment_required=True,
+                             style="danger"),
+        "withdraw": Transition(A.WITHDRAWN, APPLICANTS, _("撤回"), guard=_only_applicant, style="secondary"),
+    },
+    A.APPROVED: {
+        "revoke": Transition(A.REVOKED, DISTRICT, _("撤销准入"), guard=_reviewer, comment_required=True,
+                             style="danger"),
+    },
+})
