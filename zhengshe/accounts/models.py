@@ -29,6 +29,7 @@ class User(AbstractUser):
     scope_region_field = "role_assignments__region"
     audit_exclude = ("password", "totp_secret", "totp_last_step")
     audit_region_field = "home_region"
+    audit_ignore_fields = ("last_login",)  # sign-ins are their own audit events
 
     class Meta:
         verbose_name = _("用户")

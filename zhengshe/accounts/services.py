@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengshe.audit.services import record_event
+from zhengshe.core import context
 from zhengshe.core.errors import NotAllowed, ServiceError
 from zhengshe.core.scoping import Scope
 
@@ -28,6 +29,7 @@ def _check_manager(actor, region, *, grant: bool):
         raise NotAllowed(_("只有安全管理员可以在其管理范围内授予或收回角色。") if grant else None)
 
 
+@context.attributed
 @transaction.atomic
 def user_create(*, actor, username: str, password: str, display_name: str = "", phone: str = "",
                 region=None, must_change_password: bool = True) -> User:
@@ -48,6 +50,7 @@ def user_create(*, actor, username: str, password: str, display_name: str = "", 
     return user
 
 
+@context.attributed
 @transaction.atomic
 def role_grant(*, actor, user: User, role: str, region=None, organization=None, department: str = "") -> RoleAssignment:
     """Grant ``role`` to ``user`` within a region or organization, keeping duties separated."""
@@ -70,6 +73,7 @@ def role_grant(*, actor, user: User, role: str, region=None, organization=None, 
     return assignment
 
 
+@context.attributed
 @transaction.atomic
 def role_revoke(*, actor, assignment: RoleAssignment) -> RoleAssignment:
     """Revoke a grant; the row stays (inactive) so the history is kept."""
@@ -177,6 +181,7 @@ def _check_user_manager(actor, target: User, *, grant: bool = False):
         raise NotAllowed(_("只有安全管理员可以在其管理范围内授予或收回角色。"))
 
 
+@context.attributed
 @transaction.atomic
 def user_set_active(*, actor, user: User, active: bool, reason: str = "") -> User:
     """Deactivate (or reactivate) an account. Accounts are never deleted: their history stays attributable."""
@@ -208,6 +213,7 @@ def _end_sessions(user: User) -> int:
     return ended
 
 
+@context.attributed
 @transaction.atomic
 def account_unlock(*, actor, user: User) -> User:
     """Release a locked account before its 30 minutes are up (security administrator)."""
@@ -219,6 +225,7 @@ def account_unlock(*, actor, user: User) -> User:
     return user
 
 
+@context.attributed
 @transaction.atomic
 def password_reset(*, actor, user: User, new_password: str) -> User:
     """An administrator sets a temporary password; the user must change it at next sign-in."""

@@ -37,15 +37,21 @@ def jsonable(value):
 def snapshot(instance) -> dict:
     """The instance's concrete field values, JSON-safe; secrets replaced by a marker."""
     excluded = SENSITIVE_FIELDS | set(getattr(type(instance), "audit_exclude", ()))
+    ignored = set(getattr(type(instance), "audit_ignore_fields", ()))
     data = {}
     for field in instance._meta.concrete_fields:
         name = field.attname
+        if field.name in ignored:
+            continue
         if field.name in excluded or name in excluded:
             data[field.name] = "******"
             continue
         if field.name in ("created_at", "updated_at"):
             continue
-        data[field.name] = jsonable(getattr(instance, name))
+        value = getattr(instance, name)
+        if isinstance(value, Decimal) and isinstance(field, models.DecimalField) and value.is_finite():
+            value = value.quantize(Decimal(1).scaleb(-field.decimal_places))  # "300" and "300.00" are one value
+        data[field.name] = jsonable(value)
     return data
 
 

@@ -52,11 +52,27 @@ def update(**changes) -> None:
 
 
 @contextmanager
-def channel(source: str):
-    """Mark a block's writes as coming through ``source`` ("import", "job"…), keeping who, where and the request id."""
+def channel(source: str | None = None, *, user=None):
+    """Mark a block's writes as coming through ``source`` ("import", "job"…), keeping where and the request id.
+
+    ``user`` names the actor when the context has none yet (a service called from a job or a test).
+    """
     ctx = current()
-    token = _current.set(ActorContext(user=ctx.user, ip=ctx.ip, request_id=ctx.request_id, source=source))
+    who = ctx.user if ctx.user is not None else (user if getattr(user, "pk", None) else None)
+    token = _current.set(ActorContext(user=who, ip=ctx.ip, request_id=ctx.request_id, source=source or ctx.source))
     try:
         yield
     finally:
         _current.reset(token)
+
+
+def attributed(func):
+    """Decorator for services taking ``actor=``: their audit rows name that actor even outside a request."""
+    from functools import wraps
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        with channel(user=kwargs.get("actor")):
+            return func(*args, **kwargs)
+
+    return wrapper

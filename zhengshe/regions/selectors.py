@@ -80,18 +80,48 @@ def children_with_totals(region: Region):
     return children
 
 
+def totals_for_paths(paths: list[str]) -> dict[str, dict]:
+    """``totals`` for several subtrees at once: one query with one filtered sum per subtree."""
+    if not paths:
+        return {}
+    aggregates = {}
+    for i, path in enumerate(paths):
+        within = Q(path__startswith=path)
+        aggregates.update({
+            f"villages_{i}": Count("id", filter=within),
+            f"communities_{i}": Count("id", filter=within & Q(village_part__lte="199")),
+            f"population_{i}": Sum("population", filter=within),
+            f"households_{i}": Sum("households", filter=within),
+            f"centres_400_{i}": Count("id", filter=within & Q(service_centre_area__gte=400)),
+        })
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(path__startswith=path)
+    agg = Region.objects.filter(q, level=Level.VILLAGE).annotate(village_part=Substr("code", 10, 3)).aggregate(
+        **aggregates)
+    keys = ("villages", "communities", "population", "households", "centres_400")
+    return {path: {k: agg[f"{k}_{i}"] or 0 for k in keys} for i, path in enumerate(paths)}
+
+
 def home_summary(user) -> dict:
-    """The user's scope roots with their totals, for the home page (queries ∝ number of grants)."""
-    scope = Scope.for_user(user)
-    roots = list(Region.objects.filter(path__in=scope.home_paths).order_by("path"))
-    for root in roots:
-        root.totals = totals(root.path)
+    """The user's scope roots with their totals, for the home page: two queries however many grants."""
     from zhengshe.accounts.roles import Role
 
-    names = {r.path: r.name for r in roots}
-    labels = [f"{Role(g.role).label} · {names.get(g.region_path, '') or g.region_path or ''}".rstrip(" ·")
-              for g in scope.grants if g.region_path]
-    labels += [str(Role(g.role).label) for g in scope.grants if g.organization_id]
+    scope = Scope.for_user(user)
+    granted = sorted({g.region_path for g in scope.grants if g.region_path})
+    regions = list(Region.objects.filter(path__in=granted).order_by("path")) if granted else []
+    home = set(scope.home_paths)
+    roots = [r for r in regions if r.path in home]
+    sums = totals_for_paths([r.path for r in roots])
+    for root in roots:
+        root.totals = sums[root.path]
+    names = {r.path: r.name for r in regions}
+    labels = []
+    for g in scope.grants:
+        if g.region_path:
+            labels.append(f"{Role(g.role).label} · {names.get(g.region_path) or ''}".rstrip(" ·"))
+        elif g.organization_id:
+            labels.append(str(Role(g.role).label))
     return {"scope_roots": roots, "grant_labels": labels}
 
 

@@ -29,6 +29,7 @@ def _can_manage(actor, parent_path: str | None) -> bool:
     return parent_path is not None and scope.covers_path(parent_path, MANAGE_ROLES)
 
 
+@context.attributed
 @transaction.atomic
 def region_create(*, actor, code: str, name: str, parent: Region | None, level: str | None = None, **fields) -> Region:
     """Add one region under ``parent`` after validating its code, level and nesting."""
@@ -43,6 +44,7 @@ def region_create(*, actor, code: str, name: str, parent: Region | None, level: 
 EDITABLE_FIELDS = ("name", "urban_rural_code", "population", "households", "service_centre_area", "is_active")
 
 
+@context.attributed
 @transaction.atomic
 def region_update(*, actor, region: Region, expected_updated_at: str = "", **fields) -> Region:
     """Change a region's name and figures (never its code or parent: they are its path). Audited by the change log.
@@ -112,7 +114,7 @@ def import_regions(upload, *, actor, update_existing: bool = False) -> ImportRep
             report.add(number, _("城乡分类代码“%s”不在 111/112/121/122/123/210/220 之中") % urban)
         area = rec.get("服务中心面积（㎡）")
         try:
-            area = Decimal(str(area)) if area not in (None, "") else None
+            area = Decimal(str(area)).quantize(Decimal("0.01")) if area not in (None, "") else None
         except InvalidOperation:
             report.add(number, _("服务中心面积“%s”不是数字") % area)
             area = None
@@ -181,12 +183,14 @@ def import_regions(upload, *, actor, update_existing: bool = False) -> ImportRep
         parent = by_code.get(parent_code) if parent_code else None
         if code in by_code and update_existing:
             region = by_code[code]
-            region.name = name
-            for key, value in fields.items():
-                setattr(region, key, value)
-            region.full_clean()
-            region.save()
-            rep.updated += 1
+            changed = region.name != name or any(getattr(region, k) != v for k, v in fields.items())
+            if changed:
+                region.name = name
+                for key, value in fields.items():
+                    setattr(region, key, value)
+                region.full_clean()
+                region.save()
+                rep.updated += 1
         else:
             region = Region(code=code, name=name, level=level, parent=parent, **fields)
             region.full_clean(validate_unique=False)
@@ -199,7 +203,7 @@ def import_regions(upload, *, actor, update_existing: bool = False) -> ImportRep
                                                     "file": getattr(upload, "name", "")},
                      object_repr=_("区划导入"))
 
-    with context.channel("import"):
+    with context.channel("import", user=actor):
         result = run_import([(p[0], p) for p in ordered], handle, finish=finish)
     result.total = report.total
     return result

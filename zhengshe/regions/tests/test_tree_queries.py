@@ -1,0 +1,115 @@
+"""Tree reads in a constant number of SQL statements, whatever the tree's size; page budgets likewise."""
+
+import pytest
+from django.urls import reverse
+
+from zhengshe.core.testing import assert_max_queries
+from zhengshe.regions import selectors
+from zhengshe.regions.choices import Level
+from zhengshe.regions.models import Region
+
+
+def grow(town: Region, villages: int) -> None:
+    """Add ``villages`` villages (with one grid each) under ``town`` with valid codes."""
+    rows = []
+    for i in range(villages):
+        code = f"{town.code}{210 + i:03d}"
+        rows.append(Region(code=code, name=f"新增{i}村", level=Level.VILLAGE, parent=town, population=100,
+                           households=30, service_centre_area=500, path=f"{town.path}{code}/", depth=5))
+    Region.objects.bulk_create(rows)
+    grids = [Region(code=f"{r.code}-01", name=f"{r.name}一网格", level=Level.GRID, parent=r,
+                    path=f"{r.path}{r.code}-01/", depth=6) for r in Region.objects.filter(code__in=[x.code for x in rows])]
+    Region.objects.bulk_create(grids)
+
+
+def count_queries(django_assert_num_queries, func):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        func()
+    return len(ctx.captured_queries)
+
+
+def tree_reads(world):
+    county = Region.objects.get(pk=world.county_a.pk)
+    village = Region.objects.get(pk=world.village_a1x.pk)
+    town = Region.objects.get(pk=world.town_a1.pk)
+    return {
+        "subtree": lambda: list(selectors.subtree(county)),
+        "ancestors": lambda: list(selectors.ancestors(village, include_self=True)),
+        "children_with_totals(county)": lambda: selectors.children_with_totals(county),
+        "children_with_totals(town)": lambda: selectors.children_with_totals(town),
+        "totals": lambda: selectors.totals(county.path),
+        "totals_for_paths": lambda: selectors.totals_for_paths([county.path, world.county_b.path]),
+    }
+
+
+@pytest.mark.parametrize("read", ["subtree", "ancestors", "children_with_totals(county)", "children_with_totals(town)",
+                                  "totals", "totals_for_paths"])
+def test_tree_reads_take_the_same_number_of_queries_for_a_small_and_a_large_tree(world, read):
+    # Given the small world, when a tree read runs, then it takes N statements...
+    small = count_queries(None, tree_reads(world)[read])
+    # ...and given 60 more villages (and grids) in town A1 and 40 in town A2, it takes the same N.
+    grow(world.town_a1, 60)
+    grow(world.town_a2, 40)
+    large = count_queries(None, tree_reads(world)[read])
+    assert small == large <= 2
+
+
+def test_children_with_totals_sums_each_childs_subtree(world):
+    children = {c.code: c for c in selectors.children_with_totals(world.county_a)}
+    town = children[world.town_a1.code]
+    assert town.total_villages == 3
+    assert town.total_population == 1000 + 2000 + 3000
+    assert town.total_households == 300 + 600 + 900
+
+
+def test_totals_count_villages_communities_and_centres(world):
+    totals = selectors.totals(world.county_a.path)
+    # 2 towns × 3 villages; the first village of each town has a community code (001), the others 20x.
+    assert totals == {"villages": 6, "communities": 2, "population": 12000, "households": 3600, "centres_400": 4}
+
+
+def test_ancestors_in_order(world):
+    names = [r.name for r in selectors.ancestors(world.village_a1x)]
+    assert names == ["江苏省", "苏州市", "甲县", "甲县1镇"]
+
+
+@pytest.mark.parametrize("url_name, kwargs", [
+    ("regions:list", {}),
+    ("regions:detail", {"code": "320581"}),
+    ("regions:detail", {"code": "320581100"}),
+    ("core:home", {}),
+    ("region-list", {}),
+])
+def test_page_query_budget_does_not_grow_with_rows(world, client_for, url_name, kwargs):
+    client = client_for(world.district_admin)
+    url = reverse(url_name, kwargs=kwargs)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm caches (content types, session)
+    with CaptureQueriesContext(connection) as small_ctx:
+        assert client.get(url).status_code == 200
+    grow(world.town_a1, 80)
+    with CaptureQueriesContext(connection) as large_ctx:
+        assert client.get(url).status_code == 200
+    assert len(large_ctx.captured_queries) == len(small_ctx.captured_queries)
+    with assert_max_queries(12):
+        client.get(url)
+
+
+def test_home_page_shows_the_users_scope_with_real_numbers(world, client_for):
+    # Given a town worker of town A1, when they open the home page, then it names the town and its real sums.
+    response = client_for(world.town_staff).get(reverse("core:home"))
+    text = response.content.decode()
+    assert world.town_a1.name in text
+    assert "6,000" in text or "6000" in text      # population 1000+2000+3000
+    assert "1,800" in text or "1800" in text      # households 300+600+900
+    assert world.county_b.name not in text
+
+
+def test_home_page_for_a_user_without_scope_says_so(world, client_for):
+    response = client_for(world.nobody).get(reverse("core:home"))
+    assert "尚未被授予" in response.content.decode()
