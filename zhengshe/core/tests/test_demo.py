@@ -95,3 +95,41 @@ def test_province_builder_on_top_of_the_demo_county(demo_output):
     assert Region.objects.get(code="320585") == taicang  # kept, not duplicated or re-parented
     assert Region.objects.filter(code="320500").count() == 1
     assert Region.objects.filter(parent__code="320500", level="county").count() == 8  # 7 generated + 太仓市
+
+
+def test_every_printed_demo_login_reaches_the_home_page(demo_output):
+    """Each user in the printed table signs in through the real forms (password, then TOTP where marked *)."""
+    import re
+
+    import pyotp
+    from django.test import Client
+
+    from zhengshe.accounts.demo import DEMO_PASSWORD
+    from zhengshe.accounts.models import User
+
+    table = demo_output.split("TOTP secret", 1)[1]
+    printed = re.findall(r"^([a-z0-9_]+)( \*)?\s", table, flags=re.M)
+    assert len(printed) >= 9
+    for username, star in printed:
+        user = User.objects.get(username=username)
+        client = Client()
+        response = client.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD, "next": "/"})
+        assert response.status_code == 302, (username, response.status_code)
+        if star:
+            assert response["Location"] == "/accounts/login/totp/", username
+            code = pyotp.TOTP(user.totp_secret).now()  # what `zhengshe totp_code <user>` prints
+            response = client.post("/accounts/login/totp/", {"code": code})
+            assert response.status_code == 302, (username, response.status_code)
+        assert response["Location"] == "/", (username, response["Location"])
+        home = client.get("/")
+        assert home.status_code == 200 and "以下是您的工作范围" in home.content.decode(), username
+
+
+def test_totp_code_command_prints_the_current_code(demo_output):
+    import pyotp
+
+    from zhengshe.accounts.models import User
+
+    out = io.StringIO()
+    call_command("totp_code", "mzj", stdout=out)
+    assert pyotp.TOTP(User.objects.get(username="mzj").totp_secret).verify(out.getvalue().strip())
