@@ -137,7 +137,7 @@ def totp_match_step(secret: str, code: str) -> int | None:
     now = timezone.now()
     step = totp.timecode(now)
     for offset in (0, -1, 1):
-        if hmac.compare_digest(totp.at(now, offset), code):
+        if hmac.compare_digest(totp.at(now, counter_offset=offset), code):
             return step + offset
     return None
 
