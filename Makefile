@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export ZHENGSHE_DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: demo test test-pg deps system-deps assets serve bench lint clean
+.PHONY: demo test test-pg deps system-deps assets serve bench bench-pg lint clean
 
 demo: deps
 	$(PY) manage.py migrate --noinput -v0
@@ -13,12 +13,18 @@ demo: deps
 	$(VENV)/bin/zhengshe demo
 	DJANGO_SETTINGS_MODULE=config.settings.prod ./scripts/serve.sh
 
+# pytest exit 5 = "no tests collected": a failure here too (a run that tested nothing proved nothing).
+PYTEST = $(VENV)/bin/pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests (exit 5) — treated as a failure" >&2; fi; \
+	exit $$status
+
 test: deps
-	$(VENV)/bin/pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
+	@$(PYTEST)
 
 # The same suite against PostgreSQL (DATABASE_URL must point at a server; .ci/run sets it).
 test-pg: deps
-	$(VENV)/bin/pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
+	@case "$${DATABASE_URL:-}" in postgres*) ;; *) echo "test-pg: set DATABASE_URL=postgres://…" >&2; exit 2;; esac
+	@$(PYTEST)
 
 deps: system-deps $(STAMP) assets
 
@@ -41,8 +47,12 @@ zhengshe/static/vendor/.done: package.json
 serve: deps
 	DJANGO_SETTINGS_MODULE=config.settings.prod ./scripts/serve.sh
 
+# Province-scale benchmark (bench/README.md): `make bench`, `make bench-pg`, BENCH_ARGS="--requests 100".
 bench: deps
 	$(PY) -m bench $(BENCH_ARGS)
+
+bench-pg: deps
+	$(PY) -m bench --db postgres $(BENCH_ARGS)
 
 lint: deps
 	$(VENV)/bin/ruff check zhengshe config bench
