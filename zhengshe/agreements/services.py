@@ -674,7 +674,7 @@ def amendment_cancel(*, actor, amendment, reason: str) -> Amendment:
 
 def progress_report(*, actor, item, status: str, note: str = "") -> ProgressReport:
     """Party B reports an item done / in progress / not done (with a note); the latest report counts."""
-    agreement = item.agreement
+    agreement = Agreement.objects.select_related("party_a", "party_b").get(pk=item.agreement_id)
     if not acts_for(agreement, actor, "b") and not (agreement.kind == AgreementKind.COUNCIL
                                                     and acts_for(agreement, actor, "a")):
         raise NotAllowed()

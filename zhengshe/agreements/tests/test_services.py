@@ -10,7 +10,7 @@ from zhengshe.agreements.choices import AgreementStatus, LedgerKind
 from zhengshe.agreements.models import Agreement, AgreementItem, DraftingJob, LedgerEntry
 from zhengshe.core.errors import ConflictError, NotAllowed, ServiceError
 
-from .conftest import YEAR, sign_both
+from .conftest import YEAR
 
 
 def test_bulk_drafting_one_agreement_per_committee_with_hand_computed_funding(world, drafted, template):

@@ -1,0 +1,163 @@
+"""Forms: each carries what its service needs; drafts carry ``version`` for optimistic locking."""
+
+import json
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import PROPOSABLE_FIELDS, ProgressStatus
+from .models import Agreement, AgreementItem, AgreementTemplate, TemplateItem
+
+
+class VersionedForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AgreementForm(VersionedForm):
+    note = forms.CharField(label=_("修改说明"), required=False, max_length=300)
+
+    class Meta:
+        model = Agreement
+        fields = ["title", "term_start", "term_end", "party_a_department", *Agreement.CLAUSES]
+        widgets = {"term_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "term_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   **{c: forms.Textarea(attrs={"rows": 3}) for c in Agreement.CLAUSES}}
+
+
+class AgreementItemForm(VersionedForm):
+    note = forms.CharField(label=_("修改说明"), required=False, max_length=300)
+
+    class Meta:
+        model = AgreementItem
+        fields = ["requirements", "deadline", *AgreementItem.CONDITIONS, "funding_amount", "payment_schedule",
+                  "indicator", "weight"]
+        widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "requirements": forms.Textarea(attrs={"rows": 3}),
+                   **{c: forms.Textarea(attrs={"rows": 2}) for c in AgreementItem.CONDITIONS}}
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    item = forms.ModelChoiceField(label=_("涉及事项"), queryset=AgreementItem.objects.none(), required=False)
+    field = forms.ChoiceField(label=_("建议修改的内容"), required=False,
+                              choices=[("", _("（仅发表意见，不提出修改）"))] + list(PROPOSABLE_FIELDS.items()))
+    proposed_value = forms.CharField(label=_("建议改为"), required=False, max_length=2000,
+                                     widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, agreement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if agreement is not None:
+            self.fields["item"].queryset = agreement.items.filter(removed=False).order_by("position")
+
+
+class DecideForm(forms.Form):
+    accept = forms.TypedChoiceField(label=_("答复"), choices=[("1", _("采纳")), ("0", _("不采纳"))],
+                                    coerce=lambda v: v == "1")
+    response = forms.CharField(label=_("答复意见"), required=False, max_length=1000)
+
+
+class SignForm(forms.Form):
+    signer_name = forms.CharField(label=_("签署代表（法定代表人或授权代表）"), max_length=50)
+    seal_number = forms.CharField(label=_("印章编号"), max_length=60, required=False,
+                                  help_text=_("印章图片与印章编号至少填一项"))
+    seal_image = forms.FileField(label=_("印章图片（PNG/JPEG，≤ 2 MB）"), required=False)
+
+
+class AmendmentForm(forms.Form):
+    title = forms.CharField(label=_("标题"), max_length=200, required=False,
+                            help_text=_("留空则为“原协议标题 + 补充协议（序号）”"))
+    content = forms.CharField(label=_("补充条款（每行一条）"), widget=forms.Textarea(attrs={"rows": 6}))
+    funding_delta = forms.DecimalField(label=_("经费调整（元）"), max_digits=14, decimal_places=2, initial=0,
+                                       help_text=_("增加为正数，减少为负数"))
+
+
+class AmendmentSignForm(forms.Form):
+    signer_name = forms.CharField(label=_("签署代表"), max_length=50)
+    seal_number = forms.CharField(label=_("印章编号"), max_length=60)
+
+
+class ProgressForm(forms.Form):
+    status = forms.ChoiceField(label=_("完成情况"), choices=ProgressStatus.choices)
+    note = forms.CharField(label=_("说明"), required=False, max_length=1000)
+
+
+class PayForm(forms.Form):
+    paid_on = forms.DateField(label=_("拨付日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    voucher_number = forms.CharField(label=_("凭证号"), max_length=60)
+
+
+class AdjustForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类别"), choices=[("withhold", _("扣减")), ("award", _("奖励"))])
+    amount = forms.DecimalField(label=_("金额（元）"), max_digits=14, decimal_places=2, min_value=0.01)
+    reason = forms.CharField(label=_("事由"), max_length=300)
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(label=_("意见或理由"), required=False, max_length=1000)
+
+
+class TemplateCreateForm(forms.Form):
+    region = forms.ModelChoiceField(label=_("甲方（镇/街道，或“2+1”的村居委会）"), queryset=None)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    kind = forms.ChoiceField(label=_("协议类别"), choices=AgreementTemplate._meta.get_field("kind").choices)
+    title = forms.CharField(label=_("协议标题"), max_length=200, required=False)
+
+    def __init__(self, *args, regions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+
+
+class TemplateForm(VersionedForm):
+    instalment_plan_text = forms.CharField(
+        label=_("拨付计划"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_('JSON，每期 {"label": 名称, "percent": 比例, "due": "YYYY-MM-DD"}，比例合计 100'))
+
+    class Meta:
+        model = AgreementTemplate
+        fields = ["title", "party_a_name", "party_a_department", "number_prefix", "term_start", "term_end",
+                  "b_signs_first", *Agreement.CLAUSES]
+        widgets = {"term_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "term_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   **{c: forms.Textarea(attrs={"rows": 3}) for c in Agreement.CLAUSES}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["instalment_plan_text"] = json.dumps(self.instance.instalment_plan, ensure_ascii=False)
+
+    def clean_instalment_plan_text(self):
+        try:
+            plan = json.loads(self.cleaned_data["instalment_plan_text"])
+        except ValueError:
+            raise forms.ValidationError(_("不是有效的 JSON。")) from None
+        if not isinstance(plan, list):
+            raise forms.ValidationError(_("应为一个列表。"))
+        return plan
+
+
+class TemplateItemForm(forms.ModelForm):
+    class Meta:
+        model = TemplateItem
+        fields = ["requirements", "deadline", *TemplateItem.CONDITIONS, "payment_schedule", "indicator", "weight"]
+        widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "requirements": forms.Textarea(attrs={"rows": 3}),
+                   **{c: forms.Textarea(attrs={"rows": 2}) for c in TemplateItem.CONDITIONS}}
+
+
+class CouncilForm(forms.Form):
+    region = forms.ModelChoiceField(label=_("所属村（社区）"), queryset=None)
+    name = forms.CharField(label=_("理事会名称"), max_length=100)
+    chair = forms.CharField(label=_("理事长"), max_length=50, required=False)
+
+    def __init__(self, *args, regions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+
+
+class ZipForm(forms.Form):
+    region = forms.ModelChoiceField(label=_("镇（街道）"), queryset=None)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, regions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
