@@ -87,6 +87,7 @@ class Organization(BaseModel):
     credit_code_override_reason = models.CharField(_("放行理由"), max_length=200, blank=True)
     # Denormalised from the confirmed grade (kept by services); validity is always checked by date.
     grade = models.CharField(_("评估等级"), max_length=2, choices=Grade.choices, blank=True)
+    grade_valid_from = models.DateField(_("等级有效期自"), null=True, blank=True)
     grade_valid_to = models.DateField(_("等级有效期至"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 

@@ -1,4 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
+from .views import OrganizationViewSet
+
 router = SimpleRouter()
+router.register("organizations", OrganizationViewSet, basename="organization")
 urlpatterns = router.urls

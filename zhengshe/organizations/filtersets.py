@@ -1,0 +1,89 @@
+"""Filters for the lists (search by name, code, category, region …)."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from zhengshe.regions.models import Region
+
+from .choices import (
+    Category,
+    ChangeStatus,
+    CreditList,
+    Grade,
+    OrgStatus,
+    OrgType,
+    RegistrationKind,
+    RegistrationLevel,
+    ReportStatus,
+)
+from .models import AnnualReport, ChangeRequest, CreditEntry, Organization
+
+
+def _under(queryset, lookup, value):
+    path = Region.objects.filter(code=value.strip()).values_list("path", flat=True).first()
+    return queryset.filter(**{f"{lookup}__startswith": path}) if path else queryset.none()
+
+
+class OrganizationFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("名称或代码"), method="search")
+    org_type = django_filters.ChoiceFilter(label=_("类型"), choices=OrgType.choices)
+    category = django_filters.ChoiceFilter(label=_("类别"), choices=Category.choices)
+    registration_kind = django_filters.ChoiceFilter(label=_("登记/备案"), choices=RegistrationKind.choices)
+    registration_level = django_filters.ChoiceFilter(label=_("登记层级"), choices=RegistrationLevel.choices)
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=OrgStatus.choices)
+    grade = django_filters.ChoiceFilter(label=_("等级"), choices=Grade.choices)
+    within = django_filters.CharFilter(label=_("区划代码"), method="under")
+
+    class Meta:
+        model = Organization
+        fields = ["q", "org_type", "category", "registration_kind", "registration_level", "status", "grade", "within"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__contains=value) | Q(credit_code=value.upper()) | Q(filing_number=value))
+
+    def under(self, queryset, name, value):
+        return _under(queryset, "region__path", value) if value.strip() else queryset
+
+
+class PublicDirectoryFilterSet(OrganizationFilterSet):
+    class Meta:
+        model = Organization
+        fields = ["q", "org_type", "category", "grade", "within"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("status", "registration_kind", "registration_level"):
+            self.filters.pop(name, None)
+
+
+class ChangeRequestFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=ChangeStatus.choices)
+
+    class Meta:
+        model = ChangeRequest
+        fields = ["status"]
+
+
+class AnnualReportFilterSet(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("年度"))
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=ReportStatus.choices)
+    late = django_filters.BooleanFilter(label=_("逾期"))
+    q = django_filters.CharFilter(label=_("组织名称"), field_name="organization__name", lookup_expr="contains")
+
+    class Meta:
+        model = AnnualReport
+        fields = ["year", "status", "late", "q"]
+
+
+class CreditEntryFilterSet(django_filters.FilterSet):
+    list_kind = django_filters.ChoiceFilter(label=_("名录"), choices=CreditList.choices)
+    current = django_filters.BooleanFilter(label=_("仍在名录中"), field_name="removed_on", lookup_expr="isnull")
+    q = django_filters.CharFilter(label=_("组织名称"), field_name="organization__name", lookup_expr="contains")
+
+    class Meta:
+        model = CreditEntry
+        fields = ["list_kind", "current", "q"]

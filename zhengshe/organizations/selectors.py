@@ -1,0 +1,230 @@
+"""Scoped reads of the organizations app, each in a bounded number of queries."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhengshe.core.scoping import Scope, get_scoped_or_404
+
+from .choices import (
+    GRADE_RANK,
+    ApplicationStatus,
+    Category,
+    CreditList,
+    Grade,
+    OrgStatus,
+    OrgType,
+    RegistrationKind,
+    RegistrationLevel,
+    ReportStatus,
+    RoundStatus,
+)
+from .models import AnnualReport, CreditEntry, GradeApplication, GradeRound, Organization
+
+LIVE = [OrgStatus.ACTIVE, OrgStatus.SUSPENDED]
+
+
+def organizations_for(user, action: str = "view"):
+    """The organizations a user may see (or change)."""
+    return Organization.objects.restrict(user, action)
+
+
+def organization_for(user, pk, action: str = "view") -> Organization:
+    return get_scoped_or_404(Organization.objects.select_related("region"), user, action, pk=pk)
+
+
+def own_organizations(user) -> list[Organization]:
+    """The organizations an organization user acts for."""
+    ids = Scope.for_user(user).organization_ids({"org_user"})
+    return list(Organization.objects.filter(pk__in=ids).select_related("region"))
+
+
+# ---------------------------------------------------------------- eligibility (used by the projects issue)
+
+
+def active_credit_entries(org: Organization, day: date):
+    return CreditEntry.objects.filter(organization=org, included_on__lte=day).filter(
+        Q(removed_on__isnull=True) | Q(removed_on__gt=day))
+
+
+def grade_on(org: Organization, day: date) -> GradeApplication | None:
+    """The confirmed grade in force on ``day`` (the newest if validity periods overlap)."""
+    return (GradeApplication.objects.filter(organization=org, status=ApplicationStatus.CONFIRMED,
+                                            valid_from__lte=day, valid_to__gte=day)
+            .order_by("-valid_from", "-id").first())
+
+
+def missing_report_year(org: Organization, day: date) -> int | None:
+    """The last year whose report was due by ``day`` and is missing (registered organizations only)."""
+    if org.registration_kind != RegistrationKind.REGISTERED:
+        return None
+    year = day.year - 1 if day > date(day.year, 5, 31) else day.year - 2
+    if org.registered_on and org.registered_on > date(year, 12, 31):
+        return None
+    ok = AnnualReport.objects.filter(organization=org, year=year,
+                                     status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED]).exists()
+    return None if ok else year
+
+
+def eligibility(org: Organization, *, min_grade: str = "3A", on_date: date | None = None) -> tuple[bool, list[str]]:
+    """Whether ``org`` may take part (e.g. in purchase projects) on ``on_date``, and every reason why not.
+
+    Conditions: status active; a grade in force of at least ``min_grade`` (None/"" = no grade needed);
+    not on the abnormal-activity or serious-dishonesty list; the last due annual report not missing.
+    """
+    day = on_date or timezone.localdate()
+    reasons: list[str] = []
+    if org.status != OrgStatus.ACTIVE:
+        reasons.append(_("组织状态为“%s”") % org.get_status_display())
+    if min_grade:
+        held = grade_on(org, day)
+        if held is None:
+            reasons.append(_("无有效评估等级（要求 %s 及以上）") % min_grade)
+        elif GRADE_RANK[held.decided_grade] < GRADE_RANK[min_grade]:
+            reasons.append(_("评估等级 %(g)s 低于要求的 %(m)s") % {"g": held.decided_grade, "m": min_grade})
+    for entry in active_credit_entries(org, day):
+        reasons.append(_("%(l)s（%(d)s 列入：%(r)s）") % {"l": entry.get_list_kind_display(), "d": entry.included_on,
+                                                     "r": entry.get_reason_display()})
+    year = missing_report_year(org, day)
+    if year is not None:
+        reasons.append(_("%d 年度报告未报送") % year)
+    return (not reasons, reasons)
+
+
+def credit_status(org: Organization, day: date | None = None) -> str:
+    """A one-line public credit status."""
+    day = day or timezone.localdate()
+    kinds = set(active_credit_entries(org, day).values_list("list_kind", flat=True))
+    if CreditList.SERIOUS in kinds:
+        return _("列入严重违法失信名单")
+    if CreditList.ABNORMAL in kinds:
+        return _("列入活动异常名录")
+    return _("正常")
+
+
+def credit_kinds_by_org(org_ids, day: date | None = None) -> dict[int, set]:
+    """Active list kinds per organization, one query for a whole page."""
+    day = day or timezone.localdate()
+    rows = CreditEntry.objects.filter(organization_id__in=list(org_ids), included_on__lte=day).filter(
+        Q(removed_on__isnull=True) | Q(removed_on__gt=day)).values_list("organization_id", "list_kind")
+    result: dict[int, set] = {}
+    for org_id, kind in rows:
+        result.setdefault(org_id, set()).add(kind)
+    return result
+
+
+def open_rounds_for(org: Organization):
+    """Rounds in declaration covering the organization's region."""
+    from zhengshe.core.scoping import ancestor_paths
+
+    return GradeRound.objects.filter(status=RoundStatus.DECLARING,
+                                     region__path__in=ancestor_paths(org.region.path)).select_related("region")
+
+
+# ---------------------------------------------------------------- statistics
+
+
+def _ratio(count: int, population: int) -> Decimal | None:
+    if not population:
+        return None
+    return (Decimal(count) * 10000 / Decimal(population)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def _share(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def statistics(region, *, on_date: date | None = None) -> dict:
+    """Counts over ``region``'s subtree, computed in the database (a fixed number of GROUP BY queries).
+
+    Live organizations (active or suspended) are counted. Returns totals by type, category, level and
+    registration kind; grade distribution (grades in force); growth per year; and one row per child
+    region (plus the region itself for organizations based at its level) with the per-10 000 ratio and
+    the share of the total.
+    """
+    from zhengshe.regions.selectors import children_with_totals, totals
+
+    day = on_date or timezone.localdate()
+    base = Organization.objects.filter(region__path__startswith=region.path, status__in=LIVE)
+    total = base.count()
+
+    def grouped(field, choices):
+        counts = dict(base.values_list(field).annotate(n=Count("id")).values_list(field, "n"))
+        return [{"key": k, "label": str(label), "count": counts.get(k, 0), "share": _share(counts.get(k, 0), total)}
+                for k, label in choices]
+
+    graded = dict(base.filter(grade__gt="", grade_valid_to__gte=day).values_list("grade").annotate(
+        n=Count("id")).values_list("grade", "n"))
+    grades = [{"key": g, "label": g, "count": graded.get(g, 0), "share": _share(graded.get(g, 0), total)}
+              for g, _l in Grade.choices]
+    years = list(base.exclude(registered_on__isnull=True).annotate(y=ExtractYear("registered_on")).values("y")
+                 .annotate(n=Count("id")).order_by("y"))
+    growth, running = [], base.filter(registered_on__isnull=True).count()
+    for row in years:
+        previous = running
+        running += row["n"]
+        growth.append({"year": row["y"], "new": row["n"], "cumulative": running,
+                       "rate": _share(row["n"], previous) if previous else None})
+    kinds = grouped("registration_kind", RegistrationKind.choices)
+    population = totals(region.path)["population"] or (region.population or 0)
+    return {
+        "region": region,
+        "on_date": day,
+        "total": total,
+        "population": population,
+        "per_10k": _ratio(total, population),
+        "registered": next(k["count"] for k in kinds if k["key"] == RegistrationKind.REGISTERED),
+        "by_type": grouped("org_type", OrgType.choices),
+        "by_category": [c for c in grouped("category", Category.choices) if c["count"]],
+        "by_level": grouped("registration_level", RegistrationLevel.choices),
+        "by_kind": kinds,
+        "grades": grades,
+        "graded_3a": sum(graded.get(g, 0) for g in ("3A", "4A", "5A")),
+        "growth": growth[-15:],
+        "children": _children_rows(region, base, total, children_with_totals(region)),
+    }
+
+
+def _children_rows(region, base, total, children) -> list[dict]:
+    """Per child region: organizations, registered/filed, population, per 10 000 and share (seeds' tables)."""
+    rows = []
+    lengths = {len(c.path) for c in children}
+    counts: dict[str, dict] = {}
+    for length in lengths:
+        q = (base.annotate(child=Substr("region__path", 1, length)).values("child")
+             .annotate(n=Count("id"), filed=Count("id", filter=Q(registration_kind=RegistrationKind.FILED)),
+                       top=Count("id", filter=Q(grade__in=["3A", "4A", "5A"]))))
+        for row in q:
+            counts[row["child"]] = row
+    own = base.filter(region=region).aggregate(n=Count("id"), filed=Count(
+        "id", filter=Q(registration_kind=RegistrationKind.FILED)), top=Count("id", filter=Q(grade__in=["3A", "4A", "5A"])))
+    if own["n"]:
+        rows.append({"region": None, "name": _("%s本级") % region.name, "code": region.code, "count": own["n"],
+                     "filed": own["filed"], "registered": own["n"] - own["filed"], "top": own["top"],
+                     "population": None, "per_10k": None, "share": _share(own["n"], total)})
+    for child in children:
+        row = counts.get(child.path, {})
+        n = row.get("n", 0)
+        rows.append({"region": child, "name": child.name, "code": child.code, "count": n,
+                     "filed": row.get("filed", 0), "registered": n - row.get("filed", 0), "top": row.get("top", 0),
+                     "population": child.total_population, "per_10k": _ratio(n, child.total_population),
+                     "share": _share(n, total)})
+    return rows
+
+
+def statistics_export_rows(stats: dict) -> tuple[list[str], list[list]]:
+    headers = [_("区划"), _("代码"), _("社会组织数"), _("登记"), _("备案"), _("3A 及以上"), _("人口"),
+               _("每万人拥有数"), _("占比（%）")]
+    rows = [[r["name"], r["code"], r["count"], r["registered"], r["filed"], r["top"], r["population"],
+             r["per_10k"], r["share"]] for r in stats["children"]]
+    rows.append([_("合计"), stats["region"].code, stats["total"], stats["registered"], stats["total"] - stats["registered"],
+                 stats["graded_3a"], stats["population"], stats["per_10k"], 100 if stats["total"] else None])
+    return headers, rows
