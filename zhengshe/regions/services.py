@@ -54,10 +54,14 @@ def region_update(*, actor, region: Region, expected_updated_at: str = "", **fie
     from zhengshe.core.errors import ConflictError
 
     locked = Region.objects.select_for_update().get(pk=region.pk)
-    if not _can_manage(actor, locked.parent.path if locked.parent_id else None) and not _can_manage(actor, locked.path):
+    if not _can_manage(actor, locked.path):
         raise NotAllowed()
-    if expected_updated_at and locked.updated_at.isoformat() != expected_updated_at:
-        raise ConflictError()
+    if expected_updated_at:
+        from django.utils.dateparse import parse_datetime
+
+        expected = parse_datetime(str(expected_updated_at))
+        if expected is None or expected != locked.updated_at:
+            raise ConflictError()
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")

@@ -10,4 +10,4 @@ class RegionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Region
         fields = ["id", "code", "name", "level", "level_display", "urban_rural_code", "parent_code", "path", "depth",
-                  "population", "households", "service_centre_area"]
+                  "population", "households", "service_centre_area", "is_active", "updated_at"]
