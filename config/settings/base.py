@@ -206,9 +206,10 @@ TASKS = {
 }
 
 REST_FRAMEWORK = {
+    # Token first: an unauthenticated call answers 401 with "WWW-Authenticate: Token" (not a bare 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "zhengshe.core.authentication.AuditedSessionAuthentication",
         "zhengshe.core.authentication.AuditedTokenAuthentication",
+        "zhengshe.core.authentication.AuditedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "zhengshe.core.pagination.StandardPagination",
