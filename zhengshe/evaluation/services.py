@@ -414,6 +414,7 @@ def sheet_open(*, actor, unit: Unit) -> ScoreSheet:
     if found is None:
         raise NotAllowed(_("您不是该单位的评分人。"))
     kind, on_behalf = found
+    unit.round = Round.objects.get(pk=unit.round_id)
     if unit.round.status not in _phase_for(kind):
         raise ServiceError(_("当前阶段（%s）不能填写此评分表。") % unit.round.get_status_display())
     if kind != SheetKind.SELF:
@@ -580,7 +581,7 @@ def is_unit_party(actor, unit: Unit) -> bool:
 def objection_file(*, actor, unit: Unit, text: str, today=None) -> Objection:
     """An objection by the evaluated unit itself, accepted only during the publication period."""
     today = today or timezone.localdate()
-    round_ = unit.round
+    round_ = Round.objects.get(pk=unit.round_id)
     if not is_unit_party(actor, unit):
         raise NotAllowed(_("只有被评估单位本身可以提出异议。"))
     if round_.status != RoundStatus.PUBLICITY or not (round_.publicity_start and round_.publicity_end) or not (
@@ -637,7 +638,7 @@ def consequence_propose(*, actor, unit: Unit, kind: str, amount=None, reason: st
     """Propose one consequence of a published result; nothing changes until a person confirms it."""
     from zhengshe.utilities.money import to_yuan
 
-    round_ = unit.round
+    round_ = Round.objects.get(pk=unit.round_id)
     _require_manager(actor, round_)
     if round_.status not in (RoundStatus.PUBLICITY, RoundStatus.FINAL):
         raise ServiceError(_("结果公示后才能提出结果运用建议。"))

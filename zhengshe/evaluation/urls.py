@@ -1,2 +1,43 @@
+from django.urls import path
+
+from . import views
+
 app_name = "evaluation"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.RoundListView.as_view(), name="round_list"),
+    path("rounds/new/", views.round_create_view, name="round_create"),
+    path("rounds/<int:pk>/", views.round_detail_view, name="round_detail"),
+    path("rounds/<int:pk>/edit/", views.round_edit_view, name="round_edit"),
+    path("rounds/<int:pk>/move/<slug:action>/", views.round_transition_view, name="round_transition"),
+    path("rounds/<int:pk>/compute/", views.round_compute_view, name="round_compute"),
+    path("rounds/<int:pk>/panel/", views.panel_view, name="panel"),
+    path("rounds/<int:pk>/results/", views.results_view, name="results"),
+    path("rounds/<int:pk>/heatmap.xlsx", views.heatmap_export_view, name="heatmap_export"),
+    path("rounds/<int:pk>/surveys/", views.survey_list_view, name="surveys"),
+    path("rounds/<int:pk>/objections/", views.objection_list_view, name="objections"),
+    path("rounds/<int:pk>/consequences/", views.consequence_list_view, name="consequences"),
+    path("units/<int:pk>/", views.unit_detail_view, name="unit_detail"),
+    path("units/<int:pk>/score/", views.score_view, name="score"),
+    path("units/<int:pk>/conflict/", views.conflict_view, name="conflict"),
+    path("units/<int:pk>/objection/", views.objection_file_view, name="objection_file"),
+    path("sheets/", views.sheet_list_view, name="sheets"),
+    path("sheets/<int:pk>/", views.sheet_detail_view, name="sheet_detail"),
+    path("sheets/<int:pk>/evidence/", views.evidence_add_view, name="evidence_add"),
+    path("evidence/<int:pk>/", views.evidence_download_view, name="evidence_download"),
+    path("objections/<int:pk>/", views.objection_detail_view, name="objection_detail"),
+    path("consequences/<int:pk>/decide/", views.consequence_decide_view, name="consequence_decide"),
+    path("surveys/<int:pk>/", views.survey_detail_view, name="survey_detail"),
+    path("surveys/<int:pk>/qr.png", views.survey_qr_view, name="survey_qr"),
+    path("surveys/<int:pk>/poster.pdf", views.survey_poster_view, name="survey_poster"),
+    path("templates/", views.TemplateListView.as_view(), name="templates"),
+    path("templates/new/", views.template_create_view, name="template_create"),
+    path("templates/<int:pk>/", views.template_detail_view, name="template_detail"),
+    path("templates/<int:pk>/indicators/new/", views.indicator_edit_view, name="indicator_create"),
+    path("templates/<int:pk>/indicators/<int:indicator_pk>/", views.indicator_edit_view, name="indicator_edit"),
+    path("templates/<int:pk>/indicators/<int:indicator_pk>/delete/", views.indicator_delete_view,
+         name="indicator_delete"),
+    path("templates/<int:pk>/publish/", views.template_publish_view, name="template_publish"),
+    path("templates/<int:pk>/new-version/", views.template_new_version_view, name="template_new_version"),
+    path("templates/<int:pk>/export.xlsx", views.template_export_view, name="template_export"),
+    path("templates/<int:pk>/import/", views.template_import_view, name="template_import"),
+]

@@ -1,0 +1,118 @@
+"""Evaluation API: scoped reads; each write is one small endpoint calling a service."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from zhengshe.core.api import ScopedReadOnlyViewSet
+
+from .. import selectors, services
+from ..models import Consequence, IndicatorTemplate, Objection, UnitResult
+from . import serializers as s
+
+
+class TemplateViewSet(ScopedReadOnlyViewSet):
+    """Indicator systems (with their indicators) visible to the caller."""
+
+    queryset = IndicatorTemplate.objects.all()
+    serializer_class = s.TemplateSerializer
+    select_related = ("region",)
+    prefetch_related = ("indicators",)
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("id")
+
+
+class RoundViewSet(viewsets.ReadOnlyModelViewSet):
+    """Rounds visible to the caller; ``results`` lists the unit results they may see."""
+
+    serializer_class = s.RoundSerializer
+
+    def get_queryset(self):
+        return selectors.rounds_for(self.request.user).order_by("-year", "id")
+
+    @action(detail=True)
+    def results(self, request, pk=None):
+        round_ = self.get_object()
+        qs = selectors.results_for(request.user, round_).order_by("unit__kind", "rank_district", "unit_id")
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(s.ResultSerializer(page, many=True).data)
+
+    @extend_schema(request=s.TransitionSerializer, responses=s.RoundSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        round_ = self.get_object()
+        data = s.TransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        round_ = services.round_transition(actor=request.user, round_=round_, **data.validated_data)
+        return Response(s.RoundSerializer(round_).data)
+
+
+class ResultViewSet(viewsets.ReadOnlyModelViewSet):
+    """Unit results the caller may see (own unit, own subtree, or published rounds they can see)."""
+
+    serializer_class = s.ResultSerializer
+
+    def get_queryset(self):
+        scoped = UnitResult.objects.restrict(self.request.user, "view").values("pk")
+        published = UnitResult.objects.filter(round__in=selectors.rounds_for(self.request.user).filter(
+            status__in=selectors.PUBLISHED)).values("pk")
+        from django.db.models import Q
+
+        return (UnitResult.objects.filter(Q(pk__in=scoped) | Q(pk__in=published))
+                .select_related("unit", "unit__region").order_by("round_id", "unit_id"))
+
+    @extend_schema(request=s.ObjectionCreateSerializer, responses=s.ObjectionSerializer)
+    @action(detail=True, methods=["post"])
+    def objection(self, request, pk=None):
+        result = self.get_object()
+        data = s.ObjectionCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        objection = services.objection_file(actor=request.user, unit=result.unit, text=data.validated_data["text"])
+        return Response(s.ObjectionSerializer(objection).data, status=201)
+
+
+class SheetViewSet(viewsets.ReadOnlyModelViewSet):
+    """Sheets the caller filled, those of their committee (scores it gave), and those about their subtree."""
+
+    serializer_class = s.SheetSerializer
+
+    def get_queryset(self):
+        return selectors.sheets_for(self.request.user).prefetch_related("scores__indicator").order_by("id")
+
+
+class ObjectionViewSet(ScopedReadOnlyViewSet):
+    queryset = Objection.objects.all()
+    serializer_class = s.ObjectionSerializer
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("id")
+
+
+class ConsequenceViewSet(ScopedReadOnlyViewSet):
+    """Proposed and decided consequences; ``confirm``/``reject`` are the only way money moves."""
+
+    queryset = Consequence.objects.all()
+    serializer_class = s.ConsequenceSerializer
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("id")
+
+    def _decide(self, request, confirm: bool):
+        consequence = self.get_object()
+        data = s.DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        done = services.consequence_decide(actor=request.user, consequence=consequence, confirm=confirm,
+                                           note=data.validated_data["note"])
+        return Response(s.ConsequenceSerializer(done).data)
+
+    @extend_schema(request=s.DecisionSerializer, responses=s.ConsequenceSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return self._decide(request, True)
+
+    @extend_schema(request=s.DecisionSerializer, responses=s.ConsequenceSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._decide(request, False)

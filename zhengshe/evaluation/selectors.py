@@ -1,0 +1,218 @@
+"""Scoped reads of the evaluation, each in a bounded number of queries.
+
+Who sees what: managers (district, town) and leaders see their subtree; a committee sees its own unit,
+its own results and the sheets it filled (its self-assessment and its grading of the town); a town's
+staff — the government and its departments — see what they were given; panel members see the units
+they score. Outside that: 404.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from zhengshe.accounts.roles import Role
+from zhengshe.core.scoping import Scope, get_scoped_or_404
+
+from .choices import RoundStatus, SheetKind, UnitKind
+from .models import (
+    MANAGERS,
+    Consequence,
+    IndicatorResult,
+    IndicatorTemplate,
+    Objection,
+    Panelist,
+    Round,
+    ScoreSheet,
+    Survey,
+    Unit,
+    UnitResult,
+)
+
+PUBLISHED = (RoundStatus.PUBLICITY, RoundStatus.FINAL)
+NOT_FOUND = _("未找到，或不在您的权限范围内。")
+
+
+def rounds_for(user):
+    """Rounds the user can see: through the region tree, or as a panel member."""
+    scoped = Round.objects.restrict(user, "view").values("pk")
+    return Round.objects.filter(Q(pk__in=scoped) | Q(panelists__user=user)).distinct().select_related("region")
+
+
+def round_for(user, pk) -> Round:
+    """One round within the user's reach, else 404."""
+    try:
+        return rounds_for(user).get(pk=pk)
+    except (Round.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(NOT_FOUND) from exc
+
+
+def templates_for(user):
+    return IndicatorTemplate.objects.restrict(user, "view").select_related("region")
+
+
+def template_for(user, pk) -> IndicatorTemplate:
+    return get_scoped_or_404(IndicatorTemplate.objects.select_related("region"), user, "view", pk=pk)
+
+
+def is_manager(user, round_: Round) -> bool:
+    from .services import can_manage
+
+    return can_manage(user, round_)
+
+
+def scorable_units(user, round_: Round):
+    """Units the user fills a sheet for in this round (self-assessment, panel, or committee grading)."""
+    scope = Scope.for_user(user)
+    q = Q(pk__in=[])
+    if Panelist.objects.filter(round=round_, user=user).exists():
+        q |= Q(kind=UnitKind.COMMITTEE)
+    for grant in scope.grants_for({Role.VILLAGE_STAFF}):
+        if grant.region_path and grant.region_path.startswith(round_.region.path):
+            q |= Q(kind=UnitKind.COMMITTEE, region_id=grant.region_id)
+            town_path = "/".join(grant.region_path.rstrip("/").split("/")[:-1]) + "/"
+            q |= Q(kind__in=[UnitKind.GOVERNMENT, UnitKind.DEPARTMENT], region__path=town_path)
+    for grant in scope.grants_for({Role.TOWN_STAFF}):
+        if grant.region_path:
+            q |= Q(kind__in=[UnitKind.GOVERNMENT, UnitKind.DEPARTMENT], region__path=grant.region_path)
+    return Unit.objects.filter(q, round=round_).select_related("region").order_by("kind", "region__path", "department")
+
+
+def units_for(user, round_: Round | None = None):
+    """Units the user may open: within scope, scored by them, or anything of a published round they can see."""
+    visible = Unit.objects.restrict(user, "view").values("pk")
+    q = Q(pk__in=visible) | Q(round__panelists__user=user)
+    if round_ is not None:
+        q |= Q(pk__in=scorable_units(user, round_).values("pk"))
+        qs = Unit.objects.filter(round=round_)
+    else:
+        qs = Unit.objects.all()
+    return qs.filter(q).distinct()
+
+
+def unit_for(user, pk) -> Unit:
+    """One unit the user may open (404 otherwise)."""
+    unit = Unit.objects.select_related("round", "round__region", "region", "region__parent").filter(pk=pk).first()
+    if unit is None:
+        raise Http404(NOT_FOUND)
+    round_ = unit.round
+    if Unit.objects.restrict(user, "view").filter(pk=unit.pk).exists():
+        return unit
+    if round_.status in PUBLISHED and rounds_for(user).filter(pk=round_.pk).exists():
+        return unit
+    if scorable_units(user, round_).filter(pk=unit.pk).exists():
+        return unit
+    raise Http404(NOT_FOUND)
+
+
+def results_for(user, round_: Round):
+    """Results the user sees in a round: all of a published round they can see, else their scope's."""
+    qs = UnitResult.objects.filter(round=round_)
+    if round_.status not in PUBLISHED and not is_manager(user, round_):
+        qs = qs.filter(pk__in=UnitResult.objects.restrict(user, "view").values("pk"))
+    return qs.select_related("unit", "unit__region", "unit__region__parent")
+
+
+def sheets_for(user):
+    """Sheets the user filled, the sheets their committee filled (the scores it gave), and — for managers —
+    the sheets about units in their subtree (a department sees what it was given)."""
+    scope = Scope.for_user(user)
+    q = Q(scorer=user)
+    for path in scope.region_paths({Role.VILLAGE_STAFF}):
+        q |= Q(on_behalf__path__startswith=path)
+    for path in scope.region_paths(MANAGERS | {Role.LEADER}):
+        q |= Q(unit__region__path__startswith=path)
+    return ScoreSheet.objects.filter(q).select_related("unit", "round", "scorer", "on_behalf")
+
+
+def sheet_for(user, pk) -> ScoreSheet:
+    try:
+        return sheets_for(user).get(pk=pk)
+    except (ScoreSheet.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(NOT_FOUND) from exc
+
+
+def surveys_for(user, round_: Round):
+    return (Survey.objects.restrict(user, "view").filter(round=round_).select_related("unit", "unit__region")
+            .annotate(answers=Count("responses")).order_by("unit__region__path"))
+
+
+def survey_for(user, pk) -> Survey:
+    return get_scoped_or_404(Survey.objects.select_related("round", "unit", "unit__region", "unit__region__parent"),
+                             user, "view", pk=pk)
+
+
+def objections_for(user, round_: Round | None = None):
+    qs = Objection.objects.restrict(user, "view").select_related("unit", "round", "filed_by", "responded_by")
+    return qs.filter(round=round_) if round_ is not None else qs
+
+
+def objection_for(user, pk) -> Objection:
+    return get_scoped_or_404(Objection.objects.select_related("unit", "round", "filed_by"), user, "view", pk=pk)
+
+
+def consequences_for(user, round_: Round | None = None):
+    qs = Consequence.objects.restrict(user, "view").select_related("unit", "round", "proposed_by", "decided_by")
+    return qs.filter(round=round_) if round_ is not None else qs
+
+
+def consequence_for(user, pk) -> Consequence:
+    return get_scoped_or_404(Consequence.objects.select_related("unit", "round"), user, "view", pk=pk)
+
+
+def next_year_flags(region, year: int):
+    """Confirmed "flag for next year's agreement" consequences of a committee (for the agreements app)."""
+    return Consequence.objects.filter(unit__region=region, next_year=year, kind="flag", status="confirmed")
+
+
+def unit_breakdown(unit: Unit) -> dict:
+    """Indicator rows of a unit grouped by indicator group, with group sums (one query)."""
+    rows = list(IndicatorResult.objects.filter(unit=unit).select_related("indicator", "indicator__template")
+                .order_by("indicator__template__direction", "indicator__position", "indicator__code"))
+    groups: dict = defaultdict(lambda: {"rows": [], "weight": Decimal(0), "points": Decimal(0), "missing": 0})
+    for row in rows:
+        key = (row.indicator.template.get_direction_display(), row.indicator.group)
+        g = groups[key]
+        g["rows"].append(row)
+        g["weight"] += row.indicator.weight
+        if row.points is not None:
+            g["points"] += row.points
+        else:
+            g["missing"] += 1
+    return {"groups": [{"direction": k[0], "name": k[1], **v} for k, v in groups.items()]}
+
+
+def chart_data(round_: Round, results: list[UnitResult]) -> dict:
+    """Everything the round's charts need, plain JSON: grade distribution, heat map, departments, last year."""
+    bands = [b["label"] for b in round_.grade_bands]
+    committees = [r for r in results if r.unit.kind == UnitKind.COMMITTEE]
+    grades = Counter(r.grade for r in committees if r.grade)
+    heat_units = sorted(committees, key=lambda r: r.unit.region.path)[:60]
+    indicators = list(round_.template_committee.indicators.all()) if round_.template_committee_id else []
+    cells = []
+    if heat_units and indicators:
+        ratios = {(u, i): r for u, i, r in IndicatorResult.objects.filter(
+            unit_id__in=[r.unit_id for r in heat_units], indicator__in=indicators).values_list(
+            "unit_id", "indicator_id", "ratio")}
+        for y, res in enumerate(heat_units):
+            for x, ind in enumerate(indicators):
+                ratio = ratios.get((res.unit_id, ind.pk))
+                cells.append([x, y, None if ratio is None else round(float(ratio) * 100, 1)])
+    government = sorted([r for r in results if r.unit.kind in (UnitKind.GOVERNMENT, UnitKind.DEPARTMENT)],
+                        key=lambda r: (r.unit.region.path, r.unit.kind != UnitKind.GOVERNMENT, r.unit.department))
+    yoy = [r for r in sorted(committees, key=lambda r: r.unit.region.path) if r.final_total is not None][:40]
+    return {
+        "grades": {"labels": bands, "values": [grades.get(b, 0) for b in bands]},
+        "heatmap": {"x": [f"{i.code} {i.name}" for i in indicators], "y": [r.unit.name for r in heat_units],
+                    "cells": cells},
+        "departments": {"labels": [r.unit.name for r in government],
+                        "values": [None if r.final_total is None else float(r.final_total) for r in government]},
+        "yoy": {"labels": [r.unit.name for r in yoy],
+                "current": [float(r.final_total) for r in yoy],
+                "previous": [None if r.previous_total is None else float(r.previous_total) for r in yoy],
+                "year": round_.year},
+    }

@@ -1,0 +1,593 @@
+"""Screens of the evaluation: declarations and thin glue; every write goes through ``services``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import escape_uri_path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from zhengshe.accounts.roles import Role
+from zhengshe.audit.services import record_event
+from zhengshe.core.errors import ServiceError
+from zhengshe.core.scoping import Scope
+from zhengshe.core.views import ScopedListView, run_service
+from zhengshe.core.workflows import history
+from zhengshe.regions.models import Region
+from zhengshe.utilities.excel import XLSX_MIME, ImportFileError, error_report_workbook, file_response, workbook_response
+
+from . import selectors, services, surveys
+from .aggregation import RULES_TEXT, round_compute_results
+from .choices import RoundStatus, Rule, SheetStatus, UnitKind
+from .forms import (
+    ConflictForm,
+    ConsequenceForm,
+    EvidenceForm,
+    ImportForm,
+    IndicatorForm,
+    ObjectionAnswerForm,
+    ObjectionForm,
+    PanelistForm,
+    RoundForm,
+    TemplateForm,
+    parse_sheet_post,
+)
+from .models import Evidence, IndicatorTemplate, Round
+from .tables import ConsequenceTable, ObjectionTable, ResultTable, RoundTable, SheetTable, TemplateTable
+from .workflows import ROUND_FLOW
+
+MANAGE = (Role.DISTRICT_ADMIN, Role.TOWN_STAFF)
+
+
+def _managed_regions(user):
+    paths = Scope.for_user(user).region_paths(set(MANAGE))
+    from django.db.models import Q
+
+    q = Q(pk__in=[])
+    for p in paths:
+        q |= Q(path__startswith=p)
+    return Region.objects.filter(q, level__in=["county", "town"]).order_by("path")
+
+
+# ---------------------------------------------------------------- rounds
+
+
+class RoundListView(ScopedListView):
+    model = Round
+    table_class = RoundTable
+    title = gettext_lazy("双向评估")
+    export_filename = "评估轮次"
+    create_url_name = "evaluation:round_create"
+    create_roles = frozenset(MANAGE)
+    select_related = ("region",)
+    template_name = "evaluation/round_list.html"
+
+    def get_queryset(self):
+        self.filterset = None
+        return selectors.rounds_for(self.request.user).order_by("-year", "region__path")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["my_sheets"] = selectors.sheets_for(self.request.user).filter(
+            scorer=self.request.user, status=SheetStatus.DRAFT)[:20]
+        return ctx
+
+
+@login_required
+def round_create_view(request):
+    regions = _managed_regions(request.user)
+    form = RoundForm(request.POST or None, regions=regions, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        response, created = run_service(
+            request, services.round_create, success=_("评估轮次已创建，参评单位已生成。"),
+            redirect_to=reverse("evaluation:round_list"), actor=request.user, region=form.cleaned_data["region"],
+            year=form.cleaned_data["year"], title=form.cleaned_data["title"],
+            templates={k: form.cleaned_data[k] for k in form.cleaned_data if k.startswith("template_")},
+            **{k: v for k, v in form.service_kwargs().items() if not k.startswith("template_")
+               and k not in ("year", "title")})
+        return redirect(created) if created else response
+    return render(request, "core/form.html", {"form": form, "title": _("新建评估轮次"),
+                                              "back": reverse("evaluation:round_list")})
+
+
+@login_required
+def round_edit_view(request, pk):
+    round_ = selectors.round_for(request.user, pk)
+    if not selectors.is_manager(request.user, round_):
+        raise Http404
+    form = RoundForm(request.POST or None, instance=round_, regions=Region.objects.filter(pk=round_.region_id),
+                     user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.service_kwargs()
+        response, _r = run_service(request, services.round_update, success=_("设置已保存。"),
+                                   redirect_to=round_.get_absolute_url(), actor=request.user, round_=round_, data=data)
+        return response
+    return render(request, "core/form.html", {"form": form, "title": _("修改评估设置"), "back": round_.get_absolute_url()})
+
+
+@login_required
+def round_detail_view(request, pk):
+    round_ = selectors.round_for(request.user, pk)
+    manager = selectors.is_manager(request.user, round_)
+    counts = {row["kind"]: row["n"] for row in round_.units.values("kind").annotate(
+        n=Count("id")).order_by()}
+    ctx = {
+        "round": round_, "title": round_.title, "manager": manager,
+        "actions": ROUND_FLOW.available_actions(round_, request.user),
+        "counts": {str(UnitKind(k).label): v for k, v in counts.items()},
+        "to_score": selectors.scorable_units(request.user, round_)[:200],
+        "history": history(round_),
+        "panelists": round_.panelists.select_related("user"),
+        "rules": RULES_TEXT,
+        "sheet_stats": round_.sheets.values("kind", "status").annotate(
+            n=Count("id")).order_by("kind", "status"),
+        "public_url": reverse("evaluation_public:publicity", args=[round_.pk]),
+    }
+    return render(request, "evaluation/round_detail.html", ctx)
+
+
+@login_required
+@require_POST
+def round_transition_view(request, pk, action):
+    round_ = selectors.round_for(request.user, pk)
+    response, _r = run_service(request, services.round_transition, success=_("操作成功。"),
+                               redirect_to=round_.get_absolute_url(), actor=request.user, round_=round_,
+                               action=action, comment=request.POST.get("comment", ""))
+    return response
+
+
+@login_required
+@require_POST
+def round_compute_view(request, pk):
+    round_ = selectors.round_for(request.user, pk)
+    response, stats = run_service(request, round_compute_results, success=_("评估结果已计算。"),
+                                  redirect_to=reverse("evaluation:results", args=[round_.pk]), actor=request.user,
+                                  round_=round_)
+    return response
+
+
+@login_required
+def panel_view(request, pk):
+    round_ = selectors.round_for(request.user, pk)
+    if not selectors.is_manager(request.user, round_):
+        raise Http404
+    form = PanelistForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        from zhengshe.accounts.models import User
+
+        user = User.objects.filter(username=form.cleaned_data["username"], is_active=True).first()
+        if user is None:
+            messages.error(request, _("未找到该用户。"))
+        else:
+            response, _p = run_service(request, services.panelist_add, success=_("已加入评分人。"),
+                                       redirect_to=request.path, actor=request.user, round_=round_, user=user,
+                                       kind=form.cleaned_data["kind"], agency=form.cleaned_data["agency"])
+            return response
+    return render(request, "evaluation/panel.html", {
+        "round": round_, "form": form, "title": _("评分人"), "panelists": round_.panelists.select_related("user"),
+        "conflicts": round_.conflicts.select_related("unit", "user")})
+
+
+# ---------------------------------------------------------------- results and charts
+
+
+@login_required
+def results_view(request, pk):
+    round_ = selectors.round_for(request.user, pk)
+    qs = selectors.results_for(request.user, round_)
+    kind = request.GET.get("kind", "")
+    if kind in UnitKind.values:
+        qs = qs.filter(unit__kind=kind)
+    town = request.GET.get("town", "")
+    if town.isdigit():
+        qs = qs.filter(unit__region__path__startswith=Region.objects.filter(pk=town).values("path")[:1])
+    results = list(qs.order_by("unit__kind", "rank_district", "unit__region__path"))
+    table = ResultTable()
+    if request.GET.get("export") == "xlsx":
+        record_event("export", round_, after={"view": "evaluation.results", "rows": len(results)})
+        return workbook_response(table.headers(export=True), list(table.export_rows(results)),
+                                 f"{round_.title}-评估结果.xlsx", title=_("评估结果"))
+    all_results = list(selectors.results_for(request.user, round_))
+    towns = Region.objects.filter(pk__in={r.unit.region.parent_id for r in all_results
+                                          if r.unit.kind == UnitKind.COMMITTEE}).order_by("path")
+    return render(request, "evaluation/results.html", {
+        "round": round_, "title": _("%s · 评估结果") % round_.title, "table_headers": table.headers(),
+        "table_rows": table.html_rows(results), "chart": selectors.chart_data(round_, all_results),
+        "kinds": UnitKind.choices, "kind": kind, "towns": towns, "town": town, "rules": RULES_TEXT,
+        "manager": selectors.is_manager(request.user, round_),
+        "querystring": request.GET.urlencode()})
+
+
+@login_required
+def heatmap_export_view(request, pk):
+    """The indicator × unit matrix (得分率) as Excel, with answer counts for residents' indicators."""
+    from .models import IndicatorResult
+
+    round_ = selectors.round_for(request.user, pk)
+    results = list(selectors.results_for(request.user, round_).order_by("unit__kind", "unit__region__path"))
+    rows_by_unit = {}
+    for row in IndicatorResult.objects.filter(unit_id__in=[r.unit_id for r in results]).select_related("indicator"):
+        rows_by_unit.setdefault(row.unit_id, {})[row.indicator_id] = row
+    indicators = []
+    for direction in ("gov_committee", "residents_committee", "committee_gov", "committee_dept", "residents_gov"):
+        template = round_.template_for(direction)
+        if template:
+            indicators += list(template.indicators.all())
+    headers = [_("参评单位"), _("类别")] + [f"{i.code} {i.name}" for i in indicators]
+    out = []
+    for r in results:
+        cells = rows_by_unit.get(r.unit_id, {})
+        line = [r.unit.name, r.unit.get_kind_display()]
+        for ind in indicators:
+            c = cells.get(ind.pk)
+            if c is None:
+                line.append("")
+            elif c.missing:
+                line.append(_("缺项"))
+            else:
+                line.append(f"{c.ratio * 100:.1f}%" + (f"（{c.count} 份）" if ind.rule == Rule.SURVEY else ""))
+        out.append(line)
+    record_event("export", round_, after={"view": "evaluation.heatmap", "rows": len(out)})
+    return workbook_response(headers, out, f"{round_.title}-指标得分率.xlsx", title=_("指标得分率"))
+
+
+# ---------------------------------------------------------------- units and scoring
+
+
+@login_required
+def unit_detail_view(request, pk):
+    unit = selectors.unit_for(request.user, pk)
+    round_ = unit.round
+    result = getattr(unit, "result", None) if hasattr(unit, "result") else None
+    scope_ok = round_.status in selectors.PUBLISHED or selectors.is_manager(request.user, round_) or \
+        services.is_unit_party(request.user, unit)
+    can_score = services.scorable_kind(request.user, unit) is not None
+    today = timezone.localdate()
+    ctx = {
+        "unit": unit, "round": round_, "title": unit.name, "result": result if scope_ok else None,
+        "breakdown": selectors.unit_breakdown(unit) if scope_ok and result else None,
+        "can_score": can_score, "manager": selectors.is_manager(request.user, round_),
+        "is_party": services.is_unit_party(request.user, unit),
+        "objection_open": round_.status == RoundStatus.PUBLICITY and round_.publicity_start and
+        round_.publicity_start <= today <= round_.publicity_end,
+        "objections": unit.objections.select_related("filed_by", "responded_by"),
+        "consequences": unit.consequences.all(),
+        "conflict_form": ConflictForm(), "objection_form": ObjectionForm(), "consequence_form": ConsequenceForm(
+            initial={"unit": unit.pk}),
+        "declared": unit.conflicts.filter(user=request.user).exists(),
+        "sheets": selectors.sheets_for(request.user).filter(unit=unit),
+    }
+    return render(request, "evaluation/unit_detail.html", ctx)
+
+
+@login_required
+def score_view(request, pk):
+    """The actor's sheet for a unit: open (checks role, phase, conflicts), fill, save or submit."""
+    unit = selectors.unit_for(request.user, pk)
+    try:
+        sheet = services.sheet_open(actor=request.user, unit=unit)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect(unit.get_absolute_url())
+    indicators = services.sheet_indicators(sheet)
+    errors = {}
+    if request.method == "POST":
+        entries = parse_sheet_post(request.POST, indicators)
+        submit = request.POST.get("submit") == "1"
+        try:
+            services.sheet_save(actor=request.user, sheet=sheet, entries=entries, comment=request.POST.get(
+                "comment", ""), submit=submit)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            errors = exc.fields
+        else:
+            messages.success(request, _("评分表已提交。") if submit else _("已保存。"))
+            return redirect(reverse("evaluation:sheet_detail", args=[sheet.pk]) if submit else request.path)
+    scores = {s.indicator_id: s for s in sheet.scores.all()}
+    rows = [{"indicator": i, "score": scores.get(i.pk), "errors": errors.get(f"ind_{i.pk}", []),
+             "checked": set(scores[i.pk].checked) if i.pk in scores else set(),
+             "posted": request.POST.get(f"ind_{i.pk}") if request.method == "POST" else None} for i in indicators]
+    return render(request, "evaluation/score.html", {
+        "unit": unit, "sheet": sheet, "rows": rows, "title": _("评分：%s") % unit.name,
+        "evidence_form": EvidenceForm(), "evidence": sheet.evidence.all()})
+
+
+@login_required
+def sheet_list_view(request):
+    sheets = selectors.sheets_for(request.user).order_by("-round__year", "unit__region__path", "kind")
+    table = SheetTable()
+    if request.GET.get("export") == "xlsx":
+        rows = list(table.export_rows(sheets))
+        record_event("export", None, after={"view": "evaluation.sheets", "rows": len(rows)}, object_repr=_("评分表"))
+        return workbook_response(table.headers(export=True), rows, "评分表.xlsx", title=_("评分表"))
+    from django.core.paginator import Paginator
+
+    page = Paginator(sheets, 50).get_page(request.GET.get("page"))
+    return render(request, "core/object_list.html", {
+        "title": _("评分表（我填写的与本单位给出的）"), "table_headers": table.headers(),
+        "table_rows": table.html_rows(page), "page_obj": page, "is_paginated": page.has_other_pages()})
+
+
+@login_required
+def sheet_detail_view(request, pk):
+    sheet = selectors.sheet_for(request.user, pk)
+    return render(request, "evaluation/sheet_detail.html", {
+        "sheet": sheet, "title": str(sheet), "scores": sheet.scores.select_related("indicator"),
+        "evidence": sheet.evidence.all(), "evidence_form": EvidenceForm(),
+        "editable": sheet.status == SheetStatus.DRAFT and sheet.scorer_id == request.user.pk})
+
+
+@login_required
+@require_POST
+def evidence_add_view(request, pk):
+    sheet = selectors.sheet_for(request.user, pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请检查上传内容。"))
+        return redirect(sheet.get_absolute_url())
+    response, _e = run_service(request, services.evidence_add, success=_("佐证材料已添加。"),
+                               redirect_to=request.POST.get("next") or sheet.get_absolute_url(), actor=request.user,
+                               sheet=sheet, upload=form.cleaned_data["file"], link=form.cleaned_data["link"],
+                               description=form.cleaned_data["description"])
+    return response
+
+
+@login_required
+def evidence_download_view(request, pk):
+    evidence = Evidence.objects.select_related("sheet").filter(pk=pk).first()
+    if evidence is None or not evidence.file or not selectors.sheets_for(request.user).filter(
+            pk=evidence.sheet_id).exists():
+        raise Http404(selectors.NOT_FOUND)
+    record_event("evaluation.evidence_download", evidence, after={"name": evidence.original_name})
+    response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(evidence.original_name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def conflict_view(request, pk):
+    unit = selectors.unit_for(request.user, pk)
+    form = ConflictForm(request.POST)
+    reason = form.data.get("reason", "")
+    response, _d = run_service(request, services.conflict_declare, success=_("已登记利益冲突声明，您将不再为该单位评分。"),
+                               redirect_to=unit.get_absolute_url(), actor=request.user, unit=unit, reason=reason)
+    return response
+
+
+@login_required
+@require_POST
+def objection_file_view(request, pk):
+    unit = selectors.unit_for(request.user, pk)
+    response, _o = run_service(request, services.objection_file, success=_("异议已提交，请等待答复。"),
+                               redirect_to=unit.get_absolute_url(), actor=request.user, unit=unit,
+                               text=request.POST.get("text", ""))
+    return response
+
+
+# ---------------------------------------------------------------- objections and consequences
+
+
+@login_required
+def objection_list_view(request, pk):
+    round_ = selectors.round_for(request.user, pk)
+    table = ObjectionTable()
+    objections = selectors.objections_for(request.user, round_)
+    return render(request, "core/object_list.html", {
+        "title": _("%s · 异议") % round_.title, "table_headers": table.headers(),
+        "table_rows": table.html_rows(objections)})
+
+
+@login_required
+def objection_detail_view(request, pk):
+    objection = selectors.objection_for(request.user, pk)
+    manager = selectors.is_manager(request.user, objection.round)
+    form = ObjectionAnswerForm(request.POST or None)
+    if request.method == "POST" and manager and form.is_valid():
+        response, _o = run_service(request, services.objection_answer, success=_("已答复。"), redirect_to=request.path,
+                                   actor=request.user, objection=objection, response=form.cleaned_data["response"],
+                                   adjusted_total=form.cleaned_data["adjusted_total"])
+        return response
+    return render(request, "evaluation/objection_detail.html", {
+        "objection": objection, "title": _("异议"), "form": form, "manager": manager,
+        "result": getattr(objection.unit, "result", None)})
+
+
+@login_required
+def consequence_list_view(request, pk):
+    round_ = selectors.round_for(request.user, pk)
+    manager = selectors.is_manager(request.user, round_)
+    if request.method == "POST" and manager:
+        if request.POST.get("suggest") == "1":
+            response, made = run_service(request, services.consequences_suggest, success=_("已按规则生成建议，请逐条确认。"),
+                                         redirect_to=request.path, actor=request.user, round_=round_)
+            return response
+        form = ConsequenceForm(request.POST)
+        if form.is_valid():
+            unit = selectors.unit_for(request.user, form.cleaned_data["unit"])
+            response, _c = run_service(request, services.consequence_propose, success=_("建议已提出，待确认。"),
+                                       redirect_to=request.path, actor=request.user, unit=unit,
+                                       kind=form.cleaned_data["kind"], amount=form.cleaned_data["amount"],
+                                       reason=form.cleaned_data["reason"])
+            return response
+    consequences = selectors.consequences_for(request.user, round_)
+    table = ConsequenceTable()
+    if request.GET.get("export") == "xlsx":
+        rows = list(table.export_rows(consequences))
+        record_event("export", round_, after={"view": "evaluation.consequences", "rows": len(rows)})
+        return workbook_response(table.headers(export=True), rows, f"{round_.title}-结果运用.xlsx", title=_("结果运用"))
+    return render(request, "evaluation/consequences.html", {
+        "round": round_, "title": _("%s · 结果运用") % round_.title, "consequences": consequences,
+        "manager": manager})
+
+
+@login_required
+@require_POST
+def consequence_decide_view(request, pk):
+    consequence = selectors.consequence_for(request.user, pk)
+    confirm = request.POST.get("decision") == "confirm"
+    response, _c = run_service(
+        request, services.consequence_decide, success=_("已确认并记入经费台账。") if confirm else _("已否决。"),
+        redirect_to=reverse("evaluation:consequences", args=[consequence.round_id]), actor=request.user,
+        consequence=consequence, confirm=confirm, note=request.POST.get("note", ""))
+    return response
+
+
+# ---------------------------------------------------------------- surveys
+
+
+@login_required
+def survey_list_view(request, pk):
+    round_ = selectors.round_for(request.user, pk)
+    return render(request, "evaluation/survey_list.html", {
+        "round": round_, "title": _("%s · 居民满意度调查") % round_.title,
+        "surveys": selectors.surveys_for(request.user, round_)})
+
+
+def _public_url(request, survey):
+    return request.build_absolute_uri(survey.public_path())
+
+
+@login_required
+def survey_detail_view(request, pk):
+    survey = selectors.survey_for(request.user, pk)
+    return render(request, "evaluation/survey_detail.html", {
+        "survey": survey, "title": str(survey), "url": _public_url(request, survey),
+        "answers": survey.responses.count(), "closed": surveys.closed_reason(survey)})
+
+
+@login_required
+def survey_qr_view(request, pk):
+    survey = selectors.survey_for(request.user, pk)
+    return HttpResponse(surveys.qr_png(_public_url(request, survey)), content_type="image/png")
+
+
+@login_required
+def survey_poster_view(request, pk):
+    from zhengshe.utilities.pdf import pdf_response
+
+    survey = selectors.survey_for(request.user, pk)
+    return pdf_response(surveys.poster_pdf(survey, _public_url(request, survey)), f"{survey.unit.name}-满意度调查海报.pdf",
+                        inline=True)
+
+
+# ---------------------------------------------------------------- templates
+
+
+class TemplateListView(ScopedListView):
+    model = IndicatorTemplate
+    table_class = TemplateTable
+    title = gettext_lazy("指标体系")
+    export_filename = "指标体系"
+    create_url_name = "evaluation:template_create"
+    create_roles = frozenset(MANAGE)
+    select_related = ("region",)
+
+
+@login_required
+def template_create_view(request):
+    form = TemplateForm(request.POST or None, regions=_managed_regions(request.user))
+    if request.method == "POST" and form.is_valid():
+        response, template = run_service(request, services.template_create, success=_("已创建，请添加指标。"),
+                                         redirect_to=reverse("evaluation:templates"), actor=request.user,
+                                         **form.cleaned_data)
+        return redirect(template) if template else response
+    return render(request, "core/form.html", {"form": form, "title": _("新建指标体系"),
+                                              "back": reverse("evaluation:templates")})
+
+
+@login_required
+def template_detail_view(request, pk):
+    template = selectors.template_for(request.user, pk)
+    indicators = list(template.indicators.all())
+    return render(request, "evaluation/template_detail.html", {
+        "template": template, "title": str(template), "indicators": indicators,
+        "total": sum((i.weight for i in indicators), 0), "problems": services.template_problems(template),
+        "manager": services.can_manage(request.user, template), "import_form": ImportForm(),
+        "versions": IndicatorTemplate.objects.filter(region=template.region, direction=template.direction)
+        .order_by("-version")})
+
+
+@login_required
+def indicator_edit_view(request, pk, indicator_pk=None):
+    template = selectors.template_for(request.user, pk)
+    indicator = template.indicators.filter(pk=indicator_pk).first() if indicator_pk else None
+    if indicator_pk and indicator is None:
+        raise Http404
+    form = IndicatorForm(request.POST or None, instance=indicator)
+    if request.method == "POST" and form.is_valid():
+        response, saved = run_service(request, services.indicator_save, success=_("指标已保存。"),
+                                      redirect_to=template.get_absolute_url(), error_redirect=request.path,
+                                      actor=request.user, template=template, data=form.service_data(),
+                                      indicator=indicator)
+        return response
+    return render(request, "core/form.html", {"form": form, "title": _("指标"), "back": template.get_absolute_url()})
+
+
+@login_required
+@require_POST
+def indicator_delete_view(request, pk, indicator_pk):
+    template = selectors.template_for(request.user, pk)
+    indicator = template.indicators.filter(pk=indicator_pk).first()
+    if indicator is None:
+        raise Http404
+    response, _x = run_service(request, services.indicator_delete, success=_("指标已删除。"),
+                               redirect_to=template.get_absolute_url(), actor=request.user, indicator=indicator)
+    return response
+
+
+@login_required
+@require_POST
+def template_publish_view(request, pk):
+    template = selectors.template_for(request.user, pk)
+    response, _t = run_service(request, services.template_publish, success=_("已发布。"),
+                               redirect_to=template.get_absolute_url(), actor=request.user, template=template)
+    return response
+
+
+@login_required
+@require_POST
+def template_new_version_view(request, pk):
+    template = selectors.template_for(request.user, pk)
+    response, draft = run_service(request, services.template_new_version, success=_("已创建新版本草稿。"),
+                                  redirect_to=template.get_absolute_url(), actor=request.user, template=template)
+    return redirect(draft) if draft else response
+
+
+@login_required
+def template_export_view(request, pk):
+    template = selectors.template_for(request.user, pk)
+    rows = list(services.template_export_rows(template))
+    record_event("export", template, after={"view": "evaluation.template", "rows": len(rows)})
+    return workbook_response(services.IMPORT_HEADERS, rows, f"{template.title}-第{template.version}版.xlsx",
+                             title=_("指标"))
+
+
+@login_required
+def template_import_view(request, pk):
+    template = selectors.template_for(request.user, pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.template_import(actor=request.user, template=template, upload=form.cleaned_data["file"])
+        except (ImportFileError, ServiceError) as exc:
+            messages.error(request, getattr(exc, "message", str(exc)))
+        else:
+            if report.ok:
+                messages.success(request, _("导入成功：%d 个指标。") % report.created)
+                return redirect(template)
+            if request.POST.get("download_errors") == "1":
+                return file_response(error_report_workbook(report), "指标导入错误报告.xlsx", XLSX_MIME)
+    return render(request, "evaluation/template_import.html", {
+        "template": template, "form": form, "report": report, "headers": services.IMPORT_HEADERS,
+        "title": _("导入指标")})
+
