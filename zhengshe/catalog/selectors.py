@@ -14,7 +14,7 @@ baseline is the score of what was kept before the reform. All sums are computed 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, Count, DecimalField, Q, Sum, Value, When
 from django.db.models.functions import Substr
@@ -23,13 +23,23 @@ from django.utils.translation import gettext as _
 
 from zhengshe.core.scoping import Scope, ancestor_paths, roles_for_action
 
-from .choices import AdmissionStatus, AskOutcome, BurdenKind, BurdenState, BurdenSubtype, ListKind, ListStatus, TargetMode
+from .choices import (
+    AdmissionStatus,
+    AskOutcome,
+    BurdenKind,
+    BurdenState,
+    BurdenSubtype,
+    ListKind,
+    ListStatus,
+    TargetMode,
+)
 from .models import AdmissionRequest, BurdenItem, DutyList, ItemIdentity, ListItem, UnlistedAsk
 
 WEIGHTS = {
     BurdenSubtype.PAPER: Decimal("3"), BurdenSubtype.CREATION: Decimal("2"), BurdenSubtype.ELECTRONIC: Decimal("1"),
     BurdenSubtype.RATING: Decimal("4"), BurdenSubtype.OUTSIDE: Decimal("1"), BurdenSubtype.INSIDE: Decimal("0.5"),
 }
+TENTH, THOUSANDTH = Decimal("0.1"), Decimal("0.001")
 DIFF_FIELDS = ["number", "category", "title", "description", "legal_basis", "department", "funding_follows",
                "funding_basis", "funding_amount"]
 
@@ -296,9 +306,9 @@ def _shape(row: dict) -> dict:
     base = row.get("baseline_score") or Decimal(0)
     return {
         "rows": rows, "by_kind": by_kind, "communities": communities, "score": score, "baseline_score": base,
-        "score_per_community": (score / communities).quantize(Decimal("0.1")) if communities else Decimal(0),
-        "baseline_per_community": (base / communities).quantize(Decimal("0.1")) if communities else Decimal(0),
-        "reduction": ((base - score) / base).quantize(Decimal("0.001")) if base else None,
+        "score_per_community": (score / communities).quantize(TENTH, rounding=ROUND_HALF_UP) if communities else Decimal(0),
+        "baseline_per_community": (base / communities).quantize(TENTH, rounding=ROUND_HALF_UP) if communities else Decimal(0),
+        "reduction": ((base - score) / base).quantize(THOUSANDTH, rounding=ROUND_HALF_UP) if base else None,
     }
 
 
@@ -331,8 +341,8 @@ def burden_by_child(region) -> list[dict]:
             "region": child, "communities": n,
             **{k: r.get(k) or 0 for k in ("ledgers_kept", "ledgers_cleared", "signs_kept", "signs_cleared",
                                           "ratings_kept", "ratings_cleared")},
-            "score": score, "score_per_community": (score / n).quantize(Decimal("0.1")) if n else Decimal(0),
-            "reduction": ((base - score) / base).quantize(Decimal("0.001")) if base else None,
+            "score": score, "score_per_community": (score / n).quantize(TENTH, rounding=ROUND_HALF_UP) if n else Decimal(0),
+            "reduction": ((base - score) / base).quantize(THOUSANDTH, rounding=ROUND_HALF_UP) if base else None,
         })
     return result
 
@@ -349,7 +359,7 @@ def burden_timeline(path_prefix: str, years: list[int]) -> list[dict]:
     row = BurdenItem.objects.filter(region__path__startswith=path_prefix).aggregate(**aggregates)
     n = row["communities"] or 0
     return [{"year": y, **{k: row[f"{k}_{y}"] for k in BurdenKind.values},
-             "score_per_community": float(((row[f"score_{y}"] or 0) / n)) if n else 0.0} for y in years]
+             "score_per_community": float((row[f"score_{y}"] or 0) / n) if n else 0.0} for y in years]
 
 
 def burden_years(path_prefix: str) -> list[int]:

@@ -19,7 +19,7 @@ from zhengshe.core.scoping import Scope, get_scoped_or_404
 from zhengshe.core.views import ScopedDetailView, ScopedListView, run_service
 from zhengshe.core.workflows import history
 from zhengshe.regions.models import Region
-from zhengshe.utilities.excel import ImportFileError, XLSX_MIME, error_report_workbook, file_response, workbook_response
+from zhengshe.utilities.excel import XLSX_MIME, ImportFileError, error_report_workbook, file_response, workbook_response
 from zhengshe.utilities.pdf import pdf_response
 
 from . import selectors, services
@@ -90,6 +90,7 @@ class DutyListListView(ScopedListView):
     create_roles = frozenset(DISTRICT)
     import_url_name = "catalog:list_import"
     template_name = "catalog/list_list.html"
+    ordering = ("region__path", "kind", "-version")
 
     def base_queryset(self):
         return DutyList.objects.annotate(item_count=Count("items"))
@@ -370,7 +371,7 @@ def admission_edit_view(request, pk):
     if request.method == "POST" and form.is_valid():
         fields, regions = _admission_fields(form.cleaned_data)
         try:
-            services.admission_update(actor=request.user, request=obj, version=form.cleaned_data.get("version") or 0,
+            services.admission_update(actor=request.user, admission=obj, version=form.cleaned_data.get("version") or 0,
                                       regions=regions, **fields)
         except ServiceError as exc:
             _apply_errors(form, exc)
@@ -384,7 +385,7 @@ def admission_edit_view(request, pk):
 @login_required
 def admission_move_view(request, pk, action):
     obj = get_scoped_or_404(AdmissionRequest, request.user, "view", pk=pk)
-    response, _r = run_service(request, services.admission_move, actor=request.user, request=obj, action=action,
+    response, _r = run_service(request, services.admission_move, actor=request.user, admission=obj, action=action,
                                comment=request.POST.get("comment", ""), success=_("操作已完成。"),
                                redirect_to=obj.get_absolute_url())
     return response
@@ -400,7 +401,7 @@ def admission_approve_view(request, pk):
     form = ApproveForm(request.POST or None, initial=initial, within=obj.issuing_region)
     if request.method == "POST" and reason is None and form.is_valid():
         try:
-            services.admission_approve(actor=request.user, request=obj, **form.cleaned_data)
+            services.admission_approve(actor=request.user, admission=obj, **form.cleaned_data)
         except ServiceError as exc:
             _apply_errors(form, exc)
         else:

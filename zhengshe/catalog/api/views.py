@@ -1,7 +1,6 @@
 """Catalog API: scoped reads; each workflow move is one small endpoint calling its service."""
 
 from django.core.exceptions import PermissionDenied
-
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -78,7 +77,7 @@ class AdmissionViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
         obj = self.get_object()
         body = s.CommentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        moved = services.admission_move(actor=request.user, request=obj, action=action_name,
+        moved = services.admission_move(actor=request.user, admission=obj, action=action_name,
                                         comment=body.validated_data["comment"])
         return Response(s.AdmissionSerializer(moved).data)
 
@@ -103,7 +102,7 @@ class AdmissionViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
         obj = self.get_object()
         body = s.ApproveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        approved = services.admission_approve(actor=request.user, request=obj, **body.validated_data)
+        approved = services.admission_approve(actor=request.user, admission=obj, **body.validated_data)
         return Response(s.AdmissionSerializer(approved).data)
 
 

@@ -107,9 +107,9 @@ def admission_create(*, actor, regions=(), **fields) -> AdmissionRequest:
 
 
 @transaction.atomic
-def admission_update(*, actor, request: AdmissionRequest, version: int, regions=(), **fields) -> AdmissionRequest:
+def admission_update(*, actor, admission: AdmissionRequest, version: int, regions=None, **fields) -> AdmissionRequest:
     """Change a draft or returned request (the applicant only; a stale form is refused)."""
-    locked = AdmissionRequest.objects.select_for_update().get(pk=request.pk)
+    locked = AdmissionRequest.objects.select_for_update().get(pk=admission.pk)
     if locked.applicant_id != actor.pk:
         raise NotAllowed(_("只有申请人本人可以修改申请。"))
     if locked.status not in EDITABLE:
@@ -118,8 +118,10 @@ def admission_update(*, actor, request: AdmissionRequest, version: int, regions=
         from zhengshe.core.errors import ConflictError
 
         raise ConflictError()
-    if fields.get("kind") not in (AskKind.LEDGER, AskKind.SIGNBOARD):
-        fields["subtype"] = "rating" if fields.get("kind") == AskKind.RATING else ""
+    if "kind" in fields and fields["kind"] not in (AskKind.LEDGER, AskKind.SIGNBOARD):
+        fields["subtype"] = "rating" if fields["kind"] == AskKind.RATING else ""
+    if regions is None:
+        regions = list(locked.target_regions.all())
     _validate({**{k: getattr(locked, k) for k in REQUEST_FIELDS}, **fields}, regions, locked.issuing_region)
     for name in REQUEST_FIELDS:
         if name in fields:
@@ -130,7 +132,7 @@ def admission_update(*, actor, request: AdmissionRequest, version: int, regions=
     return locked
 
 
-def admission_move(*, actor, request: AdmissionRequest, action: str, comment: str = "") -> AdmissionRequest:
+def admission_move(*, actor, admission: AdmissionRequest, action: str, comment: str = "") -> AdmissionRequest:
     """Submit, return, reject, withdraw or revoke (approval has its own service: it needs scope and validity)."""
     if action == "approve":
         raise ServiceError(_("准入须填写范围和有效期，请使用准入审核表。"))
@@ -143,7 +145,7 @@ def admission_move(*, actor, request: AdmissionRequest, action: str, comment: st
             obj.decided_by, obj.decided_at, obj.decision_comment = actor, now, comment
 
     with transaction.atomic():
-        moved = ADMISSION_FLOW.transition(request, action, actor=actor, comment=comment, before_save=stamp)
+        moved = ADMISSION_FLOW.transition(admission, action, actor=actor, comment=comment, before_save=stamp)
         if action == "revoke":
             # What the gate let in leaves the communities' registries with the revocation (kept on record).
             for item in BurdenItem.objects.filter(admission=moved, state="kept"):
@@ -157,7 +159,9 @@ def _register_number(request: AdmissionRequest, year: int) -> str:
     count = AdmissionRequest.objects.filter(issuing_region=request.issuing_region, decided_at__year=year,
                                             status__in=[AdmissionStatus.APPROVED, AdmissionStatus.REVOKED]
                                             ).exclude(register_number="").count()
-    return _("%(place)s准入〔%(year)d〕%(n)d号") % {"place": request.issuing_region.name.rstrip("市县区"),
+    name = request.issuing_region.name
+    place = name[:-1] if len(name) > 2 and name[-1] in "市县区" else name  # 太仓市 → 太仓; 甲县 stays
+    return _("%(place)s准入〔%(year)d〕%(n)d号") % {"place": place,
                                                   "year": year, "n": count + 1}
 
 
@@ -169,7 +173,7 @@ def approved_villages(request: AdmissionRequest):
 
 
 @transaction.atomic
-def admission_approve(*, actor, request: AdmissionRequest, mode: str, root=None, regions=(), valid_from: date,
+def admission_approve(*, actor, admission: AdmissionRequest, mode: str, root=None, regions=(), valid_from: date,
                       valid_until: date, comment: str = "") -> AdmissionRequest:
     """Approve with a scope (a subtree or a list of communities) and a validity; enter it in the register.
 
@@ -177,7 +181,7 @@ def admission_approve(*, actor, request: AdmissionRequest, mode: str, root=None,
     rollups show what the gate let in.
     """
     errors: dict = {}
-    _check_targets(mode, root, regions, request.issuing_region, errors, "approved")
+    _check_targets(mode, root, regions, admission.issuing_region, errors, "approved")
     if not valid_from or not valid_until or valid_from > valid_until:
         errors["valid_until"] = [_("有效期不正确：截止日期须不早于起始日期。")]
     if errors:
@@ -191,7 +195,7 @@ def admission_approve(*, actor, request: AdmissionRequest, mode: str, root=None,
         obj.decided_by, obj.decided_at, obj.decision_comment = actor, timezone.now(), comment
         obj.register_number = _register_number(obj, year)
 
-    approved = ADMISSION_FLOW.transition(request, "approve", actor=actor, comment=comment, before_save=stamp)
+    approved = ADMISSION_FLOW.transition(admission, "approve", actor=actor, comment=comment, before_save=stamp)
     approved.approved_regions.set(list(regions) if mode == TargetMode.LIST else [])
     villages = list(approved_villages(approved))
     burden_kind = BURDEN_KIND_OF.get(approved.kind)

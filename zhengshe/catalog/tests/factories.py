@@ -41,10 +41,10 @@ def admission(world, *, title="新增安全生产检查台账", kind="ledger", s
         content="每月填报一次", legal_basis="《中华人民共和国安全生产法》第七十七条", workload_hours=12,
         target_mode="list", requested_from=today, requested_until=today + timedelta(days=365), regions=regions)
     if submit:
-        request = services.admission_move(actor=world.town_staff, request=request, action="submit")
+        request = services.admission_move(actor=world.town_staff, admission=request, action="submit")
     if approve:
         request = services.admission_approve(
-            actor=world.district_admin, request=request, mode="list",
+            actor=world.district_admin, admission=request, mode="list",
             regions=approved_regions if approved_regions is not None else [world.village_a1x],
             valid_from=today - timedelta(days=1), valid_until=today + timedelta(days=300), comment="同意")
     return request

@@ -1,0 +1,9 @@
+import pytest
+
+from . import factories
+
+
+@pytest.fixture
+def depts(world):
+    factories.departments(world)
+    return world

@@ -1,0 +1,75 @@
+"""The community's side: recording an unlisted ask, refusing it with a PDF notice, counting it."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from zhengshe.catalog import selectors, services
+from zhengshe.core.errors import NotAllowed, ServiceError
+from zhengshe.evaluation.sources import get_source
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def _pdf_text(content: bytes) -> str:
+    return "".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_refusal_notice_pdf_names_community_department_and_rule(world, client_for):
+    ask = f.ask(world, title="要求填报创文入户调查表")
+    refused = services.ask_refuse(actor=world.village_staff, ask=ask)
+    assert refused.outcome == "refused" and refused.notice_number.endswith(f"拒告〔{refused.refused_on.year}〕1号")
+    response = client_for(world.village_staff).get(reverse("catalog:ask_notice", args=[ask.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = _pdf_text(response.content).replace("\n", "")
+    assert "拒绝执行告知书" in text
+    assert world.village_a1x.name in text  # the community
+    assert "甲县1镇社会事业局" in text  # the asking department
+    assert "城市居民委员会组织法" in text and "凡进必审" in text  # the rule (village A1x is a 社区)
+    assert "要求填报创文入户调查表" in text
+
+
+def test_refusal_of_an_admission_not_covering_the_village(world):
+    approved = f.admission(world, approve=True, approved_regions=[world.village_a1x])
+    # the sibling village is outside the approved scope: it may record and refuse
+    ask = services.ask_record(actor=world.sibling_staff, region=world.village_a1y, received_on=None,
+                              department="甲县1镇社会事业局", kind="ledger", title=approved.title, admission=approved)
+    services.ask_refuse(actor=world.sibling_staff, ask=ask)
+    # the covered village may not treat it as unlisted
+    with pytest.raises(ServiceError):
+        services.ask_record(actor=world.village_staff, region=world.village_a1x, received_on=None,
+                            department="甲县1镇社会事业局", kind="ledger", title=approved.title, admission=approved)
+
+
+def test_only_the_village_itself_records(world):
+    with pytest.raises(NotAllowed):
+        services.ask_record(actor=world.sibling_staff, region=world.village_a1x, received_on=None, department="d",
+                            kind="task", title="t")
+    ask = f.ask(world)
+    with pytest.raises(NotAllowed):
+        services.ask_refuse(actor=world.sibling_staff, ask=ask)
+    services.ask_refuse(actor=world.village_staff, ask=ask)
+    with pytest.raises(ServiceError):  # refused once, final
+        services.ask_refuse(actor=world.village_staff, ask=ask)
+
+
+def test_refusals_count_against_the_department_and_feed_evaluation(world):
+    f.ask(world, refuse=True)
+    f.ask(world, refuse=True, department="甲县公安局")
+    f.ask(world, region=world.village_a1y, refuse=True)
+    pending = f.ask(world)
+    legit = f.ask(world, title="其实在清单里")
+    services.ask_set_outcome(actor=world.village_staff, ask=legit, outcome="legitimate", note="协助清单第3项")
+    year = pending.received_on.year
+    assert selectors.refusal_count(region=world.town_a1, year=year) == 3
+    assert selectors.refusal_count(region=world.town_a1, year=year, department="甲县1镇社会事业局") == 2
+    assert selectors.refusal_count(region=world.village_a1x, year=year) == 2
+    assert selectors.refusal_count(region=world.town_a1, year=year - 1) == 0
+    assert selectors.refusal_count(region=world.county_b, year=year) == 0
+    assert selectors.admission_violations(region=world.town_a1, year=year) == 4  # 3 refused + 1 pending
+    assert get_source("catalog.refusals").func(region=world.county_a, year=year, department="甲县公安局") == 1
+    assert get_source("catalog.admission_violations").unit == "count"
