@@ -37,8 +37,10 @@ def build_users(county, organization) -> list[dict]:
     for username, display, role, where, department in DEMO_USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
+            home = {"XINHU": xinhu, "SF2": other}.get(where) or (
+                organization.region if where == "org" else Region.objects.get(code=where))
             user = User(username=username, display_name=display, must_change_password=False,
-                        password_changed_at=timezone.now())
+                        password_changed_at=timezone.now(), home_region=home)
             user.set_password(DEMO_PASSWORD)
             if role in TOTP_ROLES:
                 user.totp_secret = pyotp.random_base32()
