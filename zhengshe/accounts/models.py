@@ -99,6 +99,9 @@ class LoginAttempt(models.Model):
         verbose_name = _("登录尝试")
         verbose_name_plural = _("登录尝试")
 
+    def __str__(self):
+        return f"{self.username}@{self.ip} {'✓' if self.success else '✗'}"
+
 
 class PasswordHistory(models.Model):
     """Hashes of a user's previous passwords, so the last N are not reused."""
@@ -109,3 +112,6 @@ class PasswordHistory(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user_id} · {self.created_at:%Y-%m-%d}"

@@ -31,8 +31,16 @@ from zhengshe.regions.models import Region
 
 from . import services
 from .filtersets import UserFilterSet
-from .forms import (DeactivateForm, LoginForm, PasswordChangeForm, PasswordResetForm, RoleGrantForm, TotpForm,
-                    TotpResetForm, UserCreateForm)
+from .forms import (
+    DeactivateForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    RoleGrantForm,
+    TotpForm,
+    TotpResetForm,
+    UserCreateForm,
+)
 from .models import RoleAssignment, User
 from .roles import Role
 from .selectors import assignments_in_scope, users_in_scope

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
 AUDIT_READ_ALL_ROLES = {"audit_admin"}
 AUDIT_READ_SUBTREE_ROLES = {"district_admin", "leader"}
 AUDIT_READER_ROLES = AUDIT_READ_ALL_ROLES | AUDIT_READ_SUBTREE_ROLES

@@ -43,7 +43,7 @@ def build_world() -> SimpleNamespace:
     w.province = Region.objects.create(code="320000", name="江苏省", level="province")
     w.city = Region.objects.create(code="320500", name="苏州市", level="city", parent=w.province)
     w.counties, w.towns, w.villages = [], [], []
-    for ci, (ccode, cname) in enumerate([("320581", "甲县"), ("320582", "乙县")]):
+    for ccode, cname in [("320581", "甲县"), ("320582", "乙县")]:
         county = Region.objects.create(code=ccode, name=cname, level="county", parent=w.city)
         w.counties.append(county)
         for ti in range(2):

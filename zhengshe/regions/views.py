@@ -10,7 +10,7 @@ from zhengshe.audit.services import record_event
 from zhengshe.core.errors import ServiceError
 from zhengshe.core.scoping import Scope, get_scoped_or_404
 from zhengshe.core.views import ScopedDetailView, ScopedListView
-from zhengshe.utilities.excel import ImportFileError, error_report_workbook, file_response, workbook_response, XLSX_MIME
+from zhengshe.utilities.excel import XLSX_MIME, ImportFileError, error_report_workbook, file_response, workbook_response
 
 from . import selectors, services
 from .filtersets import RegionFilterSet
