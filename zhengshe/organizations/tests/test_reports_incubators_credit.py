@@ -1,0 +1,135 @@
+"""Annual reports (form, deadline, reminders, missing flags), incubators, credit lists and findings."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from zhengshe.core.errors import NotAllowed, ServiceError
+
+from .. import selectors, services
+from ..choices import IncubationStatus, ReportStatus
+from ..models import AnnualReport, Notification
+from . import factories as f
+
+
+def test_org_files_its_annual_report_on_the_form(world, org_a, client_for):
+    year = timezone.localdate().year - 1
+    client = client_for(world.org_user)
+    url = f"/organizations/{org_a.pk}/reports/{year}/"
+    page = client.get(url)
+    assert page.status_code == 200 and f"{year + 1}年5月31日" in page.content.decode()
+    data = {"activities": "开展为老服务 120 场", "projects": "助老食堂", "revenue": "520000.00", "expenditure": "480000.50",
+            "net_assets": "90000", "government_funding": "300000", "staff": 6, "social_workers": 3, "volunteers": 80,
+            "members": 0, "version": AnnualReport.objects.get(organization=org_a, year=year).version}
+    client.post(url, data | {"submit": "1"})
+    report = AnnualReport.objects.get(organization=org_a, year=year)
+    assert report.status == ReportStatus.SUBMITTED and report.expenditure == __import__("decimal").Decimal("480000.50")
+    assert report.late == (timezone.localdate() > report.deadline)
+    # The office reviews it with an inspection result.
+    client_for(world.district_admin).post(report.get_absolute_url(), {"action": "accept", "result": "qualified"})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.ACCEPTED and report.result == "qualified"
+    with pytest.raises(ServiceError):  # no edits once submitted
+        services.annual_report_save(actor=world.org_user, report=report, data={"activities": "改"})
+
+
+def test_cannot_report_on_a_year_not_yet_over(world, org_a):
+    with pytest.raises(ServiceError):
+        services.annual_report_for(actor=world.org_user, org=org_a, year=timezone.localdate().year)
+
+
+def test_sweep_reminds_before_and_flags_missing_after_the_deadline(world, org_a):
+    # Before 31 May: a reminder, once.
+    stats = services.annual_reports_sweep(today=date(2026, 5, 10))
+    assert stats["reminded"] >= 1
+    assert Notification.objects.filter(organization=org_a, kind="report_due").count() == 1
+    services.annual_reports_sweep(today=date(2026, 5, 11))
+    assert Notification.objects.filter(organization=org_a, kind="report_due").count() == 1
+    # After it: the report is flagged missing, the organization and the office are told.
+    stats = services.annual_reports_sweep(today=date(2026, 6, 2))
+    assert stats["flagged"] >= 1
+    report = AnnualReport.objects.get(organization=org_a, year=2025)
+    assert report.status == ReportStatus.MISSING
+    assert Notification.objects.filter(organization=org_a, kind="report_missing").exists()
+    assert Notification.objects.filter(region=world.county_a, kind="report_missing").exists()
+    ok, reasons = selectors.eligibility(org_a, min_grade="", on_date=date(2026, 6, 2))
+    assert not ok and reasons == ["2025 年度报告未报送"]
+    # A late report can still be filed; it is marked late.
+    services.annual_report_save(actor=world.org_user, report=report, data={"activities": "补报"}, submit=True)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED and report.late
+
+
+def test_report_task_runs_through_django_tasks(world):
+    from ..tasks import annual_report_reminders
+
+    result = annual_report_reminders.enqueue()
+    assert "year" in result.return_value
+
+
+def test_incubation_from_application_to_graduation(world, client_for):
+    park = f.incubator(world.county_a, name="甲县社会组织孵化园", level="district", capacity=6)
+    centre = f.incubator(world.town_a1, name="甲县1镇孵化中心", level="street", parent=park)
+    group = f.org(world.village_a1x, name="甲1x助残志愿队", registration_kind="filed", org_type="community",
+                  status="preparing")
+    staff = client_for(world.town_staff)
+    staff.post(centre.get_absolute_url(), {"organization": group.pk, "plan": "助残服务，计划一年内完成备案"})
+    inc = group.incubations.get()
+    assert inc.status == IncubationStatus.APPLIED
+    staff.post(f"/organizations/incubations/{inc.pk}/act/", {"action": "admit", "months": "12"})
+    inc.refresh_from_db()
+    assert inc.status == IncubationStatus.INCUBATING and inc.end_on > inc.start_on
+    staff.post(f"/organizations/incubations/{inc.pk}/services/",
+               {"kind": "training", "provided_on": "2026-03-01", "hours": "3", "description": "财务制度培训"})
+    staff.post(f"/organizations/incubations/{inc.pk}/milestones/", {"title": "完成备案", "due_on": "2026-09-01"})
+    assert inc.services.count() == 1 and inc.milestones.count() == 1
+    with pytest.raises(ServiceError):  # graduation requires registration achieved
+        services.incubation_transition(actor=world.town_staff, incubation=inc, action="graduate")
+    services.organization_set_status(actor=world.town_staff, org=group, action="activate")
+    group.refresh_from_db()
+    group.filing_number = services.next_filing_number(group.region, 2026)
+    group.save()
+    staff.post(f"/organizations/incubations/{inc.pk}/act/", {"action": "graduate", "comment": "已完成备案"})
+    inc.refresh_from_db()
+    assert inc.status == IncubationStatus.GRADUATED and inc.finished_on
+    # The sibling village's worker cannot see it; the district park lists its street centre.
+    assert client_for(world.sibling_staff).get(inc.get_absolute_url()).status_code == 404
+    assert centre.name in client_for(world.district_admin).get(park.get_absolute_url()).content.decode()
+
+
+def test_credit_lists_with_reasons_and_dates(world, client_for):
+    org = f.org(world.town_a1, name="甲县异常协会")
+    admin = client_for(world.district_admin)
+    admin.post(f"/organizations/{org.pk}/credit/new/", {"list_kind": "abnormal", "reason": "unreachable",
+                                                        "detail": "住所无法联系", "included_on": "2026-03-01"})
+    entry = org.credit_entries.get()
+    assert entry.active and entry.included_on == date(2026, 3, 1)
+    ok, reasons = selectors.eligibility(org, min_grade="", on_date=date(2026, 3, 2))
+    assert not ok and "活动异常名录" in reasons[0]
+    with pytest.raises(NotAllowed):
+        services.credit_include(actor=world.org_user, org=org, list_kind="serious", reason="revoked")
+    admin.post(f"/organizations/credit/{entry.pk}/remove/", {"reason": "已整改并核实", "removed_on": "2026-04-01"})
+    entry.refresh_from_db()
+    assert entry.removed_on == date(2026, 4, 1)
+    assert selectors.eligibility(org, min_grade="", on_date=date(2026, 3, 15))[0] is False  # history kept
+    serious = services.credit_include(actor=world.district_admin, org=org, list_kind="serious", reason="revoked",
+                                      included_on=date(2026, 5, 1))
+    with pytest.raises(ServiceError, match="2 年"):
+        services.credit_remove(actor=world.district_admin, entry=serious, reason="想移出", removed_on=date(2027, 5, 1))
+    services.credit_remove(actor=world.district_admin, entry=serious, reason="满两年无新失信", removed_on=date(2028, 5, 2))
+    page = admin.get(org.get_absolute_url()).content.decode()
+    assert "住所无法联系" in page and "已整改并核实" in page
+
+
+def test_audit_findings_recorded_and_rectified(world, client_for):
+    org = f.org(world.town_a1)
+    admin = client_for(world.district_admin)
+    admin.post(f"/organizations/{org.pk}/findings/new/", {"year": 2025, "auditor": "某会计师事务所",
+                                                          "found_on": "2026-02-01", "severity": "major",
+                                                          "finding": "票据不规范"})
+    finding = org.audit_findings.get()
+    admin.post(f"/organizations/findings/{finding.pk}/rectified/")
+    finding.refresh_from_db()
+    assert finding.rectified_on == timezone.localdate()
+    assert "票据不规范" in admin.get(org.get_absolute_url()).content.decode()
