@@ -148,3 +148,31 @@ def test_purge_removes_old_rows_archives_them_records_itself_and_verify_still_pa
     # Tampering after a purge is still found.
     raw("UPDATE audit_auditentry SET object_repr = 'x' WHERE seq = 6")
     assert chain.verify().seq == 6
+
+
+def test_a_checkpoint_outside_the_database_catches_removed_tail_entries(entries, tmp_path):
+    from io import StringIO
+
+    point = tmp_path / "checkpoint.json"
+    call_command("audit_verify", "--checkpoint", str(point), stdout=StringIO())
+    assert json.loads(point.read_text())["seq"] == len(entries)
+    # Removing the newest entries leaves a chain that is consistent in itself...
+    raw("DELETE FROM audit_auditentry WHERE seq >= %s", [len(entries) - 1])
+    assert chain.verify().ok
+    # ...but the checkpoint names what is missing.
+    with pytest.raises(CommandError) as exc:
+        call_command("audit_verify", "--checkpoint", str(point), stdout=StringIO())
+    assert f"第 {len(entries)} 条已不存在" in str(exc.value)
+
+
+def test_a_checkpoint_catches_a_recomputed_chain(entries, tmp_path):
+    from io import StringIO
+
+    point = tmp_path / "checkpoint.json"
+    call_command("audit_verify", "--checkpoint", str(point), stdout=StringIO())
+    raw("UPDATE audit_auditentry SET object_repr = 'x' WHERE seq = 2")
+    _rehash()  # an attacker who recomputes every hash after the edit
+    assert chain.verify().ok
+    with pytest.raises(CommandError) as exc:
+        call_command("audit_verify", "--checkpoint", str(point), stdout=StringIO())
+    assert "与检查点不符" in str(exc.value)
