@@ -286,7 +286,7 @@ def department_names(round_: Round, town: Region) -> list[str]:
     """The departments graded in ``town``: the round's explicit list plus departments of the town's staff."""
     from zhengshe.accounts.models import RoleAssignment
 
-    names = set(round_.departments)
+    names = {d if d.startswith(town.name) else f"{town.name}{d}" for d in round_.departments}
     names |= set(RoleAssignment.objects.filter(region=town, role=Role.TOWN_STAFF, active=True)
                  .exclude(department="").values_list("department", flat=True))
     return sorted(names)
@@ -324,7 +324,7 @@ def round_build_units(*, actor, round_: Round) -> int:
             for dept in department_names(round_, town):
                 if (UnitKind.DEPARTMENT, town.pk, dept) not in existing:
                     new.append(Unit(round=round_, kind=UnitKind.DEPARTMENT, region=town, department=dept,
-                                    name=dept if dept.startswith(town.name) else f"{town.name}{dept}"))
+                                    name=dept))
     Unit.objects.bulk_create(new, batch_size=2000)
     if round_.template_residents_committee_id or round_.template_residents_government_id:
         have = set(Survey.objects.filter(round=round_).values_list("unit_id", flat=True))
