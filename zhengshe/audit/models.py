@@ -52,7 +52,8 @@ class AuditEntry(models.Model):
 
     seq = models.PositiveBigIntegerField(_("序号"), unique=True)
     created_at = models.DateTimeField(_("时间"), db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    # DO_NOTHING: a removed account leaves its rows as they are (the name stays in actor_name); no UPDATE ever.
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
                               related_name="+", db_constraint=False, verbose_name=_("操作人"))
     actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
     actor_roles = models.CharField(_("角色"), max_length=255, blank=True)
