@@ -9,7 +9,7 @@ from zhengshe.regions.models import Region
 from .choices import AskKind, AskOutcome, BurdenKind, BurdenState, BurdenSubtype, FundingBasis, ListKind, TargetMode
 from .models import AdmissionRequest, ListItem
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
+DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 
 
 def _bootstrap(form):

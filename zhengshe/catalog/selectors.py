@@ -243,8 +243,8 @@ def community_today(region, *, on_date: date | None = None) -> dict:
     lists = lists_in_force(region)
     return {
         "day": day,
-        "lists": [{"list": d, "groups": items_by_category(d), "count": sum(len(g[1]) for g in items_by_category(d))}
-                  for d in lists],
+        "lists": [{"list": d, "groups": groups, "count": sum(len(g[1]) for g in groups)}
+                  for d, groups in ((d, items_by_category(d)) for d in lists)],
         "register": list(admitted_for_region(region, on_date=day)),
         "agreement": agreement_summary(region, day.year),
         "recent_asks": list(UnlistedAsk.objects.filter(region=region).order_by("-received_on", "-id")[:10]),
