@@ -95,7 +95,7 @@ def _register_rows(ctx, towns, villages_by_town) -> list[dict]:
     for town in towns:
         for village in villages_by_town[town.pk]:
             for category, suffixes, weight in COMMUNITY:
-                if rng.random() > weight / 60:
+                if rng.random() > weight / 35:
                     continue
                 name = f"{_place(village)}{village.name[-2:] if village.name.endswith('社区') else '村'}{rng.choice(suffixes)}"
                 if name in used:
