@@ -110,7 +110,8 @@ def _require_roles(actor, obj, roles) -> None:
 
 
 def _locked(agreement, version=None) -> Agreement:
-    locked = Agreement.objects.select_for_update().select_related("party_a", "party_b").get(pk=agreement.pk)
+    locked = (Agreement.objects.select_for_update(of=("self",)).select_related("party_a", "party_b")
+              .get(pk=agreement.pk))
     if version not in (None, "") and int(version) != locked.version:
         raise ConflictError(_("该协议已被他人修改（您编辑的是第 %(mine)s 次保存后的内容，当前已是第 %(now)s 次），"
                               "您填写的内容未保存，已在下方保留，请对照最新内容后重新提交。")
@@ -484,7 +485,8 @@ def _validate_proposed(field: str, value: str):
 def proposal_decide(*, actor, note: NegotiationNote, accept: bool, response: str = "") -> NegotiationNote:
     """Party A accepts (the change is applied as a new revision) or declines a proposal, with a reply."""
     with transaction.atomic():
-        note = NegotiationNote.objects.select_for_update().select_related("agreement", "item").get(pk=note.pk)
+        note = (NegotiationNote.objects.select_for_update(of=("self",)).select_related("agreement", "item")
+                .get(pk=note.pk))
         agreement = _locked(note.agreement)
         _require_side(actor, agreement, "a")
         _require_editable(agreement)
@@ -713,7 +715,8 @@ def _require_money_status(agreement) -> None:
 def instalment_pay(*, actor, instalment, paid_on: dt.date, voucher_number: str, amount=None) -> LedgerEntry:
     """Record the payment of one instalment (date, voucher number); a late payment counts against the town."""
     with transaction.atomic():
-        inst = Instalment.objects.select_for_update().select_related("agreement__party_a", "agreement__party_b") \
+        inst = Instalment.objects.select_for_update(of=("self",)).select_related(
+            "agreement__party_a", "agreement__party_b") \
             .get(pk=instalment.pk)
         agreement = inst.agreement
         _require_funds_actor(actor, agreement)
@@ -757,7 +760,8 @@ def funds_adjust(*, actor, agreement, kind: str, amount, reason: str, source: st
     if not str(reason or "").strip():
         raise ServiceError(_("请填写扣减或奖励的事由。"), fields={"reason": [_("此项为必填项。")]})
     with transaction.atomic():
-        locked = Agreement.objects.select_for_update().select_related("party_a", "party_b").get(pk=agreement.pk)
+        locked = (Agreement.objects.select_for_update(of=("self",)).select_related("party_a", "party_b")
+              .get(pk=agreement.pk))
         _require_funds_actor(actor, locked)
         _require_money_status(locked)
         entry = LedgerEntry.objects.create(
