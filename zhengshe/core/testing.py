@@ -23,7 +23,8 @@ PASSWORD = "Test@Pass2026"
 def make_user(username: str, role: str | None = None, *, region=None, organization=None, department: str = ""):
     from zhengshe.accounts.models import RoleAssignment, User
 
-    user = User(username=username, display_name=username, must_change_password=False)
+    home = region if region is not None else getattr(organization, "region", None)
+    user = User(username=username, display_name=username, must_change_password=False, home_region=home)
     user.set_password(PASSWORD)
     user.totp_secret = pyotp.random_base32()
     user.totp_enabled = True
