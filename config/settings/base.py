@@ -146,6 +146,8 @@ SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", 30 * 60))
 # Absolute lifetime: signed out this long after signing in, however active (checked by SessionPolicyMiddleware).
 SESSION_ABSOLUTE_LIFETIME = int(os.environ.get("SESSION_ABSOLUTE_LIFETIME", 12 * 60 * 60))
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
+# The session cookie does not outlive the browser (shared office computers).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 # Seconds of sign-in state between the password step and the second-factor step.
 LOGIN_TOTP_STEP_SECONDS = int(os.environ.get("LOGIN_TOTP_STEP_SECONDS", 5 * 60))
 # API tokens older than this many days are refused (0 = never expire).

@@ -143,3 +143,10 @@ def test_rebinding_totp_asks_for_the_password(world, client_for):
     world.district_admin.refresh_from_db()
     assert world.district_admin.totp_secret == secret
     assert AuditEntry.objects.filter(action="accounts.totp_reset").exists()
+
+
+def test_the_session_cookie_is_httponly_and_ends_with_the_browser(world, sign_in):
+    client, _r = sign_in(world.village_staff)
+    cookie = client.cookies["sessionid"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert not cookie["max-age"] and not cookie["expires"]
