@@ -14,12 +14,12 @@ class CatalogConfig(AppConfig):
         staff = frozenset({"district_admin", "town_staff", "leader", "sys_admin"})
         for item in [
             navigation.MenuItem(_("两份清单"), "catalog:list_list", order=20, group=group),
-            navigation.MenuItem(_("本村（社区）可承接事项"), "catalog:community", order=21, group=group,
+            navigation.MenuItem(_("本村事项"), "catalog:community", order=21, group=group,
                                 roles=frozenset({"village_staff"})),
             navigation.MenuItem(_("准入申请"), "catalog:admission_list", order=22, group=group, roles=staff),
             navigation.MenuItem(_("准入登记簿"), "catalog:register", order=23, group=group),
-            navigation.MenuItem(_("清单外事项与拒绝"), "catalog:ask_list", order=24, group=group),
-            navigation.MenuItem(_("减负台账"), "catalog:burden", order=25, group=group),
+            navigation.MenuItem(_("拒绝执行"), "catalog:ask_list", order=24, group=group),
+            navigation.MenuItem(_("社区减负"), "catalog:burden", order=25, group=group),
         ]:
             navigation.register(item)
         try:

@@ -121,6 +121,17 @@ def _display(item, name):
     return getter() if getter else value
 
 
+def history_rows(obj, flow, statuses) -> list[dict]:
+    """The status history of ``obj`` with the move and the statuses in Chinese (for the applicant to read)."""
+    from zhengshe.core.workflows import history
+
+    labels = {a: str(t.label) for moves in flow.table.values() for a, t in moves.items()}
+    names = dict(statuses.choices)
+    return [{"at": h.created_at, "actor": h.actor, "action": labels.get(h.action, h.action),
+             "from": names.get(h.from_status, h.from_status), "to": names.get(h.to_status, h.to_status),
+             "comment": h.comment} for h in history(obj)]
+
+
 # ---- admission register -----------------------------------------------------------------------------
 
 def admitted_for_region(region, *, on_date: date | None = None):
@@ -363,14 +374,14 @@ def burden_timeline(path_prefix: str, years: list[int]) -> list[dict]:
 
 
 def burden_years(path_prefix: str) -> list[int]:
-    """Years from the first change or start in the subtree to this year (at most twelve)."""
+    """Years from the year before the first change in the subtree to this year (at most fifteen)."""
     this_year = timezone.localdate().year
     from django.db.models import Min
 
     agg = BurdenItem.objects.filter(region__path__startswith=path_prefix).aggregate(
         a=Min("state_changed_on"), b=Min("started_on"))
     firsts = [d.year for d in agg.values() if d]
-    start = max(min(firsts) - 1, this_year - 11) if firsts else this_year
+    start = max(min(firsts) - 1, this_year - 14) if firsts else this_year
     return list(range(start, this_year + 1))
 
 

@@ -17,13 +17,12 @@ from zhengshe.core.errors import ServiceError
 from zhengshe.core.permissions import roles_required
 from zhengshe.core.scoping import Scope, get_scoped_or_404
 from zhengshe.core.views import ScopedDetailView, ScopedListView, run_service
-from zhengshe.core.workflows import history
 from zhengshe.regions.models import Region
 from zhengshe.utilities.excel import XLSX_MIME, ImportFileError, error_report_workbook, file_response, workbook_response
 from zhengshe.utilities.pdf import pdf_response
 
 from . import selectors, services
-from .choices import ListStatus
+from .choices import AdmissionStatus, ListStatus
 from .filtersets import (
     AdmissionFilterSet,
     AskFilterSet,
@@ -112,7 +111,7 @@ class DutyListDetailView(ScopedDetailView):
         ctx["can_edit"] = obj.status == ListStatus.DRAFT and Scope.for_user(user).covers_path(obj.region.path, DISTRICT)
         ctx["can_new_version"] = obj.status != ListStatus.DRAFT and Scope.for_user(user).covers_path(
             obj.region.path, DISTRICT)
-        ctx["history"] = history(obj)
+        ctx["history"] = selectors.history_rows(obj, LIST_FLOW, ListStatus)
         return ctx
 
 
@@ -354,7 +353,7 @@ class AdmissionDetailView(ScopedDetailView):
         obj, user = self.object, self.request.user
         ctx["actions"] = ADMISSION_FLOW.available_actions(obj, user)
         ctx["comment_form"] = CommentForm()
-        ctx["history"] = history(obj)
+        ctx["history"] = selectors.history_rows(obj, ADMISSION_FLOW, AdmissionStatus)
         ctx["audit"] = history_for(obj)[:50]
         ctx["target_regions"] = list(obj.target_regions.all()[:200])
         ctx["approved_regions"] = list(obj.approved_regions.all()[:200])
