@@ -276,6 +276,39 @@ def template_item_update(*, actor, item: TemplateItem, data: dict) -> TemplateIt
     return item
 
 
+def template_item_add(*, actor, template, list_item) -> TemplateItem:
+    """Put one more item of the template's list into the template (weights are then re-balanced by the user)."""
+    _require_roles(actor, template, {Role.TOWN_STAFF, Role.DISTRICT_ADMIN, Role.VILLAGE_STAFF})
+    if template.duty_list_id and list_item.duty_list_id != template.duty_list_id:
+        raise ServiceError(_("只能从模板所依据的清单中选择事项。"))
+    if template.items.filter(list_item__identity_id=list_item.identity_id).exists():
+        raise ServiceError(_("该事项已在模板中。"))
+    position = (template.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    return TemplateItem.objects.create(
+        template=template, list_item=list_item, position=position, requirements=list_item.description or list_item.title,
+        conditions_money=_money_condition(list_item), payment_schedule=_("按协议拨付计划分期拨付"),
+        indicator=_("按时按质完成%(title)s") % {"title": list_item.title})
+
+
+def template_item_remove(*, actor, item) -> None:
+    """Leave one item out of the template (agreements already drafted keep theirs; the removal is audited)."""
+    _require_roles(actor, item, {Role.TOWN_STAFF, Role.DISTRICT_ADMIN, Role.VILLAGE_STAFF})
+    if item.template.items.count() <= 1:
+        raise ServiceError(_("模板至少保留一个事项。"))
+    item.delete()
+
+
+def template_rebalance(*, actor, template) -> None:
+    """Spread the evaluation weights evenly over the template's items (summing to exactly 100)."""
+    _require_roles(actor, template, {Role.TOWN_STAFF, Role.DISTRICT_ADMIN, Role.VILLAGE_STAFF})
+    with transaction.atomic():
+        items = list(template.items.order_by("position", "id"))
+        for item, weight in zip(items, even_weights(len(items)), strict=True):
+            if item.weight != weight:
+                item.weight = weight
+                item.save()
+
+
 def template_weight_problem(template) -> str | None:
     total = sum(template.items.values_list("weight", flat=True), Decimal("0"))
     if total != HUNDRED:

@@ -450,7 +450,10 @@ def template_detail(request, pk):
             messages.success(request, _("模板已保存。"))
             return redirect(template.get_absolute_url())
     items = list(template.items.select_related("list_item").order_by("position", "id"))
-    return render(request, "agreements/template_detail.html", {
+    chosen = {i.list_item.identity_id for i in items}
+    addable = [li for li in template.duty_list.items.order_by("position", "number") if li.identity_id not in chosen] \
+        if template.duty_list_id else []
+    return render(request, "agreements/template_detail.html", {"addable": addable,
         "object": template, "form": form, "items": items, "title": str(template),
         "weight_total": sum((i.weight for i in items), Decimal("0")),
         "weight_problem": services.template_weight_problem(template),
@@ -470,6 +473,37 @@ def template_item_edit(request, pk):
                            redirect_to=item.template.get_absolute_url())[0]
     return render(request, "core/form.html", {"form": form, "title": _("模板事项：%(i)s") % {"i": item.list_item},
                                               "back": item.template.get_absolute_url()})
+
+
+@login_required
+@require_POST
+def template_item_add(request, pk):
+    template = get_scoped_or_404(AgreementTemplate, request.user, "change", pk=pk)
+    from zhengshe.catalog.models import ListItem
+
+    list_item = ListItem.objects.filter(pk=request.POST.get("list_item") or 0, duty_list=template.duty_list).first()
+    if list_item is None:
+        messages.error(request, _("请选择要加入的事项。"))
+        return redirect(template.get_absolute_url())
+    return run_service(request, services.template_item_add, actor=request.user, template=template,
+                       list_item=list_item, success=_("事项已加入，请重新分配权重。"),
+                       redirect_to=template.get_absolute_url())[0]
+
+
+@login_required
+@require_POST
+def template_item_remove(request, pk):
+    item = get_scoped_or_404(TemplateItem.objects.select_related("template"), request.user, "change", pk=pk)
+    return run_service(request, services.template_item_remove, actor=request.user, item=item,
+                       success=_("事项已移出模板，请重新分配权重。"), redirect_to=item.template.get_absolute_url())[0]
+
+
+@login_required
+@require_POST
+def template_rebalance(request, pk):
+    template = get_scoped_or_404(AgreementTemplate, request.user, "change", pk=pk)
+    return run_service(request, services.template_rebalance, actor=request.user, template=template,
+                       success=_("权重已平均分配，合计 100。"), redirect_to=template.get_absolute_url())[0]
 
 
 @login_required

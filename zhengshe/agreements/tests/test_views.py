@@ -229,3 +229,21 @@ def test_sign_both_helper_allocates_once(world, drafted):
     assert agreement.ledger.filter(kind="allocate").count() == 3  # the unfunded item has no allocation line
     assert sum(i.amount for i in agreement.instalments.all()) == Decimal("8500.00")
     assert agreement.instalments.get(number=1).due_date == dt.date(YEAR, 6, 30)
+
+
+def test_template_items_chosen_and_weights_rebalanced(world, client_for, template):
+    town = client_for(world.town_staff)
+    first = template.items.order_by("position").first()
+    town.post(reverse("agreements:template_item_remove", args=[first.pk]))
+    assert template.items.count() == 3
+    page = town.get(reverse("agreements:template_detail", args=[template.pk])).content.decode()
+    assert "合计应为 100" in page and first.list_item.title in page  # now addable again
+    town.post(reverse("agreements:template_draft", args=[template.pk]))
+    assert not Agreement.objects.exists()  # weights don't sum to 100: drafting refused
+    town.post(reverse("agreements:template_rebalance", args=[template.pk]))
+    assert sum(i.weight for i in template.items.all()) == Decimal("100")
+    town.post(reverse("agreements:template_item_add", args=[template.pk]), {"list_item": first.list_item.pk})
+    town.post(reverse("agreements:template_rebalance", args=[template.pk]))
+    assert sorted(str(i.weight) for i in template.items.all()) == ["25.00"] * 4
+    assert client_for(world.sibling_staff).post(
+        reverse("agreements:template_rebalance", args=[template.pk])).status_code == 404
