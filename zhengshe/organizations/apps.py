@@ -19,5 +19,12 @@ class OrganizationsConfig(AppConfig):
             (_("孵化平台"), "organizations:incubator_list", frozenset(), 43),
             (_("信用名录"), "organizations:credit_list", frozenset({"district_admin", "town_staff", "leader"}), 44),
             (_("社会组织统计"), "organizations:statistics", staff, 45),
+            (_("通知提醒"), "organizations:notifications", frozenset({"district_admin", "town_staff", "org_user"}), 46),
         ]:
             navigation.register(navigation.MenuItem(label, url_name, roles=roles, order=order, group=group))
+        from zhengshe.evaluation.sources import register_source
+
+        from .sources import organizations_per_10k, share_graded_3a
+
+        register_source("organizations.per_10k", _("每万人拥有社会组织数"), organizations_per_10k, unit="count")
+        register_source("organizations.share_graded_3a", _("3A 及以上社会组织占比"), share_graded_3a, unit="ratio")

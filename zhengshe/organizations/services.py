@@ -665,8 +665,7 @@ def round_confirm(*, actor, rnd: GradeRound, today: date | None = None) -> Grade
 @transaction.atomic
 def application_start(*, actor, rnd: GradeRound, organization: Organization) -> GradeApplication:
     """An organization opens its declaration in a round (eligibility per STANDARDS §2)."""
-    if Role.ORG_USER not in user_roles_on(actor, organization) and not (
-            Role.DISTRICT_ADMIN in user_roles_on(actor, organization)):
+    if Role.ORG_USER not in user_roles_on(actor, organization) and Role.DISTRICT_ADMIN not in user_roles_on(actor, organization):
         raise NotAllowed()
     if rnd.status != RoundStatus.DECLARING:
         raise ServiceError(_("本批次不在申报期内。"))

@@ -45,6 +45,7 @@ urlpatterns = [
     path("indicators/<int:pk>/", grading.indicator_set_detail, name="indicator_set"),
     path("<int:pk>/", registry.organization_detail, name="detail"),
     path("<int:pk>/edit/", registry.organization_edit, name="edit"),
+    path("<int:pk>/reveal/", registry.organization_reveal, name="reveal"),
     path("<int:pk>/status/<str:action>/", registry.organization_status, name="status"),
     path("<int:pk>/branches/new/", registry.branch_create, name="branch_create"),
     path("<int:pk>/reports/<int:year>/", registry.report_form, name="report_form"),

@@ -123,6 +123,8 @@ CASES = {
     "organizations:status": ScopeCase(lambda w: {"kwargs": {"pk": _org(w).pk, "action": "suspend"},
                                                  "post": {"comment": "x"}}, post_only=True),
     "organizations:branch_create": ScopeCase(_org_kw),
+    "organizations:reveal": ScopeCase(lambda w: {"kwargs": {"pk": _org(w).pk}, "post": {"reason": "核实"}},
+                                      post_only=True),
     "organizations:report_form": ScopeCase(lambda w: {"kwargs": {"pk": _org(w).pk, "year": 2025}, "marker": MARK}),
     "organizations:credit_include": ScopeCase(_org_kw),
     "organizations:finding_create": ScopeCase(_org_kw),

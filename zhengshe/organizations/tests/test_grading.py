@@ -103,7 +103,7 @@ def test_assessment_end_to_end_with_objection_window(world, org_a, rnd, client_f
     assert "4A" in text and org_a.name in text
     # What the grade unlocks, once in force (with the last due annual report filed).
     day = app.valid_from + timedelta(days=1)
-    assert selectors.eligibility(org_a, min_grade="3A", on_date=day)[1] == ["%d 年度报告未报送" % (day.year - 2)]
+    assert selectors.eligibility(org_a, min_grade="3A", on_date=day)[1] == [f"{day.year - 2} 年度报告未报送"]
     f.report(org_a, year=day.year - 2, status="accepted")
     ok, reasons = selectors.eligibility(org_a, min_grade="3A", on_date=app.valid_from + timedelta(days=1))
     assert ok, reasons

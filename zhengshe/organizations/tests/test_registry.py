@@ -139,7 +139,9 @@ def test_branches_are_recorded_by_the_social_group_itself(world, org_a, client_f
     assert response.status_code == 302
     assert org_a.branches.count() == 1
     filed = f.org(world.village_a1x, org_type="community", registration_kind="filed")
-    with pytest.raises(Exception):
+    from zhengshe.core.errors import ServiceError
+
+    with pytest.raises(ServiceError):
         services.branch_save(actor=world.district_admin, org=filed, data={"name": "x"})
 
 
@@ -147,8 +149,13 @@ def test_contact_phone_is_masked_for_other_staff(world, client_for):
     org = f.org(world.village_a1x)
     page = client_for(world.village_staff).get(org.get_absolute_url()).content.decode()
     assert "13912345678" not in page and "139****5678" in page
-    page = client_for(world.district_admin).get(org.get_absolute_url()).content.decode()
-    assert "13912345678" in page
+    admin = client_for(world.district_admin)
+    assert "13912345678" not in admin.get(org.get_absolute_url()).content.decode()
+    assert admin.post(f"/organizations/{org.pk}/reveal/", {"reason": ""}).status_code == 302  # a reason is required
+    shown = admin.post(f"/organizations/{org.pk}/reveal/", {"reason": "核实年检联系人"})
+    assert "13912345678" in shown.content.decode() and shown["Cache-Control"] == "no-store"
+    assert AuditEntry.objects.filter(action="organizations.reveal_contact", object_id=str(org.pk)).exists()
+    assert client_for(world.village_staff).post(f"/organizations/{org.pk}/reveal/", {"reason": "x"}).status_code == 403
 
 
 def test_stale_version_is_refused(world, org_a):

@@ -1,6 +1,6 @@
 """Annual reports (form, deadline, reminders, missing flags), incubators, credit lists and findings."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.utils import timezone

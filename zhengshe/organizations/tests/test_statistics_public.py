@@ -110,3 +110,15 @@ def test_page_query_counts_are_bounded(world, client_for):
         assert admin.get(org.get_absolute_url()).status_code == 200
     with assert_max_queries(10):
         assert admin.get("/api/organizations/").status_code == 200
+
+
+def test_computed_indicators_for_the_evaluation_app(world):
+    from zhengshe.evaluation.sources import get_source
+
+    _dataset(world)
+    per_10k = get_source("organizations.per_10k")
+    assert per_10k is not None
+    assert per_10k.func(region=world.town_a1, year=2026) == Decimal("6.67")
+    assert per_10k.func(region=world.town_a1, year=2020) == Decimal("1.67")  # only 甲1x书画社 by then
+    share = get_source("organizations.share_graded_3a").func(region=world.town_a1, year=2026)
+    assert share == Decimal("0.5000")  # 甲1y调解会 (4A) of two registered; the 3A one has expired

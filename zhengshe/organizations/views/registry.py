@@ -90,7 +90,8 @@ def _detail_context(request, org):
     ok, reasons = selectors.eligibility(org, min_grade="3A")
     return {
         "org": org, "title": org.name, "roles": roles, "is_office": office, "is_own": own,
-        "phone": org.contact_phone if (office or own) else mask_phone(org.contact_phone),
+        "phone": org.contact_phone if own else mask_phone(org.contact_phone),
+        "can_reveal": office and bool(org.contact_phone),
         "status_actions": workflows.ORGANIZATION_FLOW.available_actions(org, user),
         "status_history": history(org),
         "branches": org.branches.all(),
@@ -115,6 +116,25 @@ def _detail_context(request, org):
 def organization_detail(request, pk):
     org = selectors.organization_for(request.user, pk)
     return render(request, "organizations/organization_detail.html", _detail_context(request, org))
+
+
+@login_required
+@post_only
+def organization_reveal(request, pk):
+    """Show the contact phone in full to the registering office, with a reason, in the audit trail (§4.7)."""
+    org = selectors.organization_for(request.user, pk)
+    if not services.may_edit_registered_facts(request.user, org):
+        raise PermissionDenied
+    reason = request.POST.get("reason", "").strip()
+    if not reason:
+        messages.error(request, _("请填写查看完整联系方式的理由。"))
+        return redirect(org.get_absolute_url())
+    record_event("organizations.reveal_contact", org, after={"field": "contact_phone", "reason": reason[:200]})
+    ctx = _detail_context(request, org)
+    ctx.update(phone=org.contact_phone, can_reveal=False)
+    response = render(request, "organizations/organization_detail.html", ctx)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
