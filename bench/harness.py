@@ -218,7 +218,12 @@ def main(argv: list[str] | None = None) -> int:
 
     step("database")
     prepare_database(url, args.fresh)
-    run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], env)
+    try:
+        run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], env)
+    except subprocess.CalledProcessError:
+        print("migrate failed on the existing bench database (migrations rewritten since it was loaded?); "
+              "run again with --fresh to rebuild it.", file=sys.stderr)
+        return 2
     step("static files (collectstatic, served by whitenoise)")
     run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env)
     step("province-scale data and app bench modules" + (" (skipping load)" if args.skip_load else ""))
