@@ -53,7 +53,7 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
                   "voucher_number", "reason", "source", "reference"]
 
 
-class TemplateSerializer(serializers.ModelSerializer):
+class AgreementTemplateSerializer(serializers.ModelSerializer):
     region_code = serializers.CharField(source="region.code", read_only=True)
 
     class Meta:

@@ -1,10 +1,10 @@
 from rest_framework.routers import SimpleRouter
 
-from .views import AgreementViewSet, DraftingJobViewSet, LedgerEntryViewSet, TemplateViewSet
+from .views import AgreementJobViewSet, AgreementLedgerViewSet, AgreementTemplateViewSet, AgreementViewSet
 
 router = SimpleRouter()
 router.register("agreements", AgreementViewSet, basename="agreement")
-router.register("agreement-ledger", LedgerEntryViewSet, basename="agreement-ledger")
-router.register("agreement-templates", TemplateViewSet, basename="agreement-template")
-router.register("agreement-jobs", DraftingJobViewSet, basename="agreement-job")
+router.register("agreement-ledger", AgreementLedgerViewSet, basename="agreement-ledger")
+router.register("agreement-templates", AgreementTemplateViewSet, basename="agreement-template")
+router.register("agreement-jobs", AgreementJobViewSet, basename="agreement-job")
 urlpatterns = router.urls

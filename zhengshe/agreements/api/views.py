@@ -1,5 +1,6 @@
 """API: scoped reads; each write is one small endpoint calling the service (same errors as the pages)."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -33,6 +34,7 @@ class AgreementViewSet(ScopedReadOnlyViewSet):
         fresh = selectors.get_agreement(self.request.user, agreement.pk)
         return Response(s.AgreementSerializer(fresh).data)
 
+    @extend_schema(request=s.TransitionSerializer, responses=s.AgreementSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         """Submit for negotiation, redraft, activate, evaluate, close or terminate (comment = reason)."""
@@ -42,6 +44,7 @@ class AgreementViewSet(ScopedReadOnlyViewSet):
         services.agreement_transition(actor=request.user, agreement=agreement, **data.validated_data)
         return self._done(agreement)
 
+    @extend_schema(request=None, responses=s.AgreementSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         agreement = self.get_object()
@@ -49,6 +52,7 @@ class AgreementViewSet(ScopedReadOnlyViewSet):
                                    revision=request.data.get("revision", agreement.revision))
         return self._done(agreement)
 
+    @extend_schema(request=s.SignSerializer, responses=s.AgreementSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
         """Sign for the caller's side with a recorded seal number (images via the page)."""
@@ -58,6 +62,7 @@ class AgreementViewSet(ScopedReadOnlyViewSet):
         services.agreement_sign(actor=request.user, agreement=agreement, **data.validated_data)
         return self._done(agreement)
 
+    @extend_schema(request=s.NoteSerializer, responses=None)
     @action(detail=True, methods=["post"])
     def notes(self, request, pk=None):
         agreement = self.get_object()
@@ -69,6 +74,7 @@ class AgreementViewSet(ScopedReadOnlyViewSet):
         note = services.note_add(actor=request.user, agreement=agreement, item=item, **values)
         return Response({"id": note.pk, "status": note.status}, status=201)
 
+    @extend_schema(request=s.ProgressSerializer, responses=None)
     @action(detail=True, methods=["post"])
     def progress(self, request, pk=None):
         agreement = self.get_object()
@@ -80,13 +86,14 @@ class AgreementViewSet(ScopedReadOnlyViewSet):
                                           note=data.validated_data["note"])
         return Response({"id": report.pk, "status": report.status}, status=201)
 
+    @extend_schema(request=None, responses=None)
     @action(detail=True, methods=["get"])
     def funds(self, request, pk=None):
         """Allocated, paid, withheld, awarded and balance of one agreement."""
         return Response({k: str(v) for k, v in selectors.ledger_totals(self.get_object()).items()})
 
 
-class LedgerEntryViewSet(ScopedReadOnlyViewSet):
+class AgreementLedgerViewSet(ScopedReadOnlyViewSet):
     queryset = LedgerEntry.objects.all()
     serializer_class = s.LedgerEntrySerializer
     filterset_class = LedgerFilterSet
@@ -96,15 +103,16 @@ class LedgerEntryViewSet(ScopedReadOnlyViewSet):
         return super().get_queryset().order_by("-entry_date", "-id")
 
 
-class TemplateViewSet(ScopedReadOnlyViewSet):
+class AgreementTemplateViewSet(ScopedReadOnlyViewSet):
     queryset = AgreementTemplate.objects.all()
-    serializer_class = s.TemplateSerializer
+    serializer_class = s.AgreementTemplateSerializer
     filterset_class = TemplateFilterSet
     select_related = ("region",)
 
     def get_queryset(self):
         return super().get_queryset().order_by("-year", "id")
 
+    @extend_schema(request=None, responses=s.DraftingJobSerializer)
     @action(detail=True, methods=["post"])
     def draft(self, request, pk=None):
         """Start bulk drafting; poll /api/agreement-jobs/{id}/ for progress."""
@@ -112,7 +120,7 @@ class TemplateViewSet(ScopedReadOnlyViewSet):
         return Response(s.DraftingJobSerializer(job).data, status=202)
 
 
-class DraftingJobViewSet(ScopedReadOnlyViewSet):
+class AgreementJobViewSet(ScopedReadOnlyViewSet):
     queryset = DraftingJob.objects.all()
     serializer_class = s.DraftingJobSerializer
 
