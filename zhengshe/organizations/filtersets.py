@@ -21,8 +21,12 @@ from .models import AnnualReport, ChangeRequest, CreditEntry, Organization
 
 
 def _under(queryset, lookup, value):
+    """Rows in the subtree of the region with code ``value``: region ids first, then an indexed look-up."""
     path = Region.objects.filter(code=value.strip()).values_list("path", flat=True).first()
-    return queryset.filter(**{f"{lookup}__startswith": path}) if path else queryset.none()
+    if not path:
+        return queryset.none()
+    field = lookup.removesuffix("__path")
+    return queryset.filter(**{f"{field}__in": Region.objects.filter(path__startswith=path).values("id")})
 
 
 class OrganizationFilterSet(django_filters.FilterSet):

@@ -142,33 +142,72 @@ def _share(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def statistics(region, *, on_date: date | None = None) -> dict:
-    """Counts over ``region``'s subtree, computed in the database (a fixed number of GROUP BY queries).
+STATS_CACHE_SECONDS = 300
+STATS_GENERATION_KEY = "organizations:stats-generation"
 
-    Live organizations (active or suspended) are counted. Returns totals by type, category, level and
-    registration kind; grade distribution (grades in force); growth per year; and one row per child
-    region (plus the region itself for organizations based at its level) with the per-10 000 ratio and
-    the share of the total.
+
+def bump_statistics_generation(**kwargs) -> None:
+    """Called on every organization write: cached statistics computed before it are no longer used."""
+    from django.core.cache import cache
+
+    try:
+        cache.incr(STATS_GENERATION_KEY)
+    except ValueError:
+        cache.set(STATS_GENERATION_KEY, 1, None)
+
+
+def subtree_organizations(region):
+    """Organizations based in ``region``'s subtree: region ids first (an indexed look-up per id after)."""
+    from zhengshe.regions.models import Region
+
+    return Organization.objects.filter(region__in=Region.objects.filter(path__startswith=region.path).values("id"))
+
+
+def statistics(region, *, on_date: date | None = None) -> dict:
+    """Counts over ``region``'s subtree, computed in the database and cached for a few minutes.
+
+    Live organizations (active or suspended) are counted. Two GROUP BY queries do the work whatever the
+    size: one over (child region, type, category, level, kind, grade in force), one over the year of
+    registration. Returns totals by type, category, level and registration kind; the grade distribution;
+    growth per year; and one row per child region (plus the region itself for organizations based at its
+    level) with the per-10 000 ratio and the share of the total.
     """
-    from zhengshe.regions.selectors import children_with_totals, totals
+    from django.core.cache import cache
 
     day = on_date or timezone.localdate()
-    base = Organization.objects.filter(region__path__startswith=region.path, status__in=LIVE)
-    total = base.count()
+    generation = cache.get_or_set(STATS_GENERATION_KEY, 1, None)
+    key = f"organizations:stats:{region.pk}:{region.path}:{day.isoformat()}:{generation}"
+    stats = cache.get(key)
+    if stats is None:
+        stats = _compute_statistics(region, day)
+        cache.set(key, stats, STATS_CACHE_SECONDS)
+    return {**stats, "region": region}
+
+
+def _compute_statistics(region, day: date) -> dict:
+    from django.db.models import Case, CharField, F, Value, When
+
+    from zhengshe.regions.selectors import children_with_totals, totals
+
+    base = subtree_organizations(region).filter(status__in=LIVE)
+    children = children_with_totals(region)
+    length = max((len(c.path) for c in children), default=len(region.path))
+    in_force = Case(When(grade_valid_to__gte=day, then=F("grade")), default=Value(""), output_field=CharField())
+    rows = list(base.annotate(child=Substr("region__path", 1, length), held=in_force).values(
+        "child", "org_type", "category", "registration_level", "registration_kind", "held").annotate(n=Count("id")))
+    total = sum(r["n"] for r in rows)
 
     def grouped(field, choices):
-        counts = dict(base.values_list(field).annotate(n=Count("id")).values_list(field, "n"))
+        counts: dict = {}
+        for r in rows:
+            counts[r[field]] = counts.get(r[field], 0) + r["n"]
         return [{"key": k, "label": str(label), "count": counts.get(k, 0), "share": _share(counts.get(k, 0), total)}
                 for k, label in choices]
 
-    graded = dict(base.filter(grade__gt="", grade_valid_to__gte=day).values_list("grade").annotate(
-        n=Count("id")).values_list("grade", "n"))
-    grades = [{"key": g, "label": g, "count": graded.get(g, 0), "share": _share(graded.get(g, 0), total)}
-              for g, _l in Grade.choices]
-    years = list(base.exclude(registered_on__isnull=True).annotate(y=ExtractYear("registered_on")).values("y")
-                 .annotate(n=Count("id")).order_by("y"))
-    growth, running = [], base.filter(registered_on__isnull=True).count()
-    for row in years:
+    grades = grouped("held", Grade.choices)
+    years = list(base.annotate(y=ExtractYear("registered_on")).values("y").annotate(n=Count("id")).order_by("y"))
+    growth, running = [], sum(r["n"] for r in years if r["y"] is None)
+    for row in (r for r in years if r["y"] is not None):
         previous = running
         running += row["n"]
         growth.append({"year": row["y"], "new": row["n"], "cumulative": running,
@@ -176,8 +215,8 @@ def statistics(region, *, on_date: date | None = None) -> dict:
     kinds = grouped("registration_kind", RegistrationKind.choices)
     population = totals(region.path)["population"] or (region.population or 0)
     return {
-        "region": region,
         "on_date": day,
+        "computed_at": timezone.localtime(),
         "total": total,
         "population": population,
         "per_10k": _ratio(total, population),
@@ -187,37 +226,33 @@ def statistics(region, *, on_date: date | None = None) -> dict:
         "by_level": grouped("registration_level", RegistrationLevel.choices),
         "by_kind": kinds,
         "grades": grades,
-        "graded_3a": sum(graded.get(g, 0) for g in ("3A", "4A", "5A")),
+        "graded_3a": sum(g["count"] for g in grades if g["key"] in ("3A", "4A", "5A")),
         "growth": growth[-15:],
-        "children": _children_rows(region, base, total, children_with_totals(region)),
+        "children": _children_rows(region, rows, total, children),
     }
 
 
-def _children_rows(region, base, total, children) -> list[dict]:
+def _children_rows(region, rows, total, children) -> list[dict]:
     """Per child region: organizations, registered/filed, population, per 10 000 and share (seeds' tables)."""
-    rows = []
-    lengths = {len(c.path) for c in children}
     counts: dict[str, dict] = {}
-    for length in lengths:
-        q = (base.annotate(child=Substr("region__path", 1, length)).values("child")
-             .annotate(n=Count("id"), filed=Count("id", filter=Q(registration_kind=RegistrationKind.FILED)),
-                       top=Count("id", filter=Q(grade__in=["3A", "4A", "5A"]))))
-        for row in q:
-            counts[row["child"]] = row
-    own = base.filter(region=region).aggregate(n=Count("id"), filed=Count(
-        "id", filter=Q(registration_kind=RegistrationKind.FILED)), top=Count("id", filter=Q(grade__in=["3A", "4A", "5A"])))
-    if own["n"]:
-        rows.append({"region": None, "name": _("%s本级") % region.name, "code": region.code, "count": own["n"],
-                     "filed": own["filed"], "registered": own["n"] - own["filed"], "top": own["top"],
-                     "population": None, "per_10k": None, "share": _share(own["n"], total)})
+    for r in rows:
+        c = counts.setdefault(r["child"], {"n": 0, "filed": 0, "top": 0})
+        c["n"] += r["n"]
+        c["filed"] += r["n"] if r["registration_kind"] == RegistrationKind.FILED else 0
+        c["top"] += r["n"] if r["held"] in ("3A", "4A", "5A") else 0
+    result = []
+    own = counts.get(region.path)
+    if own and own["n"]:
+        result.append({"region": None, "name": _("%s本级") % region.name, "code": region.code, "count": own["n"],
+                       "filed": own["filed"], "registered": own["n"] - own["filed"], "top": own["top"],
+                       "population": None, "per_10k": None, "share": _share(own["n"], total)})
     for child in children:
-        row = counts.get(child.path, {})
-        n = row.get("n", 0)
-        rows.append({"region": child, "name": child.name, "code": child.code, "count": n,
-                     "filed": row.get("filed", 0), "registered": n - row.get("filed", 0), "top": row.get("top", 0),
-                     "population": child.total_population, "per_10k": _ratio(n, child.total_population),
-                     "share": _share(n, total)})
-    return rows
+        c = counts.get(child.path, {"n": 0, "filed": 0, "top": 0})
+        result.append({"region": child, "name": child.name, "code": child.code, "count": c["n"],
+                       "filed": c["filed"], "registered": c["n"] - c["filed"], "top": c["top"],
+                       "population": child.total_population, "per_10k": _ratio(c["n"], child.total_population),
+                       "share": _share(c["n"], total)})
+    return result
 
 
 def statistics_export_rows(stats: dict) -> tuple[list[str], list[list]]:
