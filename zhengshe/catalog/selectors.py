@@ -16,8 +16,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, DecimalField, Q, Sum, Value, When
-from django.db.models.functions import Substr
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -125,9 +125,9 @@ def history_rows(obj, flow, statuses) -> list[dict]:
     """The status history of ``obj`` with the move and the statuses in Chinese (for the applicant to read)."""
     from zhengshe.core.workflows import history
 
-    labels = {a: str(t.label) for moves in flow.table.values() for a, t in moves.items()}
+    labels = {(status, a): str(t.label) for status, moves in flow.table.items() for a, t in moves.items()}
     names = dict(statuses.choices)
-    return [{"at": h.created_at, "actor": h.actor, "action": labels.get(h.action, h.action),
+    return [{"at": h.created_at, "actor": h.actor, "action": labels.get((h.from_status, h.action), h.action),
              "from": names.get(h.from_status, h.from_status), "to": names.get(h.to_status, h.to_status),
              "comment": h.comment} for h in history(obj)]
 
@@ -270,119 +270,140 @@ def villages_for(user):
 
 
 # ---- burden registry -----------------------------------------------------------------------------------
+# The database counts rows grouped by (subtype, baseline?, state, start year, change year[, child]); the few
+# dozen groups are then folded into counts by type, scores and year-end series here, so every rollup is one
+# GROUP BY whatever the number of communities.
 
-def _weight():
-    return Case(*[When(subtype=s, then=Value(w)) for s, w in WEIGHTS.items()], default=Value(Decimal(0)),
-                output_field=DecimalField(max_digits=12, decimal_places=2))
-
-
-def _kept_on(day: date | None) -> Q:
-    if day is None:
-        return Q(state=BurdenState.KEPT)
-    return (Q(in_baseline=True) | Q(started_on__lte=day)) & (Q(state=BurdenState.KEPT) | Q(state_changed_on__gt=day))
-
-
-def burden_summary(path_prefix: str, *, on_date: date | None = None) -> dict:
-    """Counts by subtype — baseline, kept, merged, removed — and the scores over a subtree: one query."""
-    aggregates = {}
-    for sub in BurdenSubtype.values:
-        aggregates[f"{sub}_baseline"] = Count("id", filter=Q(subtype=sub, in_baseline=True))
-        aggregates[f"{sub}_kept"] = Count("id", filter=Q(subtype=sub) & _kept_on(on_date))
-        aggregates[f"{sub}_merged"] = Count("id", filter=Q(subtype=sub, state=BurdenState.MERGED))
-        aggregates[f"{sub}_removed"] = Count("id", filter=Q(subtype=sub, state=BurdenState.REMOVED))
-        aggregates[f"{sub}_added"] = Count("id", filter=Q(subtype=sub, in_baseline=False))
-    aggregates["score"] = Sum(_weight(), filter=_kept_on(on_date))
-    aggregates["baseline_score"] = Sum(_weight(), filter=Q(in_baseline=True))
-    aggregates["communities"] = Count("region", distinct=True)
-    row = BurdenItem.objects.filter(region__path__startswith=path_prefix).aggregate(**aggregates)
-    return _shape(row)
+KIND_OF = {BurdenSubtype.PAPER: BurdenKind.LEDGER, BurdenSubtype.CREATION: BurdenKind.LEDGER,
+           BurdenSubtype.ELECTRONIC: BurdenKind.LEDGER, BurdenSubtype.OUTSIDE: BurdenKind.SIGNBOARD,
+           BurdenSubtype.INSIDE: BurdenKind.SIGNBOARD, BurdenSubtype.RATING: BurdenKind.RATING}
+KIND_SUBTYPES = {BurdenKind.LEDGER: ("paper", "creation", "electronic"), BurdenKind.SIGNBOARD: ("outside", "inside"),
+                 BurdenKind.RATING: ("rating",)}
 
 
-def _shape(row: dict) -> dict:
-    rows = []
-    for sub, label in BurdenSubtype.choices:
-        cleared = (row.get(f"{sub}_merged") or 0) + (row.get(f"{sub}_removed") or 0)
-        rows.append({"subtype": sub, "label": str(label), "baseline": row.get(f"{sub}_baseline") or 0,
-                     "kept": row.get(f"{sub}_kept") or 0, "merged": row.get(f"{sub}_merged") or 0,
-                     "removed": row.get(f"{sub}_removed") or 0, "cleared": cleared,
-                     "added": row.get(f"{sub}_added") or 0})
-    by_kind = {}
-    for kind, subs in ((BurdenKind.LEDGER, ("paper", "creation", "electronic")),
-                       (BurdenKind.SIGNBOARD, ("outside", "inside")), (BurdenKind.RATING, ("rating",))):
-        picked = [r for r in rows if r["subtype"] in subs]
-        by_kind[kind] = {k: sum(r[k] for r in picked) for k in ("baseline", "kept", "merged", "removed", "cleared",
-                                                                 "added")}
-    communities = row.get("communities") or 0
-    score = row.get("score") or Decimal(0)
-    base = row.get("baseline_score") or Decimal(0)
+def _groups(path_prefix: str, *, child_length: int | None = None) -> list[dict]:
+    qs = BurdenItem.objects.filter(region__path__startswith=path_prefix).annotate(
+        start_year=ExtractYear("started_on"), change_year=ExtractYear("state_changed_on"))
+    fields = ["subtype", "in_baseline", "state", "start_year", "change_year"]
+    if child_length:
+        qs = qs.annotate(child=Substr("region__path", 1, child_length))
+        fields.append("child")
+    return list(qs.values(*fields).annotate(n=Count("id")).order_by())
+
+
+def _communities(path_prefix: str, *, child_length: int | None = None):
+    qs = BurdenItem.objects.filter(region__path__startswith=path_prefix)
+    if not child_length:
+        return qs.aggregate(n=Count("region", distinct=True))["n"] or 0
+    rows = qs.annotate(child=Substr("region__path", 1, child_length)).values("child").annotate(
+        n=Count("region", distinct=True)).order_by()
+    return {r["child"]: r["n"] for r in rows}
+
+
+def _kept_at(g: dict, year: int | None) -> bool:
+    """Kept now (``year`` None), or at the end of ``year``."""
+    if year is None:
+        return g["state"] == BurdenState.KEPT
+    started = g["in_baseline"] or (g["start_year"] is not None and g["start_year"] <= year)
+    still = g["state"] == BurdenState.KEPT or (g["change_year"] is not None and g["change_year"] > year)
+    return started and still
+
+
+def _fold(groups: list[dict], communities: int, *, year: int | None = None) -> dict:
+    counts = {sub: {"baseline": 0, "kept": 0, "merged": 0, "removed": 0, "added": 0} for sub in BurdenSubtype.values}
+    score = base = Decimal(0)
+    for g in groups:
+        c, n, w = counts[g["subtype"]], g["n"], WEIGHTS[g["subtype"]]
+        if g["in_baseline"]:
+            c["baseline"] += n
+            base += w * n
+        else:
+            c["added"] += n
+        if _kept_at(g, year):
+            c["kept"] += n
+            score += w * n
+        elif g["state"] == BurdenState.MERGED:
+            c["merged"] += n
+        elif g["state"] == BurdenState.REMOVED:
+            c["removed"] += n
+    rows = [{"subtype": sub, "label": str(label), **counts[sub],
+             "cleared": counts[sub]["merged"] + counts[sub]["removed"]} for sub, label in BurdenSubtype.choices]
+    by_kind = {kind: {k: sum(r[k] for r in rows if r["subtype"] in subs)
+                      for k in ("baseline", "kept", "merged", "removed", "cleared", "added")}
+               for kind, subs in KIND_SUBTYPES.items()}
     return {
         "rows": rows, "by_kind": by_kind, "communities": communities, "score": score, "baseline_score": base,
-        "score_per_community": (score / communities).quantize(TENTH, rounding=ROUND_HALF_UP) if communities else Decimal(0),
-        "baseline_per_community": (base / communities).quantize(TENTH, rounding=ROUND_HALF_UP) if communities else Decimal(0),
+        "score_per_community": (score / communities).quantize(TENTH, rounding=ROUND_HALF_UP) if communities
+        else Decimal(0),
+        "baseline_per_community": (base / communities).quantize(TENTH, rounding=ROUND_HALF_UP) if communities
+        else Decimal(0),
         "reduction": ((base - score) / base).quantize(THOUSANDTH, rounding=ROUND_HALF_UP) if base else None,
     }
 
 
+def burden_summary(path_prefix: str, *, on_date: date | None = None) -> dict:
+    """Counts by subtype — baseline, added, kept, merged, removed — and the scores over a subtree (two queries).
+
+    ``on_date`` gives what was kept at the end of that date's year."""
+    return _fold(_groups(path_prefix), _communities(path_prefix), year=on_date.year if on_date else None)
+
+
 def burden_by_child(region) -> list[dict]:
-    """Per direct child (town, or village): kept/cleared by type and the score per community: two queries."""
+    """Per direct child (town, or village): kept/cleared by type and the score per community (three queries)."""
     from zhengshe.regions.models import Region
 
     children = list(Region.objects.filter(parent=region).order_by("code"))
     if not children:
         return []
     length = len(children[0].path)
-    rows = (BurdenItem.objects.filter(region__path__startswith=region.path)
-            .annotate(child=Substr("region__path", 1, length)).values("child")
-            .annotate(communities=Count("region", distinct=True),
-                      ledgers_kept=Count("id", filter=Q(kind=BurdenKind.LEDGER, state=BurdenState.KEPT)),
-                      ledgers_cleared=Count("id", filter=Q(kind=BurdenKind.LEDGER) & ~Q(state=BurdenState.KEPT)),
-                      signs_kept=Count("id", filter=Q(kind=BurdenKind.SIGNBOARD, state=BurdenState.KEPT)),
-                      signs_cleared=Count("id", filter=Q(kind=BurdenKind.SIGNBOARD) & ~Q(state=BurdenState.KEPT)),
-                      ratings_kept=Count("id", filter=Q(kind=BurdenKind.RATING, state=BurdenState.KEPT)),
-                      ratings_cleared=Count("id", filter=Q(kind=BurdenKind.RATING) & ~Q(state=BurdenState.KEPT)),
-                      score=Sum(_weight(), filter=Q(state=BurdenState.KEPT)),
-                      baseline_score=Sum(_weight(), filter=Q(in_baseline=True))))
-    found = {r["child"]: r for r in rows}
+    groups: dict[str, list] = {}
+    for g in _groups(region.path, child_length=length):
+        groups.setdefault(g["child"], []).append(g)
+    communities = _communities(region.path, child_length=length)
     result = []
     for child in children:
-        r = found.get(child.path, {})
-        n = r.get("communities") or 0
-        score, base = r.get("score") or Decimal(0), r.get("baseline_score") or Decimal(0)
+        folded = _fold(groups.get(child.path, []), communities.get(child.path, 0))
+        k = folded["by_kind"]
         result.append({
-            "region": child, "communities": n,
-            **{k: r.get(k) or 0 for k in ("ledgers_kept", "ledgers_cleared", "signs_kept", "signs_cleared",
-                                          "ratings_kept", "ratings_cleared")},
-            "score": score, "score_per_community": (score / n).quantize(TENTH, rounding=ROUND_HALF_UP) if n else Decimal(0),
-            "reduction": ((base - score) / base).quantize(THOUSANDTH, rounding=ROUND_HALF_UP) if base else None,
+            "region": child, "communities": folded["communities"],
+            "ledgers_kept": k["ledger"]["kept"], "ledgers_cleared": k["ledger"]["cleared"],
+            "signs_kept": k["signboard"]["kept"], "signs_cleared": k["signboard"]["cleared"],
+            "ratings_kept": k["rating"]["kept"], "ratings_cleared": k["rating"]["cleared"],
+            "score": folded["score"], "score_per_community": folded["score_per_community"],
+            "reduction": folded["reduction"],
         })
     return result
 
 
-def burden_timeline(path_prefix: str, years: list[int]) -> list[dict]:
-    """Kept ledgers, signboards and ratings at each year's end, and the score: one query for all years."""
-    aggregates = {}
+def burden_timeline(path_prefix: str, years: list[int], *, groups: list[dict] | None = None,
+                    communities: int | None = None) -> list[dict]:
+    """Kept ledgers, signboards and ratings at each year's end, and the score per community."""
+    groups = _groups(path_prefix) if groups is None else groups
+    n = _communities(path_prefix) if communities is None else communities
+    series = []
     for year in years:
-        day = date(year, 12, 31)
-        for kind in BurdenKind.values:
-            aggregates[f"{kind}_{year}"] = Count("id", filter=Q(kind=kind) & _kept_on(day))
-        aggregates[f"score_{year}"] = Sum(_weight(), filter=_kept_on(day))
-    aggregates["communities"] = Count("region", distinct=True)
-    row = BurdenItem.objects.filter(region__path__startswith=path_prefix).aggregate(**aggregates)
-    n = row["communities"] or 0
-    return [{"year": y, **{k: row[f"{k}_{y}"] for k in BurdenKind.values},
-             "score_per_community": float((row[f"score_{y}"] or 0) / n) if n else 0.0} for y in years]
+        folded = _fold(groups, n, year=year)
+        series.append({"year": year, **{kind: folded["by_kind"][kind]["kept"] for kind in BurdenKind.values},
+                       "score_per_community": float(folded["score"] / n) if n else 0.0})
+    return series
 
 
-def burden_years(path_prefix: str) -> list[int]:
+def burden_years(path_prefix: str, *, groups: list[dict] | None = None) -> list[int]:
     """Years from the year before the first change in the subtree to this year (at most fifteen)."""
     this_year = timezone.localdate().year
-    from django.db.models import Min
-
-    agg = BurdenItem.objects.filter(region__path__startswith=path_prefix).aggregate(
-        a=Min("state_changed_on"), b=Min("started_on"))
-    firsts = [d.year for d in agg.values() if d]
+    groups = _groups(path_prefix) if groups is None else groups
+    firsts = [y for g in groups for y in (g["start_year"], g["change_year"]) if y]
     start = max(min(firsts) - 1, this_year - 14) if firsts else this_year
     return list(range(start, this_year + 1))
+
+
+def burden_overview(region) -> dict:
+    """Everything the burden page shows for one region, in five queries."""
+    groups = _groups(region.path)
+    communities = _communities(region.path)
+    years = burden_years(region.path, groups=groups)
+    return {"summary": _fold(groups, communities), "children": burden_by_child(region),
+            "timeline": burden_timeline(region.path, years, groups=groups, communities=communities)}
 
 
 def burden_root_for(user, code: str | None = None):

@@ -541,10 +541,8 @@ def burden_view(request):
     root = selectors.burden_root_for(request.user, request.GET.get("region"))
     if root is None:
         return render(request, "catalog/burden.html", {"title": _("社区减负"), "root": None})
-    summary = selectors.burden_summary(root.path)
-    children = selectors.burden_by_child(root)
-    years = selectors.burden_years(root.path)
-    timeline = selectors.burden_timeline(root.path, years)
+    overview = selectors.burden_overview(root)
+    summary, children, timeline = overview["summary"], overview["children"], overview["timeline"]
     if request.GET.get("export") == "xlsx":
         record_event("export", root, after={"view": "catalog.burden", "rows": len(children)})
         headers = [_("区划"), _("村（社区）数"), _("保留台账"), _("清理台账"), _("保留挂牌"), _("取消挂牌"), _("保留评比"),
