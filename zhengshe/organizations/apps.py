@@ -14,12 +14,9 @@ class OrganizationsConfig(AppConfig):
         staff = frozenset({"district_admin", "town_staff", "village_staff", "leader", "expert", "sys_admin"})
         for label, url_name, roles, order in [
             (_("社会组织"), "organizations:list", frozenset(), 40),
-            (_("年度报告"), "organizations:report_list", frozenset({"district_admin", "town_staff"}), 41),
             (_("等级评估"), "organizations:round_list", frozenset(), 42),
             (_("孵化平台"), "organizations:incubator_list", frozenset(), 43),
-            (_("信用名录"), "organizations:credit_list", frozenset({"district_admin", "town_staff", "leader"}), 44),
             (_("社会组织统计"), "organizations:statistics", staff, 45),
-            (_("通知提醒"), "organizations:notifications", frozenset({"district_admin", "town_staff", "org_user"}), 46),
         ]:
             navigation.register(navigation.MenuItem(label, url_name, roles=roles, order=order, group=group))
         from django.db.models.signals import post_delete, post_save

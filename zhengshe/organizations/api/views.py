@@ -18,7 +18,8 @@ class OrganizationViewSet(ScopedReadOnlyViewSet):
     select_related = ("region",)
 
     def get_queryset(self):
-        return super().get_queryset().order_by("name", "id")
+        qs = super().get_queryset()
+        return selectors.with_region_prefilter(qs, self.request.user).order_by("name", "id")
 
     @action(detail=True)
     def eligibility(self, request, pk=None):
