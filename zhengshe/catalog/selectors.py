@@ -166,6 +166,19 @@ def register_for_user(user):
             .select_related("issuing_region", "approved_root", "applicant_region"))
 
 
+def admissions_citable(user):
+    """Approved admissions of the leading groups above the user's communities (what an asking department may
+    claim), newest first — for the "recorded ask" form; nothing from other counties."""
+    scope = Scope.for_user(user)
+    above = {a for p in scope.region_paths({"village_staff", "district_admin"}) for a in ancestor_paths(p)}
+    below = scope.region_paths({"district_admin"})
+    q = Q(issuing_region__path__in=sorted(above))
+    for p in below:
+        q |= Q(issuing_region__path__startswith=p)
+    ids = AdmissionRequest.objects.filter(q, status=AdmissionStatus.APPROVED).order_by("-decided_at").values_list("pk", flat=True)[:200]
+    return AdmissionRequest.objects.filter(pk__in=list(ids)).order_by("-decided_at")
+
+
 def requests_for(user):
     """Admission requests a user may see (applicants' units and the reviewing county): scoped."""
     return AdmissionRequest.objects.restrict(user, "view").select_related("applicant_region", "issuing_region",

@@ -1,3 +1,4 @@
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhengshe.core.tables import Column, Table
@@ -55,7 +56,8 @@ class RegisterTable(Table):
         Column("valid_until", _("有效期止"), render=lambda r: _date(r.valid_until)),
         Column("funding", _("随转经费（元/村·年）"), numeric=True,
                render=lambda r: r.funding_amount if r.funding_follows else "—"),
-        Column("status", _("状态")),
+        Column("status", _("状态"), render=lambda r: _("已到期") if r.status == "approved" and r.valid_until
+               and r.valid_until < timezone.localdate() else r.get_status_display()),
     ]
 
 

@@ -469,8 +469,7 @@ class AskListView(ScopedListView):
 @roles_required(*VILLAGE)
 def ask_create_view(request):
     villages = selectors.villages_for(request.user)
-    admissions = AdmissionRequest.objects.filter(status="approved").order_by("-decided_at")[:200]
-    admissions = AdmissionRequest.objects.filter(pk__in=[a.pk for a in admissions])
+    admissions = selectors.admissions_citable(request.user)
     form = AskForm(request.POST or None, villages=villages, admissions=admissions,
                    initial={"region": villages.filter(code=request.GET.get("region")).first()})
     if request.method == "POST" and form.is_valid():

@@ -126,6 +126,9 @@ CASES = {
     "catalog:burden_list": ScopeCase(_no_kwargs(_burden)),
     "catalog:burden_create": ScopeCase(lambda w: {"marker": None}),
     "catalog:burden_detail": ScopeCase(_burden),
+    # public: published lists are public documents
+    "catalog_public:lists": ScopeCase(_no_kwargs(_list), public=True),
+    "catalog_public:list_detail": ScopeCase(_list, public=True),
     # API
     "dutylist-list": ScopeCase(_no_kwargs(_list), outsider=OUT_B),
     "dutylist-detail": ScopeCase(_list, outsider=OUT_B),

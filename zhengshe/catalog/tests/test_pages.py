@@ -165,3 +165,28 @@ def test_api_flow(world, client_for):
     assert refused.json()["outcome"] == "refused"
     rollup = district.get("/api/catalog/burden/rollup/", {"region": world.county_a.code}).json()
     assert rollup["region"] == world.county_a.code
+
+
+def test_public_lists_show_published_only(world, client):
+    v1 = f.published_list(world, title="公开的清单")
+    from zhengshe.catalog import services
+
+    draft = services.list_new_version(actor=world.district_admin, source=v1)
+    assert "公开的清单" in client.get(reverse("catalog_public:lists")).content.decode()
+    assert client.get(reverse("catalog_public:list_detail", args=[v1.pk])).status_code == 200
+    assert client.get(reverse("catalog_public:list_detail", args=[draft.pk])).status_code == 404
+
+
+def test_ask_form_offers_only_own_countys_admissions(world, client_for):
+    from zhengshe.catalog import services
+
+    f.admission(world, title="甲县已准入", approve=True)
+    today = timezone.localdate()
+    other = services.admission_create(actor=world.town_staff_b, kind="task", title="乙县已准入", department="乙县部门",
+                                      content="c", legal_basis="b", target_mode="subtree", target_root=world.town_b1,
+                                      requested_from=today, requested_until=today)
+    services.admission_move(actor=world.town_staff_b, admission=other, action="submit")
+    services.admission_approve(actor=world.district_admin_b, admission=other, mode="subtree", root=world.town_b1,
+                               valid_from=today, valid_until=today)
+    page = client_for(world.village_staff).get(reverse("catalog:ask_create")).content.decode()
+    assert "甲县已准入" in page and "乙县已准入" not in page
