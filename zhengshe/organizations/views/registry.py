@@ -53,9 +53,6 @@ class OrganizationListView(ScopedListView):
     import_url_name = "organizations:import"
     template_name = "organizations/organization_list.html"
 
-    def base_queryset(self):
-        return selectors.with_region_prefilter(Organization.objects.all(), self.request.user, self.action)
-
     def get(self, request, *args, **kwargs):
         own = selectors.own_organizations(request.user)
         if own and not Scope.for_user(request.user).region_paths(Scope.for_user(request.user).roles):
