@@ -133,3 +133,16 @@ def test_audit_findings_recorded_and_rectified(world, client_for):
     finding.refresh_from_db()
     assert finding.rectified_on == timezone.localdate()
     assert "票据不规范" in admin.get(org.get_absolute_url()).content.decode()
+
+
+def test_daily_command_queues_both_jobs(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("organizations_reminders", stdout=out)
+    assert "annual_report_reminders" in out.getvalue() and "grade_expiry_reminders" in out.getvalue()
+    out = StringIO()
+    call_command("organizations_reminders", "--now", stdout=out)
+    assert "warned" in out.getvalue()
