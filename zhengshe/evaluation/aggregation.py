@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -122,10 +123,36 @@ def _previous_totals(round_: Round) -> dict:
     return found
 
 
-def _computed(indicator, unit, year):
+def _batched_values(units, templates, year) -> dict:
+    """{(source_key, region_id, department): value} from sources that offer a batch function (few queries)."""
+    found = {}
+    keys = {i.source_key for inds in templates.values() for i in inds if i.rule == Rule.COMPUTED}
+    for key in keys:
+        source = get_source(key)
+        if source is None or source.batch is None:
+            continue
+        by_department = defaultdict(list)
+        for unit in units:
+            by_department[unit.department].append(unit.region)
+        for department, regions in by_department.items():
+            try:
+                values = source.batch(regions=regions, year=year, department=department)
+            except Exception:  # fall back to one call per unit
+                log.exception("evaluation source %s batch failed", key)
+                continue
+            for region in regions:
+                found[(key, region.pk, department)] = values.get(region.pk)
+    return found
+
+
+def _computed(indicator, unit, year, batched=None):
     source = get_source(indicator.source_key)
     if source is None:
         return None, _("数据来源未登记")
+    key = (indicator.source_key, unit.region_id, unit.department)
+    if batched is not None and key in batched:
+        value = batched[key]
+        return value, ("" if value is None else str(value))
     try:
         value = source.func(region=unit.region, year=year, department=unit.department)
     except Exception:  # a broken source is reported as missing data on the result, never as zero
@@ -136,6 +163,30 @@ def _computed(indicator, unit, year):
 
 def _fmt(value) -> str:
     return "—" if value is None else f"{value:.2f}"
+
+
+@dataclass
+class _Result:
+    """One unit's computed figures before they are written (lighter than a model instance at 20 000 units)."""
+
+    unit_id: int
+    main_score: Decimal | None
+    residents_score: Decimal | None
+    self_score: Decimal | None
+    total: Decimal | None
+    grade: str
+    sample_size: int
+    insufficient_sample: bool
+    previous_total: Decimal | None
+    scorers: int
+    explanation: str
+    adjusted_total: Decimal | None = None
+    rank_town: int | None = None
+    rank_district: int | None = None
+
+    @property
+    def final_total(self):
+        return self.total
 
 
 def round_compute_results(*, actor, round_: Round) -> dict:
@@ -162,68 +213,15 @@ def round_compute_results(*, actor, round_: Round) -> dict:
     levels, samples = _survey_counts(round_, gov_of_committee)
     scorers = _scorer_counts(round_)
     previous = _previous_totals(round_)
+    batched = _batched_values(units, templates, round_.year)
     queried = time.perf_counter()
-
-    rw = round_.residents_weight
-    indicator_rows, results = [], []
-    for unit in units:
-        main_points, self_points, lines = [], [], []
-        for ind in templates[unit.direction]:
-            raw, count = "", 0
-            if ind.rule == Rule.COMPUTED:
-                value, raw = _computed(ind, unit, round_.year)
-                points = computed_points(ind, value)
-                count = 0 if value is None else 1
-            else:
-                total, count = manual.get((unit.pk, ind.pk), (None, 0))
-                points = q4(total / count) if count else None
-                mine = own.get((unit.pk, ind.pk))
-                self_points.append((ind.weight, q4(mine[0] / mine[1]) if mine else None))
-            main_points.append((ind.weight, points))
-            indicator_rows.append(_indicator_row(round_, unit, ind, points, count, raw))
-        main = combine(main_points, round_.missing_rule)
-        missing = sum(1 for _w, p in main_points if p is None)
-        lines.append(_("指标得分 %(s)s（%(n)d 项指标，缺项 %(m)d 项，%(rule)s）") % {
-            "s": _fmt(main), "n": len(main_points), "m": missing,
-            "rule": MissingRule(round_.missing_rule).label})
-        residents, sample, insufficient = None, 0, False
-        res_direction = unit.residents_direction
-        if res_direction and templates[res_direction]:
-            sample = samples.get(unit.pk, 0)
-            res_points = []
-            for ind in templates[res_direction]:
-                points, count = survey_points(ind, levels.get((unit.pk, ind.pk), {}))
-                res_points.append((ind.weight, points))
-                indicator_rows.append(_indicator_row(round_, unit, ind, points, count, ""))
-            residents = combine(res_points, round_.missing_rule)
-            insufficient = sample < round_.min_sample
-            lines.append(_("居民满意度 %(s)s（答卷 %(n)d 份，最低样本 %(min)d 份%(flag)s）") % {
-                "s": _fmt(residents), "n": sample, "min": round_.min_sample,
-                "flag": _("，样本不足，不计入总分、不参与排名") if insufficient else ""})
-        if main is None:
-            total = None
-        elif residents is None or insufficient or not rw:
-            total = main
-        else:
-            total = q2(main * (HUNDRED - rw) / HUNDRED + residents * rw / HUNDRED)
-            lines.append(_("总分 = %(m)s × %(a)s%% + %(r)s × %(b)s%% = %(t)s") % {
-                "m": _fmt(main), "a": f"{HUNDRED - rw:g}", "r": _fmt(residents), "b": f"{rw:g}", "t": _fmt(total)})
-        results.append(UnitResult(
-            round=round_, unit=unit, main_score=main, residents_score=residents,
-            self_score=combine(self_points, round_.missing_rule), total=total, adjusted_total=None,
-            grade=grade_for(total, round_.grade_bands), sample_size=sample, insufficient_sample=insufficient,
-            previous_total=previous.get((unit.kind, unit.region_id, unit.department)),
-            scorers=scorers.get(unit.pk, 0), explanation="\n".join(lines)))
+    indicator_rows, results = _compute(round_, units, templates, manual, own, levels, samples, scorers, previous,
+                                       batched)
     _assign_ranks(results, {u.pk: u for u in units})
     computed = time.perf_counter()
     with transaction.atomic():
         IndicatorResult.objects.filter(round=round_)._raw_delete(connection.alias)
-        IndicatorResult.objects.bulk_create(indicator_rows, batch_size=5000)
-        UnitResult.objects.bulk_create(
-            results, batch_size=2000, update_conflicts=True, unique_fields=["unit"],
-            update_fields=["main_score", "residents_score", "self_score", "total", "adjusted_total", "grade",
-                           "rank_town", "rank_district", "sample_size", "insufficient_sample", "previous_total",
-                           "scorers", "explanation", "updated_at"])
+        _write(round_, indicator_rows, results)
         round_.results_computed_at = timezone.now()
         round_.save(update_fields=["results_computed_at", "updated_at"])
         stats = {"units": len(units), "indicator_results": len(indicator_rows),
@@ -233,10 +231,93 @@ def round_compute_results(*, actor, round_: Round) -> dict:
     return stats
 
 
-def _indicator_row(round_, unit, ind, points, count, raw) -> IndicatorResult:
-    return IndicatorResult(round=round_, unit=unit, indicator=ind, points=points,
-                           ratio=None if points is None else q4(points / ind.weight), count=count, raw=raw[:100],
-                           rule=str(ind.rule_text())[:300], missing=points is None)
+def _compute(round_, units, templates, manual, own, levels, samples, scorers, previous, batched):
+    """One pass over the units: indicator rows (tuples) and unit figures, all Decimal."""
+    rw = round_.residents_weight
+    rule_label = str(MissingRule(round_.missing_rule).label)
+    main_text = _("指标得分 %(s)s（%(n)d 项指标，缺项 %(m)d 项，%(rule)s）")
+    residents_text = _("居民满意度 %(s)s（答卷 %(n)d 份，最低样本 %(min)d 份%(flag)s）")
+    short_text = _("，样本不足，不计入总分、不参与排名")
+    total_text = _("总分 = %(m)s × %(a)s%% + %(r)s × %(b)s%% = %(t)s")
+    directions = {kind: (Unit(kind=kind).direction, Unit(kind=kind).residents_direction) for kind in UnitKind.values}
+    indicator_rows, results = [], []
+    for unit in units:
+        direction, res_direction = directions[unit.kind]
+        main_points, self_points, lines = [], [], []
+        for ind in templates[direction]:
+            raw, count = "", 0
+            if ind.rule == Rule.COMPUTED:
+                value, raw = _computed(ind, unit, round_.year, batched)
+                points = computed_points(ind, value)
+                count = 0 if value is None else 1
+            else:
+                total, count = manual.get((unit.pk, ind.pk), (None, 0))
+                points = q4(total / count) if count else None
+                mine = own.get((unit.pk, ind.pk))
+                self_points.append((ind.weight, q4(mine[0] / mine[1]) if mine else None))
+            main_points.append((ind.weight, points))
+            indicator_rows.append(_indicator_row(round_.pk, unit.pk, ind, points, count, raw))
+        main = combine(main_points, round_.missing_rule)
+        missing = sum(1 for _w, p in main_points if p is None)
+        lines.append(main_text % {"s": _fmt(main), "n": len(main_points), "m": missing, "rule": rule_label})
+        residents, sample, insufficient = None, 0, False
+        if res_direction and templates[res_direction]:
+            sample = samples.get(unit.pk, 0)
+            res_points = []
+            for ind in templates[res_direction]:
+                points, count = survey_points(ind, levels.get((unit.pk, ind.pk), {}))
+                res_points.append((ind.weight, points))
+                indicator_rows.append(_indicator_row(round_.pk, unit.pk, ind, points, count, ""))
+            residents = combine(res_points, round_.missing_rule)
+            insufficient = sample < round_.min_sample
+            lines.append(residents_text % {"s": _fmt(residents), "n": sample, "min": round_.min_sample,
+                                           "flag": short_text if insufficient else ""})
+        if main is None:
+            total = None
+        elif residents is None or insufficient or not rw:
+            total = main
+        else:
+            total = q2(main * (HUNDRED - rw) / HUNDRED + residents * rw / HUNDRED)
+            lines.append(total_text % {"m": _fmt(main), "a": f"{HUNDRED - rw:g}", "r": _fmt(residents),
+                                       "b": f"{rw:g}", "t": _fmt(total)})
+        results.append(_Result(
+            unit_id=unit.pk, main_score=main, residents_score=residents,
+            self_score=combine(self_points, round_.missing_rule), total=total,
+            grade=grade_for(total, round_.grade_bands), sample_size=sample, insufficient_sample=insufficient,
+            previous_total=previous.get((unit.kind, unit.region_id, unit.department)),
+            scorers=scorers.get(unit.pk, 0), explanation="\n".join(lines)))
+    return indicator_rows, results
+
+
+def _indicator_row(round_id, unit_id, ind, points, count, raw) -> tuple:
+    return (round_id, unit_id, ind.pk, points, None if points is None else q4(points / ind.weight), count,
+            raw[:100], "", points is None)
+
+
+INDICATOR_COLUMNS = ["round_id", "unit_id", "indicator_id", "points", "ratio", "count", "raw", "rule", "missing"]
+RESULT_COLUMNS = ["main_score", "residents_score", "self_score", "total", "adjusted_total", "grade", "rank_town",
+                  "rank_district", "sample_size", "insufficient_sample", "previous_total", "scorers", "explanation"]
+
+
+def _write(round_, indicator_rows, results, chunk: int = 5000) -> None:
+    """Parameterised multi-row inserts (and an upsert keyed by unit) — the ORM's per-object work is what costs
+    at 20 000 units, not the database. Derived rows: one typed audit event records the computation."""
+    qn = connection.ops.quote_name
+    table = qn(IndicatorResult._meta.db_table)
+    cols = ", ".join(qn(c) for c in INDICATOR_COLUMNS)
+    sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(INDICATOR_COLUMNS))})"
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        for start in range(0, len(indicator_rows), chunk):
+            cursor.executemany(sql, indicator_rows[start:start + chunk])
+        table = qn(UnitResult._meta.db_table)
+        columns = ["created_at", "updated_at", "round_id", "unit_id"] + RESULT_COLUMNS
+        updates = ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in ["updated_at"] + RESULT_COLUMNS)
+        sql = (f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) "
+               f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT ({qn('unit_id')}) DO UPDATE SET {updates}")
+        rows = [(now, now, round_.pk, r.unit_id) + tuple(getattr(r, c) for c in RESULT_COLUMNS) for r in results]
+        for start in range(0, len(rows), chunk):
+            cursor.executemany(sql, rows[start:start + chunk])
 
 
 def _town_key(unit: Unit):

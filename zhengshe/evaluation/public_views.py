@@ -72,4 +72,5 @@ def publicity_view(request, pk):
     table.columns = [c for c in table.columns if c.accessor not in ("self_score", "scorers")]
     return render(request, "evaluation/public/publicity.html", {
         "round": round_, "title": _("%s 结果公示") % round_.title, "table_headers": table.headers(),
-        "table_rows": table.html_rows(page), "page_obj": page, "kind": kind, "kinds": UnitKind.choices})
+        "table_rows": table.html_rows(page), "page_obj": page, "kind": kind, "kinds": UnitKind.choices,
+        "querystring": f"kind={kind}"})

@@ -9,6 +9,10 @@ A source is ``func(*, region, year, department="") -> Decimal | None``: ``region
 evaluated (a committee's village/community, or a town for the government side), ``department`` is set
 when a department is the unit. None means "no data" (the indicator is then reported as missing, never
 as zero). ``unit`` tells the scoring rule how to read the value: "ratio" (0–1), "count" or "score".
+
+Optional, for province-scale rounds: ``batch=func(*, regions, year, department="") -> {region_id: value}``
+answers for many units in a few queries; the aggregation uses it when given (units missing from the dict
+count as "no data") and falls back to one call per unit otherwise.
 """
 
 from __future__ import annotations
@@ -23,13 +27,14 @@ class Source:
     label: str
     func: Callable
     unit: str = "ratio"  # ratio (0–1), count, score
+    batch: Callable | None = None
 
 
 _sources: dict[str, Source] = {}
 
 
-def register_source(key: str, label, func: Callable, *, unit: str = "ratio") -> None:
-    _sources[key] = Source(key, str(label), func, unit)
+def register_source(key: str, label, func: Callable, *, unit: str = "ratio", batch: Callable | None = None) -> None:
+    _sources[key] = Source(key, str(label), func, unit, batch)
 
 
 def get_source(key: str) -> Source | None:

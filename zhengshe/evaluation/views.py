@@ -180,29 +180,36 @@ def panel_view(request, pk):
 
 @login_required
 def results_view(request, pk):
+    """The round's results (paginated, filterable by kind and town), charts, Excel export."""
+    from django.core.paginator import Paginator
+
     round_ = selectors.round_for(request.user, pk)
-    qs = selectors.results_for(request.user, round_)
+    base = selectors.results_for(request.user, round_)
+    qs = base
     kind = request.GET.get("kind", "")
     if kind in UnitKind.values:
         qs = qs.filter(unit__kind=kind)
     town = request.GET.get("town", "")
     if town.isdigit():
-        qs = qs.filter(unit__region__path__startswith=Region.objects.filter(pk=town).values("path")[:1])
-    results = list(qs.order_by("unit__kind", "rank_district", "unit__region__path"))
+        path = Region.objects.filter(pk=town).values_list("path", flat=True).first() or "-"
+        qs = qs.filter(unit__region__path__startswith=path)
+    qs = qs.order_by("unit__kind", "rank_district", "unit__region__path")
     table = ResultTable()
     if request.GET.get("export") == "xlsx":
-        record_event("export", round_, after={"view": "evaluation.results", "rows": len(results)})
-        return workbook_response(table.headers(export=True), list(table.export_rows(results)),
-                                 f"{round_.title}-评估结果.xlsx", title=_("评估结果"))
-    all_results = list(selectors.results_for(request.user, round_))
-    towns = Region.objects.filter(pk__in={r.unit.region.parent_id for r in all_results
-                                          if r.unit.kind == UnitKind.COMMITTEE}).order_by("path")
+        rows = list(table.export_rows(qs))
+        record_event("export", round_, after={"view": "evaluation.results", "rows": len(rows)})
+        return workbook_response(table.headers(export=True), rows, f"{round_.title}-评估结果.xlsx", title=_("评估结果"))
+    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    towns = Region.objects.filter(pk__in=base.filter(unit__kind=UnitKind.COMMITTEE).values(
+        "unit__region__parent_id")).order_by("path")[:300]
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "evaluation/results.html", {
         "round": round_, "title": _("%s · 评估结果") % round_.title, "table_headers": table.headers(),
-        "table_rows": table.html_rows(results), "chart": selectors.chart_data(round_, all_results),
-        "kinds": UnitKind.choices, "kind": kind, "towns": towns, "town": town, "rules": RULES_TEXT,
-        "manager": selectors.is_manager(request.user, round_),
-        "querystring": request.GET.urlencode()})
+        "table_rows": table.html_rows(page), "page_obj": page, "is_paginated": page.has_other_pages(),
+        "chart": selectors.chart_data(round_, base), "kinds": UnitKind.choices, "kind": kind, "towns": towns,
+        "town": town, "rules": RULES_TEXT, "manager": selectors.is_manager(request.user, round_),
+        "querystring": query.urlencode()})
 
 
 @login_required
