@@ -3,10 +3,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIND=${BIND:-127.0.0.1:8000}
-.venv/bin/zhengshe db_worker --queue-name default >"${ZHENGSHE_DATA_DIR:-data}/worker.log" 2>&1 &
+DATA=${ZHENGSHE_DATA_DIR:-data}
+# Access log to a file (ACCESS_LOG=- for the terminal), so the demo logins printed above stay readable.
+ACCESS_LOG=${ACCESS_LOG:-$DATA/access.log}
+.venv/bin/zhengshe db_worker --queue-name default >"$DATA/worker.log" 2>&1 &
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
-echo "政社 Zhengshe 已启动：http://$BIND/  （按 Ctrl+C 停止）"
+echo "政社 Zhengshe 已启动：http://$BIND/  （按 Ctrl+C 停止；访问日志 $ACCESS_LOG，后台任务日志 $DATA/worker.log）"
 exec_status=0
-.venv/bin/gunicorn config.wsgi:application --bind "$BIND" --workers "${WORKERS:-3}" --access-logfile - || exec_status=$?
+.venv/bin/gunicorn config.wsgi:application --bind "$BIND" --workers "${WORKERS:-3}" --access-logfile "$ACCESS_LOG" || exec_status=$?
 exit $exec_status
