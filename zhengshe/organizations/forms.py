@@ -264,3 +264,6 @@ class FindingForm(StyledModelForm):
 
 class ImportForm(StyledForm):
     file = forms.FileField(label=_("文件（.xlsx 或 .csv）"))
+    override_reason = forms.CharField(
+        label=_("校验码放行理由（可选）"), required=False, max_length=200,
+        help_text=_("个别已核发的代码校验码不符时填写：仅放行校验位错误，其余错误照常拦截；每条记入审计。"))

@@ -87,8 +87,12 @@ def _choice(value, table, label, report, row, default=None):
     return table[text]
 
 
-def import_register(upload, *, actor) -> ImportReport:
-    """Import a register file; returns the report (``report.ok`` and ``report.created`` when written)."""
+def import_register(upload, *, actor, override_reason: str = "") -> ImportReport:
+    """Import a register file; returns the report (``report.ok`` and ``report.created`` when written).
+
+    With ``override_reason`` (civil-affairs administrators only), codes whose only fault is a check
+    character are accepted as really issued; each such organization is flagged and audited.
+    """
     from zhengshe.regions.models import Region
 
     scope = Scope.for_user(actor)
@@ -105,6 +109,7 @@ def import_register(upload, *, actor) -> ImportReport:
     filings = [str(r.get("备案编号") or "").strip() for _n, r in rows]
     existing_filings = set(Organization.objects.filter(filing_number__in=[f for f in filings if f]).values_list(
         "filing_number", flat=True))
+    overridden: set[int] = set()
     seen_codes: dict[str, int] = {}
     seen_names: dict[tuple, int] = {}
     parsed = []
@@ -124,8 +129,12 @@ def import_register(upload, *, actor) -> ImportReport:
                         RegistrationLevel.TOWN if kind == RegistrationKind.FILED else RegistrationLevel.COUNTY)
         status = _choice(rec.get("状态"), STATUSES, _("状态"), report, number, OrgStatus.ACTIVE)
         if code:
-            for error in credit_code_errors(code):
-                report.add(number, error)
+            errors = credit_code_errors(code)
+            if errors and override_reason.strip() and all("校验" in e for e in errors):
+                overridden.add(number)
+            else:
+                for error in errors:
+                    report.add(number, error)
             if code in existing_codes:
                 report.add(number, _("统一社会信用代码“%s”已存在于系统中（重复）") % code)
             elif code in seen_codes:
@@ -180,8 +189,14 @@ def import_register(upload, *, actor) -> ImportReport:
         org = Organization(**data)
         if org.registration_kind == RegistrationKind.FILED and not org.filing_number:
             org.filing_number = next_filing_number(org.region, (org.registered_on or timezone.localdate()).year)
+        if number in overridden:
+            org.credit_code_override = True
+            org.credit_code_override_reason = override_reason.strip()[:200]
         org.full_clean(validate_constraints=False)
         org.save()
+        if number in overridden:
+            record_event("organizations.credit_code_override", org,
+                         after={"credit_code": org.credit_code, "reason": org.credit_code_override_reason, "row": number})
         rep.created += 1
 
     result = run_import(parsed, handle)

@@ -93,3 +93,20 @@ def test_only_the_civil_affairs_office_imports(world):
 
     with pytest.raises(NotAllowed):
         import_register(_xlsx([]), actor=world.town_staff)
+
+
+def test_check_character_failures_pass_only_with_an_administrator_reason(world):
+    from zhengshe.audit.models import AuditEntry
+
+    good = make_credit_code("1", "320581", 8001)
+    issued = good[:17] + ("0" if good[17] != "0" else "1")  # a really issued code that fails the check
+    rows = [_row("甲县老协会", issued, world.town_a1.code)]
+    assert not import_register(_xlsx(rows), actor=world.district_admin).ok
+    rows_with_format_error = [_row("甲县格式错", "91350100m000100y43", world.town_a1.code)]
+    assert not import_register(_xlsx(rows_with_format_error), actor=world.district_admin,
+                               override_reason="历史代码").ok  # only check characters can be overridden
+    report = import_register(_xlsx(rows), actor=world.district_admin, override_reason="2003 年核发，登记证书为准")
+    assert report.ok
+    org = Organization.objects.get(name="甲县老协会")
+    assert org.credit_code_override and org.credit_code_override_reason.startswith("2003")
+    assert AuditEntry.objects.filter(action="organizations.credit_code_override", object_id=str(org.pk)).exists()

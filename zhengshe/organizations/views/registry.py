@@ -343,7 +343,8 @@ def register_import(request):
             messages.error(request, _("文件过大（上限 20 MB）。"))
         else:
             try:
-                report = imports.import_register(upload, actor=request.user)
+                report = imports.import_register(upload, actor=request.user,
+                                                 override_reason=form.cleaned_data.get("override_reason", ""))
             except ImportFileError as exc:
                 messages.error(request, str(exc))
             else:
