@@ -310,9 +310,8 @@ class AdmissionListView(ScopedListView):
 def _admission_form(request, data=None, initial=None):
     scope = Scope.for_user(request.user)
     county_paths = [p for p in scope.region_paths(set(APPLICANTS))]
-    within = Region.objects.filter(path__in=county_paths).order_by("path").first()
-    if within is not None:
-        within = services.issuing_region_for(within)
+    home = Region.objects.filter(path__in=county_paths).order_by("-depth", "path").first()
+    within = services.admission.target_limit(home, services.issuing_region_for(home)) if home else None
     return AdmissionForm(data, initial=initial, within=within)
 
 

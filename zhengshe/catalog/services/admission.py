@@ -35,6 +35,11 @@ def issuing_region_for(region: Region) -> Region:
     return node
 
 
+def target_limit(applicant_region: Region, issuing: Region) -> Region:
+    """A town's department asks only for the town's own communities; a county department for the county's."""
+    return applicant_region if applicant_region.level == "town" else issuing
+
+
 def _applicant_grant(actor):
     scope = Scope.for_user(actor)
     grants = [g for g in scope.grants if g.role in APPLICANTS and g.region_id]
@@ -96,7 +101,7 @@ def admission_create(*, actor, regions=(), **fields) -> AdmissionRequest:
     fields.setdefault("department", _department_of(actor))
     if fields.get("kind") not in (AskKind.LEDGER, AskKind.SIGNBOARD):
         fields["subtype"] = "rating" if fields.get("kind") == AskKind.RATING else ""
-    _validate(fields, regions, issuing)
+    _validate(fields, regions, target_limit(applicant_region, issuing))
     request = AdmissionRequest(applicant=actor, applicant_region=applicant_region, issuing_region=issuing,
                                **{k: v for k, v in fields.items() if k in REQUEST_FIELDS})
     request.save()
@@ -122,7 +127,8 @@ def admission_update(*, actor, admission: AdmissionRequest, version: int, region
         fields["subtype"] = "rating" if fields["kind"] == AskKind.RATING else ""
     if regions is None:
         regions = list(locked.target_regions.all())
-    _validate({**{k: getattr(locked, k) for k in REQUEST_FIELDS}, **fields}, regions, locked.issuing_region)
+    _validate({**{k: getattr(locked, k) for k in REQUEST_FIELDS}, **fields}, regions,
+              target_limit(locked.applicant_region, locked.issuing_region))
     for name in REQUEST_FIELDS:
         if name in fields:
             setattr(locked, name, fields[name])

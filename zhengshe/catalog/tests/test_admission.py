@@ -86,8 +86,13 @@ def test_return_edit_resubmit_then_reject(world):
     assert list(selectors.admitted_for_region(world.village_a1x)) == []
 
 
-def test_request_outside_the_county_is_refused(world):
+def test_request_outside_the_applicants_area_is_refused(world):
     today = timezone.localdate()
+    with pytest.raises(ServiceError) as exc:  # a town department asks only for its own town's communities
+        services.admission_create(actor=world.town_staff, kind="task", title="t", content="c", legal_basis="b",
+                                  target_mode="list", requested_from=today, requested_until=today,
+                                  regions=[world.village_a2x])
+    assert "target_regions" in exc.value.fields
     with pytest.raises(ServiceError) as exc:
         services.admission_create(actor=world.town_staff, kind="ledger", subtype="paper", title="t", content="c",
                                   legal_basis="b", target_mode="list", requested_from=today, requested_until=today,

@@ -156,3 +156,15 @@ def test_import_refuses_wrong_headers(depts):
     with pytest.raises(ImportFileError):
         services.list_import(_xlsx([["1"]], headers=["序号"]), actor=depts.district_admin, region=depts.county_a,
                              kind="duties", year=2026, title="t")
+
+
+def test_import_haimen_third_list(depts):
+    w = depts
+    rows = [[str(n), "邻里事务" if n < 4 else "关爱服务", f"理事会协助事项{n}", "", "《中华人民共和国城市居民委员会组织法》第三条",
+             "", "否", "", "", f"H{n:02d}"] for n in range(1, 12)]
+    report, council = services.list_import(_xlsx(rows), actor=w.district_admin, region=w.county_a, kind="council",
+                                           year=2015, title="居民自治理事会协助事项清单")
+    assert report.ok and council.items.count() == 11
+    assert sorted(council.items.values_list("identity__key", flat=True))[0] == "H01"
+    services.list_publish(actor=w.district_admin, duty_list=council)
+    assert selectors.list_in_force(w.village_a1x, "council") == council
