@@ -50,30 +50,49 @@ def _list_for(county, year):
 
 
 def load(province, rng) -> None:
-    """Agreements (drafts, negotiations, in force) for all committees of the bench county, with items and money."""
+    """A year's agreements (drafts, negotiations, in force) for every committee of the province, with items and money.
+
+    County by county, so memory stays bounded (≈20 000 agreements, ≈200 000 items at province scale).
+    """
     from zhengshe.audit.services import record_event
+    from zhengshe.regions.models import Region
+
+    from .models import Agreement
+
+    year = timezone.localdate().year
+    if Agreement.objects.filter(party_b__path__startswith=province.path, year=year).exists():
+        return
+    list_items = list(_list_for(province, year).items.select_related("identity").order_by("position")[:10])
+    counties = list(Region.objects.filter(path__startswith=province.path, level="county").order_by("code"))
+    totals = [0, 0, 0]
+    for county in counties:
+        for i, n in enumerate(_load_county(county, list_items, year, rng)):
+            totals[i] += n
+    record_event("bench.agreements_loaded", province, after={"agreements": totals[0], "items": totals[1],
+                                                             "ledger": totals[2]})
+
+
+def _load_county(county, list_items, year, rng) -> tuple[int, int, int]:
     from zhengshe.regions.models import Region
 
     from .models import Agreement, AgreementItem, Instalment, LedgerEntry
     from .services import DEFAULT_CLAUSES, even_weights, funding_for
 
-    town = _bench_town()
-    county = town.parent
-    year = timezone.localdate().year
-    if Agreement.objects.filter(party_b__path__startswith=county.path, year=year).exists():
-        return
-    list_items = list(_list_for(county, year).items.select_related("identity").order_by("position")[:15])
     weights = even_weights(len(list_items))
     villages = list(Region.objects.filter(path__startswith=county.path, level="village").select_related("parent")
                     .order_by("code"))
     statuses = ["in_force"] * 6 + ["negotiating"] * 2 + ["draft"] * 2
     now = timezone.now()
-    agreements, funded = [], []
+    agreements, funded, plans = [], [], []
     for n, village in enumerate(villages, start=1):
         lines = [(li, weight, *funding_for(li, village)) for li, weight in zip(list_items, weights, strict=True)]
         funded.append(lines)
         status = rng.choice(statuses)
         signed = status == "in_force"
+        total = sum((line[5] for line in lines), Decimal("0"))
+        first = (total * Decimal("0.6")).quantize(Decimal("0.01"))
+        paid = signed and bool(total) and rng.random() < 0.8
+        plans.append((first, paid))
         agreements.append(Agreement(
             kind="standard", title=f"{year}年度基层群众自治组织协助政府管理协议书", year=year,
             number=f"{village.parent.name[:2]}协〔{year}〕{n}号", term_start=dt.date(year, 1, 1),
@@ -84,10 +103,11 @@ def load(province, rng) -> None:
             a_signer_name="镇长" if signed else "", b_signer_name="主任" if signed else "",
             a_signed_at=now if signed else None, b_signed_at=now if signed else None,
             a_seal_number="镇章" if signed else "", b_seal_number="村章" if signed else "",
-            total_funding=sum((line[5] for line in lines), Decimal("0")), **DEFAULT_CLAUSES))
+            total_funding=total, funds_allocated=total if signed else Decimal("0"),
+            funds_paid=first if paid else Decimal("0"), **DEFAULT_CLAUSES))
     Agreement.objects.bulk_create(agreements, batch_size=BATCH)
     items, ledger, instalments = [], [], []
-    for agreement, lines in zip(agreements, funded, strict=True):
+    for agreement, lines, (first, paid) in zip(agreements, funded, plans, strict=True):
         total = agreement.total_funding
         for li, weight, basis, standard, quantity, amount in lines:
             items.append(AgreementItem(
@@ -96,11 +116,10 @@ def load(province, rng) -> None:
                 funding_quantity=quantity, funding_amount=amount, weight=weight, requirements=li.title,
                 indicator=f"按时按质完成{li.title}"))
         if agreement.status == "in_force" and total:
-            first = (total * Decimal("0.6")).quantize(Decimal("0.01"))
-            paid = rng.random() < 0.8
             instalments.append(Instalment(agreement=agreement, number=1, label="第一期", amount=first,
                                           due_date=dt.date(year, 6, 30),
-                                          paid_on=dt.date(year, 6, rng.randint(1, 30)) if paid else None))
+                                          paid_on=dt.date(year, rng.choice([6, 6, 6, 7]), rng.randint(1, 30))
+                                          if paid else None))
             instalments.append(Instalment(agreement=agreement, number=2, label="第二期", amount=total - first,
                                           due_date=dt.date(year, 12, 31)))
             ledger += [LedgerEntry(agreement=agreement, kind="allocate", amount=item.funding_amount, item=item,
@@ -112,8 +131,7 @@ def load(province, rng) -> None:
     AgreementItem.objects.bulk_create(items, batch_size=BATCH)
     Instalment.objects.bulk_create(instalments, batch_size=BATCH)
     LedgerEntry.objects.bulk_create(ledger, batch_size=BATCH)
-    record_event("bench.agreements_loaded", county, after={"agreements": len(agreements), "items": len(items),
-                                                           "ledger": len(ledger)})
+    return len(agreements), len(items), len(ledger)
 
 
 def pages() -> list[dict]:
@@ -130,6 +148,7 @@ def pages() -> list[dict]:
          "user": "bench_district", "target_ratio": 5.0},
         {"name": "协议经费汇总（省，按县）", "url": f"/agreements/funds/?year={year}&group=county",
          "user": "bench_leader", "target_ratio": 5.0},
+        {"name": "协议列表（省）", "url": "/agreements/", "user": "bench_leader", "target_ratio": 5.0},
         {"name": "API 协议（县）", "url": "/api/agreements/", "user": "bench_district", "target_ratio": 5.0},
     ]
     if one:

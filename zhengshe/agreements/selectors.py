@@ -50,29 +50,48 @@ def ledger_totals(agreement) -> dict:
 
 
 GROUPINGS = {
-    "town": ("agreement__party_b__parent__code", "agreement__party_b__parent__name"),
-    "county": ("agreement__party_b__parent__parent__code", "agreement__party_b__parent__parent__name"),
-    "committee": ("agreement__party_b__code", "agreement__party_b__name"),
+    "town": ("party_b__parent__code", "party_b__parent__name"),
+    "county": ("party_b__parent__parent__code", "party_b__parent__parent__name"),
+    "committee": ("party_b__code", "party_b__name"),
     "item": ("item__identity__key", "item__title"),
 }
+FUNDS = ("allocated", "paid", "withheld", "awarded")
 
 
 def funds_rollup(user, *, year: int | None = None, group: str = "town", within: str = "") -> list[dict]:
-    """Ledger sums grouped by town, county, committee or item over what the user sees: one GROUP BY query."""
+    """Funds summed by town, county, committee (over the agreements' ledger sums) or item (over ledger lines).
+
+    One GROUP BY query over what the user sees; balance = allocated + awarded − withheld − paid.
+    """
+    if group == "item":
+        return _item_rollup(user, year=year, within=within)
     key, label = GROUPINGS.get(group, GROUPINGS["town"])
-    qs = LedgerEntry.objects.restrict(user, "view")
+    qs = Agreement.objects.restrict(user, "view").filter(
+        Q(funds_allocated__gt=0) | Q(funds_paid__gt=0) | Q(funds_withheld__gt=0) | Q(funds_awarded__gt=0))
+    if year:
+        qs = qs.filter(year=year)
+    if within:
+        qs = qs.filter(party_b__path__startswith=within)
+    rows = (qs.values(key, label).annotate(
+        agreements=Count("id"), **{k: Coalesce(Sum(f"funds_{k}"), ZERO) for k in FUNDS})
+        .annotate(balance=F("allocated") + F("awarded") - F("withheld") - F("paid")).order_by(key))
+    return [{"key": r[key], "label": r[label], **{k: r[k] for k in (*FUNDS, "balance", "agreements")}}
+            for r in rows]
+
+
+def _item_rollup(user, *, year, within) -> list[dict]:
+    key, label = GROUPINGS["item"]
+    qs = LedgerEntry.objects.restrict(user, "view").filter(item__isnull=False)  # payments are per agreement
     if year:
         qs = qs.filter(agreement__year=year)
     if within:
         qs = qs.filter(agreement__party_b__path__startswith=within)
-    if group == "item":
-        qs = qs.filter(item__isnull=False)  # instalment payments are per agreement, not per item
     rows = (qs.values(key, label).annotate(
         allocated=_sum(LedgerKind.ALLOCATE), paid=_sum(LedgerKind.PAY), withheld=_sum(LedgerKind.WITHHOLD),
         awarded=_sum(LedgerKind.AWARD), agreements=Count("agreement", distinct=True))
         .annotate(balance=F("allocated") + F("awarded") - F("withheld") - F("paid")).order_by(key))
-    return [{"key": r[key], "label": r[label], **{k: r[k] for k in (
-        "allocated", "paid", "withheld", "awarded", "balance", "agreements")}} for r in rows]
+    return [{"key": r[key], "label": r[label], **{k: r[k] for k in (*FUNDS, "balance", "agreements")}}
+            for r in rows]
 
 
 def funds_totals(rows: list[dict]) -> dict:

@@ -159,6 +159,17 @@ def _bump(agreement, actor, note: str) -> Agreement:
     return agreement
 
 
+def _refresh_funds(agreement_id: int) -> None:
+    """Rewrite the agreement's cached ledger sums from its ledger (called after every new ledger line)."""
+    from .selectors import ledger_totals
+
+    agreement = Agreement.objects.get(pk=agreement_id)
+    totals = ledger_totals(agreement)
+    for kind in ("allocated", "paid", "withheld", "awarded"):
+        setattr(agreement, f"funds_{kind}", totals[kind])
+    agreement.save(update_fields=["funds_allocated", "funds_paid", "funds_withheld", "funds_awarded", "updated_at"])
+
+
 # ---------------------------------------------------------------- templates and lists
 
 
@@ -648,6 +659,7 @@ def _allocate(agreement, actor) -> None:
                                due_date=dt.date.fromisoformat(part["due"])))
     if total > 0:
         Instalment.objects.bulk_create(rows)
+    _refresh_funds(agreement.pk)
     record_event("ledger.allocated", agreement, after={"allocated": str(total), "items": len(items),
                                                        "instalments": [str(r.amount) for r in rows]})
 
@@ -697,6 +709,7 @@ def amendment_sign(*, actor, amendment, signer_name: str, seal_number: str) -> A
                 entry_date=timezone.localdate(), reason=_("补充协议（%(n)d）调整经费") % {"n": signed.number},
                 source="amendment", reference=str(signed.pk), actor=actor)
             record_event(f"ledger.{kind}", agreement, after={"amount": str(entry.amount), "amendment": signed.pk})
+            _refresh_funds(agreement.pk)
     return signed
 
 
@@ -771,6 +784,7 @@ def instalment_pay(*, actor, instalment, paid_on: dt.date, voucher_number: str, 
         record_event("ledger.pay", agreement, after={"instalment": inst.label, "amount": str(amount),
                                                      "voucher": entry.voucher_number, "paid_on": paid_on,
                                                      "due": inst.due_date, "late": inst.is_late})
+        _refresh_funds(agreement.pk)
     return entry
 
 
@@ -803,6 +817,7 @@ def funds_adjust(*, actor, agreement, kind: str, amount, reason: str, source: st
         record_event(f"ledger.{kind}", locked, after={"amount": str(amount), "reason": entry.reason,
                                                       "source": source, "reference": entry.reference},
                      user=actor if getattr(actor, "pk", None) else None)
+        _refresh_funds(locked.pk)
     return entry
 
 

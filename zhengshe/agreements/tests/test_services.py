@@ -164,7 +164,7 @@ def test_amendment_keeps_the_original_intact(world, signed):
     assert amendment.status == "in_force"
     fresh = Agreement.objects.get(pk=signed.pk)
     assert services.snapshot(fresh) == before and fresh.version == before_version
-    assert selectors.ledger_totals(fresh)["allocated"] == Decimal("9700.50")
+    assert selectors.ledger_totals(fresh)["allocated"] == Decimal("9700.50") == fresh.funds_allocated
 
 
 def test_amendment_needs_b_before_a(world, signed):
@@ -187,8 +187,12 @@ def test_money_sums_exact(world, signed):
     totals = selectors.ledger_totals(signed)
     assert totals == {"allocated": Decimal("8500.00"), "paid": Decimal("5100.00"), "withheld": Decimal("0.10"),
                       "awarded": Decimal("0.20"), "balance": Decimal("3400.10")}
+    cached = Agreement.objects.get(pk=signed.pk)  # the sums kept beside the agreement follow the ledger exactly
+    assert (cached.funds_allocated, cached.funds_paid, cached.funds_withheld, cached.funds_awarded) == (
+        totals["allocated"], totals["paid"], totals["withheld"], totals["awarded"])
     rows = selectors.funds_rollup(world.district_admin, year=YEAR, group="town")
     assert rows[0]["balance"] == Decimal("3400.10") and rows[0]["agreements"] == 1
+    assert selectors.funds_rollup(world.district_admin, year=YEAR, group="county")[0]["paid"] == Decimal("5100.00")
     by_item = {r["key"]: r["allocated"] for r in selectors.funds_rollup(world.district_admin, year=YEAR, group="item")}
     assert by_item == {"A01": Decimal("3150.00"), "A02": Decimal("350.00"), "A03": Decimal("5000.00")}
 
