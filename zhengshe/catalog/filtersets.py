@@ -8,6 +8,18 @@ from .choices import AdmissionStatus, AskKind, AskOutcome, BurdenKind, BurdenSta
 from .models import AdmissionRequest, BurdenItem, Department, DutyList, UnlistedAsk
 
 
+class StyledFilterSet(django_filters.FilterSet):
+    """Bootstrap classes on every filter widget, so the filter bar matches the forms."""
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            is_select = field.widget.__class__.__name__.endswith("Select")
+            field.widget.attrs.setdefault("class", "form-select" if is_select else "form-control")
+        return form
+
+
 class _RegionCode(django_filters.CharFilter):
     """Rows whose region lies under the region with this code."""
 
@@ -20,7 +32,7 @@ class _RegionCode(django_filters.CharFilter):
         return queryset.filter(**{f"{self.region_lookup}__path__startswith": path}) if path else queryset.none()
 
 
-class DutyListFilterSet(django_filters.FilterSet):
+class DutyListFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(label=_("标题或文号"), method="search")
     kind = django_filters.ChoiceFilter(label=_("清单类别"), choices=ListKind.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=ListStatus.choices)
@@ -34,7 +46,7 @@ class DutyListFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(title__contains=value) | Q(document_number__contains=value)) if value else queryset
 
 
-class DepartmentFilterSet(django_filters.FilterSet):
+class DepartmentFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(label=_("名称"), field_name="name", lookup_expr="contains")
 
     class Meta:
@@ -42,7 +54,7 @@ class DepartmentFilterSet(django_filters.FilterSet):
         fields = ["q"]
 
 
-class AdmissionFilterSet(django_filters.FilterSet):
+class AdmissionFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(label=_("事项或部门"), method="search")
     status = django_filters.ChoiceFilter(label=_("状态"), choices=AdmissionStatus.choices)
     kind = django_filters.ChoiceFilter(label=_("事项类型"), choices=AskKind.choices)
@@ -61,7 +73,7 @@ class RegisterFilterSet(AdmissionFilterSet):
         (AdmissionStatus.APPROVED, AdmissionStatus.APPROVED.label), (AdmissionStatus.REVOKED, AdmissionStatus.REVOKED.label)])
 
 
-class AskFilterSet(django_filters.FilterSet):
+class AskFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(label=_("事项或部门"), method="search")
     outcome = django_filters.ChoiceFilter(label=_("处理结果"), choices=AskOutcome.choices)
     kind = django_filters.ChoiceFilter(label=_("事项类型"), choices=AskKind.choices)
@@ -76,7 +88,7 @@ class AskFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(title__contains=value) | Q(department__contains=value)) if value else queryset
 
 
-class BurdenFilterSet(django_filters.FilterSet):
+class BurdenFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(label=_("名称或部门"), method="search")
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=BurdenKind.choices)
     subtype = django_filters.ChoiceFilter(label=_("类别"), choices=BurdenSubtype.choices)
