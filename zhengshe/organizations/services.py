@@ -129,8 +129,6 @@ def organization_create(*, actor, data: dict, service_regions=(), override_reaso
     region = org.region
     if not _covers(actor, region, STAFF):
         raise NotAllowed(_("该区划不在您的管理范围内。"))
-    if org.org_type == OrgType.COMMUNITY and org.registration_kind == RegistrationKind.FILED:
-        pass
     if not may_edit_registered_facts(actor, org):
         raise NotAllowed(_("街镇只能备案社区社会组织；登记须由民政部门办理。"))
     if org.registration_kind == RegistrationKind.FILED and not org.filing_number:
@@ -216,11 +214,7 @@ def change_request_submit(*, actor, org: Organization, changes: dict, reason: st
     req = ChangeRequest.objects.create(organization=org, changes=payload, before=before, reason=reason,
                                        submitted_by=actor)
     record_event("organizations.change_request", req, after=payload)
-    if org.registration_kind == RegistrationKind.FILED:
-        office_region = org.region
-    else:
-        office_region = org.region
-    notify(kind=NotificationKind.OTHER, region=office_region,
+    notify(kind=NotificationKind.OTHER, region=org.region,
            title=_("%(org)s 提交了登记事项变更申请") % {"org": org.name}, link=req.get_absolute_url())
     return req
 
@@ -235,8 +229,9 @@ def _apply_change(req: ChangeRequest, actor) -> None:
         elif key in ("registered_on", "founded_on") and value:
             value = date.fromisoformat(value)
         setattr(org, key, value)
-    _check_credit_code(org, actor, "")
-    _duplicate_check(org)
+    if "credit_code" in req.changes:
+        _check_credit_code(org, actor, "")
+        _duplicate_check(org)
     org.full_clean()
     org.version += 1
     org.save()
@@ -390,9 +385,8 @@ def annual_reports_sweep(*, today: date | None = None) -> dict:
                        title=_("%(y)d 年度报告已逾期，请尽快补报") % {"y": year},
                        body=_("逾期未报可能被列入活动异常名录。"), link=report.get_absolute_url(),
                        dedupe_key=f"report-missing-{year}-{org.pk}")
-                office = org.region if org.region.level in ("county", "city", "province") else None
-                key = (office or org.region).path.split("/")[2] if org.region.depth >= 3 else org.region.path
-                per_office.setdefault(key, []).append(org)
+                if org.region.depth >= 3:  # the county (registration office) the organization belongs to
+                    per_office.setdefault(org.region.path.split("/")[2], []).append(org)
                 stats["flagged"] += 1
             _notify_offices(per_office, year)
     return stats

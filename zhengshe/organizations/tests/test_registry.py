@@ -166,3 +166,19 @@ def test_stale_version_is_refused(world, org_a):
         services.organization_update(actor=world.district_admin, org=org_a, data={"volunteers": 6},
                                      version=org_a.version)
     assert Organization.objects.get(pk=org_a.pk).volunteers == 5
+
+
+def test_change_of_address_approved_for_an_organization_with_an_overridden_code(world):
+    code = make_credit_code("2", "320581", 43)
+    issued = code[:17] + ("0" if code[17] != "0" else "1")
+    org = services.organization_create(actor=world.district_admin, data=_data(world, credit_code=issued),
+                                       override_reason="历史代码")
+    from zhengshe.accounts.models import RoleAssignment
+    from zhengshe.core.testing import make_user
+
+    user = make_user("org_override", "org_user", organization=org)
+    assert RoleAssignment.objects.filter(user=user).exists()
+    change = services.change_request_submit(actor=user, org=org, changes={"address": "新地址1号"})
+    services.change_request_decide(actor=world.district_admin, change=change, action="approve")
+    org.refresh_from_db()
+    assert org.address == "新地址1号" and org.credit_code == issued
