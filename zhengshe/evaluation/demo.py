@@ -134,11 +134,21 @@ def _last_year(ctx, mzj, town, year, templates) -> None:
     now = timezone.now()
     sheets = [ScoreSheet(round=round_, unit=u, kind=SheetKind.PANEL, scorer=expert, status="submitted",
                          submitted_at=now) for u in round_.units.filter(kind="committee")]
+    graders = [u for u in (ctx.users.get("xinhu"), ctx.users.get("cunwei2")) if u is not None]
+    by_user = {g.pk: round_.units.filter(kind="committee", region=g.role_assignments.first().region).first()
+               for g in graders}
+    for unit in round_.units.exclude(kind="committee"):
+        for grader in graders:
+            if by_user.get(grader.pk) is not None:
+                sheets.append(ScoreSheet(round=round_, unit=unit, kind=SheetKind.COMMITTEE, scorer=grader,
+                                         on_behalf=by_user[grader.pk].region, status="submitted", submitted_at=now))
     ScoreSheet.objects.bulk_create(sheets)
     scores = []
     for sheet in sheets:
         base = rng.uniform(0.62, 0.95)
-        for ind in manual:
+        indicators = manual if sheet.kind == SheetKind.PANEL else [
+            i for i in templates[sheet.unit.direction].indicators.all() if i.rule in (S, C, D)]
+        for ind in indicators:
             value, checked = _pick(rng, ind, base)
             scores.append(Score(sheet=sheet, indicator=ind, value=value, checked=checked or [],
                                 points=manual_points(ind, value, checked)))

@@ -146,7 +146,8 @@ def poster_pdf(survey: Survey, url: str) -> bytes:
                     "问卷匿名填写，约需 2 分钟。") % (survey.unit.region.parent.name if survey.unit.region.parent else ""))
     doc.paragraph(_("请用手机扫描下方二维码作答："), "plain")
     doc.story.append(Image(io.BytesIO(qr_png(url)), width=75 * mm, height=75 * mm))
-    doc.story.append(para(_("或在浏览器中输入：%s") % url, doc.s["title"]))
+    doc.paragraph(_("或在浏览器中输入："), "plain")
+    doc.story.append(para(url, doc.s["heading"]))
     if round_.survey_end:
         doc.paragraph(_("调查截止日期：%s") % chinese_date(round_.survey_end), "plain")
     doc.paragraph(_("每台手机只能作答一次。系统不记录您的姓名、手机号码或位置，只保存无法还原的校验码用于防止重复提交。"), "small")

@@ -182,3 +182,60 @@ def test_api_objection_and_results(world, ns, client_for):
 def test_evidence_download_has_disposition(world, scoring, client_for):
     response = client_for(world.expert).get(reverse("evaluation:evidence_download", args=[scoring.evidence.pk]))
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+
+
+def test_template_and_round_through_the_screens(world, client_for):
+    from zhengshe.evaluation.models import IndicatorTemplate, Round
+
+    admin = client_for(world.district_admin)
+    response = admin.post(reverse("evaluation:template_create"), {
+        "region": world.county_a.pk, "direction": "gov_committee", "title": "界面创建的指标"})
+    template = IndicatorTemplate.objects.get(title="界面创建的指标")
+    assert response.status_code == 302
+    add = reverse("evaluation:indicator_create", args=[template.pk])
+    admin.post(add, {"code": "A1", "group": "履约", "name": "台账", "weight": "70", "rule": "scale", "max_points": "10",
+                     "deduction": "0", "position": "1"})
+    admin.post(add, {"code": "A2", "group": "履约", "name": "公开", "weight": "30", "rule": "checklist",
+                     "checklist_text": "财务公开\n重大事项公开", "max_points": "10", "deduction": "0", "position": "2"})
+    bad = admin.post(add, {"code": "A3", "group": "履约", "name": "坏", "weight": "10", "rule": "deduction",
+                           "max_points": "10", "deduction": "0", "position": "3"}, follow=True)
+    assert "每次扣分" in bad.content.decode()
+    assert template.indicators.count() == 2
+    detail = admin.get(template.get_absolute_url()).content.decode()
+    assert "逐项核查 2 项" in detail
+    admin.post(reverse("evaluation:template_publish", args=[template.pk]))
+    template.refresh_from_db()
+    assert template.status == "published"
+    response = admin.post(reverse("evaluation:round_create"), {
+        "region": world.county_a.pk, "year": "2026", "title": "界面创建的轮次", "template_committee": template.pk,
+        "publicity_days": "7", "min_sample": "30", "residents_weight": "20", "missing_rule": "renormalise",
+        "bands_text": "优秀 90 奖励 3000\n合格 75\n基本合格 60\n不合格 0 扣减 1000", "departments_text": ""})
+    round_ = Round.objects.get(title="界面创建的轮次")
+    assert response.status_code == 302 and round_.units.filter(kind="committee").count() == 6
+    assert round_.grade_bands[0] == {"label": "优秀", "min": "90", "award": "3000"}
+    moved = admin.post(reverse("evaluation:round_transition", args=[round_.pk, "open"]), follow=True)
+    round_.refresh_from_db()
+    assert round_.status == "self" and "操作成功" in moved.content.decode()
+    village = client_for(world.village_staff)
+    village.post(reverse("evaluation:round_transition", args=[round_.pk, "start_scoring"]))
+    round_.refresh_from_db()
+    assert round_.status == "self"  # a committee cannot move the district's round
+
+
+def test_api_transition_and_error_shape(world, scoring, client_for):
+    admin = client_for(world.district_admin)
+    url = reverse("evaluation-round-transition", args=[scoring.round.pk])
+    ok = admin.post(url, {"action": "close_scoring"}, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["status"] == "review" and ok.json()["results_computed_at"]
+    wrong = admin.post(url, {"action": "finalize"}, content_type="application/json")
+    assert wrong.status_code == 400 and "不能执行" in wrong.json()["error"]["message"]
+
+
+def test_list_pages_query_budget(world, ns, client_for):
+    admin = client_for(world.district_admin)
+    for url, budget in [(reverse("evaluation:round_list"), 14), (reverse("evaluation:sheets"), 12),
+                        (reverse("evaluation:templates"), 12), (reverse("evaluation:consequences", args=[ns.round.pk]), 12),
+                        (reverse("evaluation:surveys", args=[ns.round.pk]), 12), (ns.unit.get_absolute_url(), 20),
+                        (reverse("evaluation-result-list"), 10), (reverse("evaluation-sheet-list"), 10)]:
+        with assert_max_queries(budget):
+            assert admin.get(url).status_code == 200, url
