@@ -6,10 +6,11 @@ list. Runs through the real services and the real import, so the demo exercises 
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from .choices import ApplicationStatus, OrgStatus, RegistrationKind
 from .credit_code import make_credit_code
@@ -195,6 +196,9 @@ def _annual_reports(ctx, yizhong, registered, mzj, shezu):
         "projects": "“三社联动”社区营造、居家养老上门服务、青少年暑期课堂、困境儿童关爱、社区矫正协助",
         "revenue": Decimal("2860000.00"), "expenditure": Decimal("2712345.60"), "net_assets": Decimal("486000.00"),
         "government_funding": Decimal("2150000.00"), "staff": 18, "social_workers": 9, "volunteers": 260})
+    report = AnnualReport.objects.get(pk=report.pk)
+    report.submitted_at, report.late = datetime(2026, 4, 20, 10, 30, tzinfo=timezone.get_current_timezone()), False
+    report.save()  # the demo's report was filed in April, before the 31 May deadline
     services.annual_report_review(actor=mzj, report=AnnualReport.objects.get(pk=report.pk), action="accept",
                                   result="qualified", comment="材料齐全，合格。")
     for org in registered:

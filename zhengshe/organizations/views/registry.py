@@ -81,6 +81,16 @@ def organization_create(request):
                                               "back": "/organizations/"})
 
 
+def _open_report_years(org, today) -> list[int]:
+    """The last two years whose report can still be filled in (none yet, draft, missing or returned)."""
+    if org.registration_kind != RegistrationKind.REGISTERED:
+        return []
+    done = set(org.annual_reports.filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED]).values_list(
+        "year", flat=True))
+    return [y for y in (today.year - 1, today.year - 2) if y not in done and not (
+        org.registered_on and org.registered_on.year > y)]
+
+
 def _detail_context(request, org):
     user = request.user
     roles = roles_on(user, org)
@@ -96,7 +106,7 @@ def _detail_context(request, org):
         "status_history": history(org),
         "branches": org.branches.all(),
         "reports": org.annual_reports.select_related("reviewed_by"),
-        "report_years": [today.year - 1, today.year - 2] if own or office else [],
+        "report_years": _open_report_years(org, today) if own or office else [],
         "applications": org.grade_applications.select_related("round"),
         "grade_in_force": selectors.grade_on(org, today),
         "credit_entries": org.credit_entries.all(),
