@@ -163,7 +163,7 @@ def register_for_user(user):
         q |= Q(approved_mode=TargetMode.LIST, approved_regions__path__startswith=path)
     ids = AdmissionRequest.objects.filter(q).values("pk")
     return (AdmissionRequest.objects.filter(pk__in=ids, status__in=[AdmissionStatus.APPROVED, AdmissionStatus.REVOKED])
-            .select_related("issuing_region", "approved_root", "applicant_region"))
+            .select_related("issuing_region", "approved_root", "applicant_region", "target_root"))
 
 
 def admissions_citable(user):
