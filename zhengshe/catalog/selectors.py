@@ -361,18 +361,20 @@ def burden_summary(path_prefix: str, *, on_date: date | None = None) -> dict:
     return _fold(_groups(path_prefix), _communities(path_prefix), year=on_date.year if on_date else None)
 
 
-def burden_by_child(region) -> list[dict]:
-    """Per direct child (town, or village): kept/cleared by type and the score per community (three queries)."""
+def _children_groups(region):
     from zhengshe.regions.models import Region
 
     children = list(Region.objects.filter(parent=region).order_by("code"))
     if not children:
-        return []
+        return [], {}, {}
     length = len(children[0].path)
     groups: dict[str, list] = {}
     for g in _groups(region.path, child_length=length):
         groups.setdefault(g["child"], []).append(g)
-    communities = _communities(region.path, child_length=length)
+    return children, groups, _communities(region.path, child_length=length)
+
+
+def _child_rows(children, groups, communities) -> list[dict]:
     result = []
     for child in children:
         folded = _fold(groups.get(child.path, []), communities.get(child.path, 0))
@@ -386,6 +388,11 @@ def burden_by_child(region) -> list[dict]:
             "reduction": folded["reduction"],
         })
     return result
+
+
+def burden_by_child(region) -> list[dict]:
+    """Per direct child (town, or village): kept/cleared by type and the score per community (three queries)."""
+    return _child_rows(*_children_groups(region))
 
 
 def burden_timeline(path_prefix: str, years: list[int], *, groups: list[dict] | None = None,
@@ -411,11 +418,20 @@ def burden_years(path_prefix: str, *, groups: list[dict] | None = None) -> list[
 
 
 def burden_overview(region) -> dict:
-    """Everything the burden page shows for one region, in five queries."""
-    groups = _groups(region.path)
-    communities = _communities(region.path)
+    """Everything the burden page shows for one region: the children's groups, summed for the region itself
+    (communities sit in exactly one child), so three queries in all."""
+    children, child_groups, child_communities = _children_groups(region)
+    if children:
+        merged: dict[tuple, dict] = {}
+        for rows in child_groups.values():
+            for g in rows:
+                key = (g["subtype"], g["in_baseline"], g["state"], g["start_year"], g["change_year"])
+                merged.setdefault(key, {**g, "n": 0})["n"] += g["n"]
+        groups, communities = list(merged.values()), sum(child_communities.values())
+    else:
+        groups, communities = _groups(region.path), _communities(region.path)
     years = burden_years(region.path, groups=groups)
-    return {"summary": _fold(groups, communities), "children": burden_by_child(region),
+    return {"summary": _fold(groups, communities), "children": _child_rows(children, child_groups, child_communities),
             "timeline": burden_timeline(region.path, years, groups=groups, communities=communities)}
 
 

@@ -4,6 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from zhengshe.core.tables import Column, Table
 from zhengshe.utilities.dates import numeric_date
 
+from .choices import AdmissionStatus, AskKind, AskOutcome, BurdenKind, BurdenState, BurdenSubtype, ListKind, ListStatus
+
+
+def _choice(field: str, choices):
+    """Render a choice field from a plain dict (``get_FOO_display`` costs a lot on 50-row pages)."""
+    labels = dict(choices)
+    return lambda row: str(labels.get(getattr(row, field), getattr(row, field)))
+
 
 def _date(value):
     return numeric_date(value) if value else ""
@@ -12,12 +20,12 @@ def _date(value):
 class DutyListTable(Table):
     columns = [
         Column("title", _("标题"), link="self"),
-        Column("kind", _("清单类别")),
+        Column("kind", _("清单类别"), render=_choice("kind", ListKind.choices)),
         Column("region__name", _("发布区划")),
         Column("year", _("年度"), numeric=True),
         Column("version", _("版本"), numeric=True),
         Column("document_number", _("文号")),
-        Column("status", _("状态")),
+        Column("status", _("状态"), render=_choice("status", ListStatus.choices)),
         Column("item_count", _("事项数"), numeric=True, render=lambda r: getattr(r, "item_count", "")),
         Column("published_at", _("发布时间"), render=lambda r: _date(r.published_at.date()) if r.published_at else ""),
     ]
@@ -35,10 +43,10 @@ class DepartmentTable(Table):
 class AdmissionTable(Table):
     columns = [
         Column("title", _("事项名称"), link="self"),
-        Column("kind", _("事项类型")),
+        Column("kind", _("事项类型"), render=_choice("kind", AskKind.choices)),
         Column("department", _("申请部门")),
         Column("applicant_region__name", _("申请单位")),
-        Column("status", _("状态")),
+        Column("status", _("状态"), render=_choice("status", AdmissionStatus.choices)),
         Column("submitted_at", _("提交时间"), render=lambda r: _date(r.submitted_at.date()) if r.submitted_at else ""),
         Column("register_number", _("准入登记号")),
     ]
@@ -48,7 +56,7 @@ class RegisterTable(Table):
     columns = [
         Column("register_number", _("准入登记号")),
         Column("title", _("事项名称")),
-        Column("kind", _("事项类型")),
+        Column("kind", _("事项类型"), render=_choice("kind", AskKind.choices)),
         Column("department", _("申请部门")),
         Column("scope", _("适用范围"), render=lambda r: r.approved_root.name if r.approved_root_id
                else _("指定村（社区）")),
@@ -57,7 +65,7 @@ class RegisterTable(Table):
         Column("funding", _("随转经费（元/村·年）"), numeric=True,
                render=lambda r: r.funding_amount if r.funding_follows else "—"),
         Column("status", _("状态"), render=lambda r: _("已到期") if r.status == "approved" and r.valid_until
-               and r.valid_until < timezone.localdate() else r.get_status_display()),
+               and r.valid_until < timezone.localdate() else str(AdmissionStatus(r.status).label)),
     ]
 
 
@@ -67,8 +75,8 @@ class AskTable(Table):
         Column("region__name", _("村（社区）")),
         Column("department", _("要求部门")),
         Column("title", _("要求事项"), link="self"),
-        Column("kind", _("事项类型")),
-        Column("outcome", _("处理结果")),
+        Column("kind", _("事项类型"), render=_choice("kind", AskKind.choices)),
+        Column("outcome", _("处理结果"), render=_choice("outcome", AskOutcome.choices)),
         Column("notice_number", _("告知书编号")),
     ]
 
@@ -76,12 +84,12 @@ class AskTable(Table):
 class BurdenTable(Table):
     columns = [
         Column("region__name", _("村（社区）")),
-        Column("kind", _("类型")),
-        Column("subtype", _("类别")),
+        Column("kind", _("类型"), render=_choice("kind", BurdenKind.choices)),
+        Column("subtype", _("类别"), render=_choice("subtype", BurdenSubtype.choices)),
         Column("name", _("名称"), link="catalog:burden_detail"),
         Column("department", _("要求部门")),
         Column("in_baseline", _("基线"), render=lambda r: "是" if r.in_baseline else "否"),
         Column("started_on", _("开始日期"), render=lambda r: _date(r.started_on)),
-        Column("state", _("现状")),
+        Column("state", _("现状"), render=_choice("state", BurdenState.choices)),
         Column("state_changed_on", _("变更日期"), render=lambda r: _date(r.state_changed_on)),
     ]

@@ -82,3 +82,10 @@ def test_state_changes_move_forward_only(registry):
     added = services.burden_add(actor=registry.village_staff, region=registry.village_a1x, kind="signboard",
                                 subtype="outside", name="新挂牌")
     assert added.in_baseline is False and added.started_on is not None
+
+
+def test_overview_equals_the_separate_rollups(registry):
+    for region in (registry.county_a, registry.town_a1, registry.village_a1x):
+        overview = selectors.burden_overview(region)
+        assert overview["summary"] == selectors.burden_summary(region.path)
+        assert overview["children"] == selectors.burden_by_child(region)
