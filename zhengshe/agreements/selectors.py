@@ -27,6 +27,24 @@ def agreements_for(user, action: str = "view"):
     return Agreement.objects.restrict(user, action).select_related("party_a", "party_b", "council")
 
 
+def with_path_range(qs, user, lookup: str = "party_b__path", action: str = "view"):
+    """Add an index-friendly range (path ≥ prefix AND < prefix + U+FFFF) beside the scope's LIKE filter.
+
+    SQLite only. Implied by the scope when the user covers a single subtree; SQLite cannot use an index for ``LIKE 'x%'``
+    (case-insensitive), but can for the range, so a town's list no longer walks the whole province.
+    """
+    from django.db import connection
+
+    from zhengshe.core.scoping import Scope, roles_for_action
+
+    if connection.vendor != "sqlite":  # binary collation only: a locale collation may order "/" differently
+        return qs
+    paths = Scope.for_user(user).region_paths(roles_for_action(qs.model, action))
+    if len(paths) != 1:
+        return qs
+    return qs.filter(**{f"{lookup}__gte": paths[0], f"{lookup}__lt": paths[0] + "\uffff"})
+
+
 def get_agreement(user, pk, action: str = "view") -> Agreement:
     return get_scoped_or_404(Agreement.objects.select_related("party_a", "party_b", "council", "template"), user,
                              action, pk=pk)
@@ -66,7 +84,7 @@ def funds_rollup(user, *, year: int | None = None, group: str = "town", within: 
     if group == "item":
         return _item_rollup(user, year=year, within=within)
     key, label = GROUPINGS.get(group, GROUPINGS["town"])
-    qs = Agreement.objects.restrict(user, "view").filter(
+    qs = with_path_range(Agreement.objects.restrict(user, "view"), user).filter(
         Q(funds_allocated__gt=0) | Q(funds_paid__gt=0) | Q(funds_withheld__gt=0) | Q(funds_awarded__gt=0))
     if year:
         qs = qs.filter(year=year)
@@ -81,7 +99,8 @@ def funds_rollup(user, *, year: int | None = None, group: str = "town", within: 
 
 def _item_rollup(user, *, year, within) -> list[dict]:
     key, label = GROUPINGS["item"]
-    qs = LedgerEntry.objects.restrict(user, "view").filter(item__isnull=False)  # payments are per agreement
+    qs = with_path_range(LedgerEntry.objects.restrict(user, "view"), user, "agreement__party_b__path").filter(
+        item__isnull=False)  # payments are per agreement
     if year:
         qs = qs.filter(agreement__year=year)
     if within:
@@ -189,12 +208,15 @@ def revision_diff(old: dict, new: dict) -> dict:
             "same": not (header or clauses or added or removed or changed)}
 
 
-def town_agreement_status_counts(user, year: int):
-    """Per town: agreements by status for the year (one GROUP BY), for the district's overview."""
-    return (Agreement.objects.restrict(user).filter(year=year, kind=AgreementKind.STANDARD)
-            .values("party_b__parent__name", "party_b__parent__code")
+def agreement_status_counts(user, year: int, group: str = "town"):
+    """Agreements by signing state, grouped like the funds table (item → by town): one GROUP BY query."""
+    key, label = GROUPINGS.get(group if group != "item" else "town", GROUPINGS["town"])
+    rows = (with_path_range(Agreement.objects.restrict(user), user).filter(year=year, kind=AgreementKind.STANDARD)
+            .values(key, label)
             .annotate(total=Count("id"),
                       signed=Count("id", filter=Q(status__in=SIGNED_STATUSES)),
                       drafting=Count("id", filter=Q(status__in=[AgreementStatus.DRAFT, AgreementStatus.NEGOTIATING])),
                       funding=Coalesce(Sum("total_funding"), ZERO))
-            .order_by("party_b__parent__code"))
+            .order_by(key))
+    return [{"key": r[key], "label": r[label], **{k: r[k] for k in ("total", "signed", "drafting", "funding")}}
+            for r in rows]

@@ -72,12 +72,18 @@ class AgreementListView(ScopedListView):
     model = Agreement
     table_class = AgreementTable
     filterset_class = AgreementFilterSet
-    select_related = ("party_a", "party_b")
+    select_related = ("party_b",)
     # Committee order first: lets SQLite walk the region index instead of sorting every agreement of the year.
     ordering = ("party_b__path", "-year", "id")
     title = gettext_lazy("协助管理协议")
     export_filename = "协助管理协议"
     template_name = "agreements/agreement_list.html"
+
+    def base_queryset(self):
+        return Agreement.objects.defer(*Agreement.CLAUSES, "terminated_reason")
+
+    def get_queryset(self):
+        return selectors.with_path_range(super().get_queryset(), self.request.user)
 
 
 class TemplateListView(ScopedListView):
@@ -109,6 +115,9 @@ class LedgerListView(ScopedListView):
     ordering = ("-entry_date", "-id")
     title = gettext_lazy("经费台账明细")
     export_filename = "协议经费台账"
+
+    def get_queryset(self):
+        return selectors.with_path_range(super().get_queryset(), self.request.user, "agreement__party_b__path")
 
 
 # ---------------------------------------------------------------- one agreement
@@ -603,7 +612,8 @@ def funds(request):
         return workbook_response(headers, body, f"协议经费汇总-{year}-{group}.xlsx", title=str(_("经费汇总")))
     return render(request, "agreements/funds.html", {
         "rows": rows, "totals": totals, "year": year, "group": group, "groups": GROUP_LABELS, "headers": headers,
-        "title": _("协议经费汇总"), "status_counts": list(selectors.town_agreement_status_counts(request.user, year))})
+        "title": _("协议经费汇总"), "status_counts": selectors.agreement_status_counts(request.user, year, group),
+        "town_group": group in ("town", "item")})
 
 
 @login_required
