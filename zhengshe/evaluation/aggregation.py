@@ -291,10 +291,10 @@ def _compute(round_, units, templates, manual, own, levels, samples, scorers, pr
 
 def _indicator_row(round_id, unit_id, ind, points, count, raw) -> tuple:
     return (round_id, unit_id, ind.pk, points, None if points is None else q4(points / ind.weight), count,
-            raw[:100], "", points is None)
+            raw[:100], points is None)
 
 
-INDICATOR_COLUMNS = ["round_id", "unit_id", "indicator_id", "points", "ratio", "count", "raw", "rule", "missing"]
+INDICATOR_COLUMNS = ["round_id", "unit_id", "indicator_id", "points", "ratio", "count", "raw", "missing"]
 RESULT_COLUMNS = ["main_score", "residents_score", "self_score", "total", "adjusted_total", "grade", "rank_town",
                   "rank_district", "sample_size", "insufficient_sample", "previous_total", "scorers", "explanation"]
 

@@ -160,9 +160,10 @@ def text_to_bands(text: str) -> list[dict]:
 
 
 class PanelistForm(forms.Form):
-    username = forms.CharField(label=_("用户名"), max_length=150)
-    kind = forms.ChoiceField(label=_("身份"), choices=PanelKind.choices)
-    agency = forms.CharField(label=_("所属机构（第三方）"), max_length=200, required=False)
+    username = forms.CharField(label=_("用户名"), max_length=150, widget=forms.TextInput(attrs={"class": "form-control"}))
+    kind = forms.ChoiceField(label=_("身份"), choices=PanelKind.choices, widget=forms.Select(attrs={"class": "form-select"}))
+    agency = forms.CharField(label=_("所属机构（第三方）"), max_length=200, required=False,
+                             widget=forms.TextInput(attrs={"class": "form-control"}))
 
 
 class ConflictForm(forms.Form):

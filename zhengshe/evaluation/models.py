@@ -472,6 +472,9 @@ class SurveyResponse(models.Model):
             models.UniqueConstraint(fields=["survey", "phone_hash"], name="eval_response_one_per_phone"),
         ]
 
+    def __str__(self):
+        return f"答卷 #{self.pk}"
+
 
 class SurveyAnswer(models.Model):
     """One question of one answer sheet (the question is an indicator of a residents' template)."""
@@ -482,6 +485,9 @@ class SurveyAnswer(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["response", "indicator"], name="eval_answer_unique")]
+
+    def __str__(self):
+        return f"{self.indicator_id}: {self.level}"
 
 
 class UnitResult(BaseModel):
@@ -538,7 +544,6 @@ class IndicatorResult(models.Model):
     ratio = models.DecimalField(max_digits=6, decimal_places=4, null=True, blank=True)
     count = models.PositiveIntegerField(default=0)
     raw = models.CharField(max_length=100, blank=True)
-    rule = models.CharField(max_length=300, blank=True)
     missing = models.BooleanField(default=False)
 
     scope_region_field = "unit__region"
@@ -547,6 +552,9 @@ class IndicatorResult(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "indicator"], name="eval_indicator_result_unique")]
         indexes = [models.Index(fields=["round", "indicator"])]
+
+    def __str__(self):
+        return f"{self.unit_id} · {self.indicator_id}: {self.points}"
 
 
 class Objection(BaseModel):

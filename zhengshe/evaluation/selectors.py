@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from zhengshe.accounts.roles import Role
 from zhengshe.core.scoping import Scope, get_scoped_or_404
 
-from .choices import RoundStatus, SheetKind, UnitKind
+from .choices import RoundStatus, UnitKind
 from .models import (
     MANAGERS,
     Consequence,

@@ -27,7 +27,6 @@ from .choices import (
     RESIDENT_DIRECTIONS,
     ConsequenceKind,
     ConsequenceStatus,
-    Direction,
     Mapping,
     ObjectionStatus,
     PanelKind,
@@ -403,6 +402,16 @@ def _phase_for(kind: str) -> set[str]:
     return {RoundStatus.SCORING}
 
 
+def _check_schedule(round_: Round, kind: str, today=None) -> None:
+    """Sheets close at their deadline (self-assessment at ``self_end``, the rest at ``scoring_end``)."""
+    today = today or timezone.localdate()
+    if round_.status not in _phase_for(kind):
+        raise ServiceError(_("当前阶段（%s）不能填写此评分表。") % round_.get_status_display())
+    deadline = round_.self_end if kind == SheetKind.SELF else round_.scoring_end
+    if deadline and today > deadline:
+        raise ServiceError(_("填写截止日期（%s）已过。") % deadline)
+
+
 def _check_conflict(actor, unit: Unit) -> None:
     if ConflictDeclaration.objects.filter(unit=unit, user=actor).exists():
         raise NotAllowed(_("您已声明与“%s”存在利益冲突，不能为其评分。") % unit.name)
@@ -415,8 +424,7 @@ def sheet_open(*, actor, unit: Unit) -> ScoreSheet:
         raise NotAllowed(_("您不是该单位的评分人。"))
     kind, on_behalf = found
     unit.round = Round.objects.get(pk=unit.round_id)
-    if unit.round.status not in _phase_for(kind):
-        raise ServiceError(_("当前阶段（%s）不能填写此评分表。") % unit.round.get_status_display())
+    _check_schedule(unit.round, kind)
     if kind != SheetKind.SELF:
         _check_conflict(actor, unit)
     lookup = {"unit": unit, "kind": kind}
@@ -451,8 +459,7 @@ def sheet_save(*, actor, sheet: ScoreSheet, entries: dict, comment: str = "", su
             raise NotAllowed(_("只能由填写人修改此评分表。"))
         if sheet.status != SheetStatus.DRAFT:
             raise ServiceError(_("评分表已提交，不能再修改。"))
-        if sheet.round.status not in _phase_for(sheet.kind):
-            raise ServiceError(_("当前阶段不能填写此评分表。"))
+        _check_schedule(sheet.round, sheet.kind)
         if sheet.kind != SheetKind.SELF:
             _check_conflict(actor, sheet.unit)
         indicators = {i.pk: i for i in sheet_indicators(sheet)}

@@ -296,3 +296,21 @@ def test_suggestions_from_bands_and_weak_indicators(world, published, fake_ledge
     assert fake_ledger == []
     assert services.consequences_suggest(actor=world.district_admin, round_=published) == []  # idempotent
     assert Consequence.objects.filter(kind="flag", unit=unit).get().next_year == 2027
+
+
+def test_sheets_close_at_their_deadline(world, scoring_round):
+    scoring_round.scoring_end = timezone.localdate() - timedelta(days=1)
+    scoring_round.save()
+    unit = unit_of(scoring_round, world.village_a1x)
+    with pytest.raises(ServiceError, match="截止"):
+        services.sheet_open(actor=world.expert, unit=unit)
+    assert services.sheet_open(actor=world.village_staff, unit=unit).kind == "self"  # self_end not set
+
+
+def test_evidence_size_limit(world, scoring_round, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MAX_UPLOAD_BYTES = 10
+    sheet = services.sheet_open(actor=world.expert, unit=unit_of(scoring_round, world.village_a1x))
+    with pytest.raises(ServiceError, match="过大"):
+        services.evidence_add(actor=world.expert, sheet=sheet, upload=SimpleUploadedFile("a.pdf", b"%PDF-" + b"x" * 20))
