@@ -195,3 +195,20 @@ def test_ask_form_offers_only_own_countys_admissions(world, client_for):
                                valid_from=today, valid_until=today)
     page = client_for(world.village_staff).get(reverse("catalog:ask_create")).content.decode()
     assert "甲县已准入" in page and "乙县已准入" not in page
+
+
+def test_import_page_reports_rows_and_writes_nothing(world, client_for):
+    from zhengshe.catalog.models import DutyList
+
+    from .test_lists import _xlsx
+
+    f.departments(world)
+    upload = _xlsx([["1", "", "缺类别", "", "", "", "否", "", "", ""],
+                    ["1", "社会", "重复编号", "", "", "不存在局", "否", "", "", ""]])
+    upload.name = "list.xlsx"
+    page = client_for(world.district_admin).post(reverse("catalog:list_import"), {
+        "kind": "duties", "year": 2026, "title": "坏文件", "file": upload})
+    text = page.content.decode()
+    assert page.status_code == 200 and "未写入任何数据" in text
+    assert "类别为空" in text and "编号“1”与第 2 行重复" in text and "不存在局" in text
+    assert not DutyList.objects.filter(title="坏文件").exists()
