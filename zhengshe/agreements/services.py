@@ -846,11 +846,28 @@ def export_start(*, actor, region, year: int) -> ExportJob:
     total = agreements_for_zip(actor, region, year).count()
     if not total:
         raise ServiceError(_("没有可下载的协议。"))
+    export_cleanup()
     job = ExportJob.objects.create(region=region, year=year, requested_by=actor, total=total)
     record_event("agreement.export_requested", job, after={"total": total})
     run_export_job.enqueue(job.pk)
     job.refresh_from_db()
     return job
+
+
+def export_cleanup(max_age_hours: int = 24) -> int:
+    """Remove ZIPs nobody downloaded within ``max_age_hours`` (temporary export files are not kept)."""
+    import os
+
+    removed = 0
+    cutoff = timezone.now() - dt.timedelta(hours=max_age_hours)
+    for job in ExportJob.objects.filter(downloaded_at__isnull=True, finished_at__lt=cutoff).exclude(file_path=""):
+        if os.path.exists(job.file_path):
+            os.unlink(job.file_path)
+            removed += 1
+        job.file_path = ""
+        job.message = _("超过 %(h)d 小时未下载，文件已删除。") % {"h": max_age_hours}
+        job.save(update_fields=["file_path", "message", "updated_at"])
+    return removed
 
 
 def export_run(job_id: int) -> ExportJob:

@@ -247,3 +247,14 @@ def test_template_items_chosen_and_weights_rebalanced(world, client_for, templat
     assert sorted(str(i.weight) for i in template.items.all()) == ["25.00"] * 4
     assert client_for(world.sibling_staff).post(
         reverse("agreements:template_rebalance", args=[template.pk])).status_code == 404
+
+
+def test_undownloaded_exports_are_removed_after_a_day(world, drafted, monkeypatch):
+    import os
+
+    job = services.export_start(actor=world.town_staff, region=world.town_a1, year=YEAR)
+    path = job.file_path
+    assert os.path.exists(path) and services.export_cleanup() == 0
+    ExportJob.objects.filter(pk=job.pk).update(finished_at=job.finished_at - dt.timedelta(hours=25))
+    assert services.export_cleanup() == 1 and not os.path.exists(path)
+    assert ExportJob.objects.get(pk=job.pk).file_path == ""
