@@ -85,7 +85,20 @@ def _lists(county, mzj):
                                    title="居民自治理事会协助事项清单（“2+1”）")
     _fill(council, [(c, t, b, "太仓市民政局") for c, t, b in data.COUNCIL])
     services.list_publish(actor=mzj, duty_list=council)
+    # The real dates, so "the list in force on a date" answers as history had it (2010 pilot, 2024 revision).
+    for obj, published, superseded in ((duties, (2010, 8, 1), None), (v1, (2010, 8, 1), (2024, 3, 1)),
+                                       (v2, (2024, 3, 1), None), (council, (2015, 6, 1), None)):
+        obj.refresh_from_db()
+        obj.published_at = _moment(*published)
+        obj.superseded_at = _moment(*superseded) if superseded else None
+        obj.save()
     return duties, v2, council
+
+
+def _moment(year, month, day):
+    from datetime import datetime
+
+    return timezone.make_aware(datetime(year, month, day, 9, 0))
 
 
 def _admissions(ctx, county) -> list:

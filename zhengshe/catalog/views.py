@@ -121,6 +121,9 @@ def list_create_view(request):
     form = ListCreateForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
         region = regions.first()
+        if region is None:
+            messages.error(request, _("您没有可发布清单的区划。"))
+            return redirect("catalog:list_list")
         try:
             obj = services.list_create(actor=request.user, region=region, **form.cleaned_data)
         except ServiceError as exc:
@@ -142,9 +145,11 @@ def list_import_view(request):
         if upload.size > 10 * 1024 * 1024:
             form.add_error("file", _("文件过大（上限 10 MB）。"))
         else:
+            region = _issuing_regions(request.user).first()
             try:
-                report, obj = services.list_import(upload, actor=request.user, region=_issuing_regions(request.user)
-                                                   .first(), **data)
+                if region is None:
+                    raise ServiceError(_("您没有可发布清单的区划。"))
+                report, obj = services.list_import(upload, actor=request.user, region=region, **data)
             except ImportFileError as exc:
                 form.add_error("file", str(exc))
             except ServiceError as exc:
