@@ -1,21 +1,36 @@
 """Tables (HTML and Excel share the columns). No personal data in list columns."""
 
+from functools import lru_cache
+
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from zhengshe.core.tables import Column, Table
+
+from .choices import Category, OrgStatus, OrgType, RegistrationLevel
+
+
+@lru_cache(maxsize=64)
+def _labels(choices_cls, language) -> dict:
+    return {value: str(label) for value, label in choices_cls.choices}
+
+
+def label(choices_cls, field):
+    """A column renderer reading the choice label from a per-language dict (get_FOO_display is slow)."""
+    return lambda row: _labels(choices_cls, get_language()).get(getattr(row, field), getattr(row, field))
 
 
 class OrganizationTable(Table):
     columns = [
         Column("name", _("名称"), link="self"),
         Column("credit_code", _("统一社会信用代码/备案编号"), render=lambda o: o.credit_code or o.filing_number),
-        Column("org_type", _("类型")),
-        Column("category", _("类别")),
-        Column("registration_level", _("登记层级")),
-        Column("region__name", _("所在区划")),
+        Column("org_type", _("类型"), render=label(OrgType, "org_type")),
+        Column("category", _("类别"), render=label(Category, "category")),
+        Column("registration_level", _("登记层级"), render=label(RegistrationLevel, "registration_level")),
+        Column("region__name", _("所在区划"), render=lambda o: o.region.name),
         Column("registered_on", _("登记（备案）日期")),
         Column("grade", _("等级"), render=lambda o: o.grade or ""),
-        Column("status", _("状态")),
+        Column("status", _("状态"), render=label(OrgStatus, "status")),
     ]
 
 
