@@ -250,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     server = Server(env, args.workers, ddir / "gunicorn.log")
     rows: list[dict] = []
     floor_samples: dict[str, list[float]] = {}
+    load_before = os.getloadavg()
     deadline = time.monotonic() + args.max_minutes * 60
     try:
         server.wait_ready()
@@ -280,8 +281,10 @@ def main(argv: list[str] | None = None) -> int:
     step(f"results ({args.db}; p95/floor = the page's p95 ÷ the p95 of floor requests interleaved with it)")
     print(render_table(floor_rows + rows))
     failed = [r for r in rows if r["result"] != "pass"]
+    load_after = os.getloadavg()
     print(f"\n{len(rows) - len(failed)} passed, {len(failed)} failed or errored, "
-          f"{time.monotonic() - run_started:.0f} s in all")
+          f"{time.monotonic() - run_started:.0f} s in all; load average {load_before[0]:.1f} → {load_after[0]:.1f} "
+          f"on {os.cpu_count()} CPUs (other work on the machine inflates both pages and floor)")
 
     RESULTS.mkdir(exist_ok=True)
     out = Path(args.output) if args.output else RESULTS / f"{args.db}-{datetime.date.today():%Y-%m-%d}.json"
@@ -289,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         "db": args.db, "database": plan["database"], "date": datetime.datetime.now().isoformat(timespec="seconds"),
         "commit": git_commit(), "python": platform.python_version(), "cpus": os.cpu_count(),
         "requests": args.requests, "warmup": args.warmup, "workers": args.workers, "counts": counts,
+        "load_average": {"before": load_before, "after": load_after},
         "apps": plan["apps"], "invalid_pages": plan["invalid_pages"], "floors": floor_rows, "rows": rows,
     }, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"written to {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
