@@ -80,7 +80,8 @@ class AdmissionForm(BootstrapForm):
     subtype = forms.ChoiceField(label=_("台账/挂牌类别"), required=False, choices=[("", "—")] + [
         c for c in BurdenSubtype.choices if c[0] != "rating"], help_text=_("台账、挂牌须选择类别"))
     title = forms.CharField(label=_("事项名称"), max_length=200)
-    department = forms.CharField(label=_("申请部门"), max_length=100)
+    department = forms.CharField(label=_("申请部门"), max_length=100,
+                                 widget=forms.TextInput(attrs={"list": "known-departments", "autocomplete": "off"}))
     content = forms.CharField(label=_("具体内容和要求"), widget=forms.Textarea(attrs={"rows": 4}))
     legal_basis = forms.CharField(label=_("法律法规或政策依据"), widget=forms.Textarea(attrs={"rows": 2}))
     workload = forms.CharField(label=_("工作量说明"), max_length=300, required=False)
@@ -137,7 +138,9 @@ class CommentForm(BootstrapForm):
 class AskForm(BootstrapForm):
     region = forms.ModelChoiceField(label=_("村（社区）"), queryset=Region.objects.none())
     received_on = forms.DateField(label=_("收到日期"), widget=DATE, initial=timezone.localdate)
-    department = forms.CharField(label=_("要求部门"), max_length=100)
+    department = forms.CharField(label=_("要求部门"), max_length=100,
+                                 widget=forms.TextInput(attrs={"list": "known-departments", "autocomplete": "off"}),
+                                 help_text=_("尽量从部门名录中选择，拒绝执行按部门统计"))
     asker = forms.CharField(label=_("经办人"), max_length=50, required=False)
     channel = forms.CharField(label=_("方式"), max_length=40, required=False, help_text=_("如：电话、发文、工作群、现场"))
     kind = forms.ChoiceField(label=_("事项类型"), choices=AskKind.choices)

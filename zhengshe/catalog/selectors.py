@@ -275,6 +275,14 @@ def community_today(region, *, on_date: date | None = None) -> dict:
     }
 
 
+def departments_for(user) -> list[str]:
+    """Names in the department registries above and within the user's part of the tree (for pickers)."""
+    from .models import Department
+
+    names = Department.objects.restrict(user, "view").filter(active=True).order_by("region__path", "name")
+    return list(dict.fromkeys(names.values_list("name", flat=True)[:500]))
+
+
 def villages_for(user):
     """Villages/communities the user works in (for the community page's region choice)."""
     from zhengshe.regions.models import Region

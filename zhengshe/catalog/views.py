@@ -343,7 +343,8 @@ def admission_create_view(request):
             return redirect(obj)
     if request.method == "GET":
         form.initial.setdefault("department", services.admission._department_of(request.user))
-    return _form_page(request, form, _("准入申请（凡进必审）"), back="/catalog/admission/")
+    return _form_page(request, form, _("准入申请（凡进必审）"), back="/catalog/admission/",
+                      extra={"departments": selectors.departments_for(request.user)})
 
 
 class AdmissionDetailView(ScopedDetailView):
@@ -381,7 +382,8 @@ def admission_edit_view(request, pk):
         else:
             messages.success(request, _("申请已修改。"))
             return redirect(obj)
-    return _form_page(request, form, _("修改准入申请"), back=obj.get_absolute_url())
+    return _form_page(request, form, _("修改准入申请"), back=obj.get_absolute_url(),
+                      extra={"departments": selectors.departments_for(request.user)})
 
 
 @require_POST
@@ -484,7 +486,8 @@ def ask_create_view(request):
         else:
             messages.success(request, _("已记录。如决定不予执行，请在本页生成拒绝执行告知书。"))
             return redirect(ask)
-    return _form_page(request, form, _("记录清单外事项"), back="/catalog/asks/")
+    return _form_page(request, form, _("记录清单外事项"), back="/catalog/asks/",
+                      extra={"departments": selectors.departments_for(request.user)})
 
 
 class AskDetailView(ScopedDetailView):
