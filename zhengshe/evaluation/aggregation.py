@@ -299,25 +299,32 @@ RESULT_COLUMNS = ["main_score", "residents_score", "self_score", "total", "adjus
                   "rank_district", "sample_size", "insufficient_sample", "previous_total", "scorers", "explanation"]
 
 
-def _write(round_, indicator_rows, results, chunk: int = 5000) -> None:
+def _insert_rows(cursor, head: str, width: int, rows: list, tail: str = "", chunk: int = 1000) -> None:
+    """Multi-row ``INSERT … VALUES (…), (…)`` in chunks: one round trip per thousand rows on either database."""
+    one = "(" + ", ".join(["%s"] * width) + ")"
+    for start in range(0, len(rows), chunk):
+        part = rows[start:start + chunk]
+        cursor.execute(f"{head} VALUES {', '.join([one] * len(part))}{tail}", [v for row in part for v in row])
+
+
+def _write(round_, indicator_rows, results) -> None:
     """Parameterised multi-row inserts (and an upsert keyed by unit) — the ORM's per-object work is what costs
     at 20 000 units, not the database. Derived rows: one typed audit event records the computation."""
     qn = connection.ops.quote_name
-    table = qn(IndicatorResult._meta.db_table)
-    cols = ", ".join(qn(c) for c in INDICATOR_COLUMNS)
-    sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(INDICATOR_COLUMNS))})"
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    columns = ["created_at", "updated_at", "round_id", "unit_id"] + RESULT_COLUMNS
+    updates = ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in ["updated_at"] + RESULT_COLUMNS)
+    rows = [(now, now, round_.pk, r.unit_id) + tuple(getattr(r, c) for c in RESULT_COLUMNS) for r in results]
+    table = f"{qn(IndicatorResult._meta.db_table)} ({', '.join(qn(c) for c in INDICATOR_COLUMNS)})"
     with connection.cursor() as cursor:
-        for start in range(0, len(indicator_rows), chunk):
-            cursor.executemany(sql, indicator_rows[start:start + chunk])
-        table = qn(UnitResult._meta.db_table)
-        columns = ["created_at", "updated_at", "round_id", "unit_id"] + RESULT_COLUMNS
-        updates = ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in ["updated_at"] + RESULT_COLUMNS)
-        sql = (f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) "
-               f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT ({qn('unit_id')}) DO UPDATE SET {updates}")
-        rows = [(now, now, round_.pk, r.unit_id) + tuple(getattr(r, c) for c in RESULT_COLUMNS) for r in results]
-        for start in range(0, len(rows), chunk):
-            cursor.executemany(sql, rows[start:start + chunk])
+        if connection.vendor == "postgresql":  # COPY: the bulk path PostgreSQL is built for
+            with cursor.cursor.copy(f"COPY {table} FROM STDIN") as copy:
+                for row in indicator_rows:
+                    copy.write_row(row)
+        else:
+            _insert_rows(cursor, f"INSERT INTO {table}", len(INDICATOR_COLUMNS), indicator_rows)
+        _insert_rows(cursor, f"INSERT INTO {qn(UnitResult._meta.db_table)} ({', '.join(qn(c) for c in columns)})",
+                     len(columns), rows, f" ON CONFLICT ({qn('unit_id')}) DO UPDATE SET {updates}", chunk=500)
 
 
 def _town_key(unit: Unit):
