@@ -2,7 +2,7 @@
 """Screenshot of the demo home page for the README (headless Debian chromium through Playwright).
 
     make demo &                                   # a running demo server
-    .venv/bin/python scripts/screenshot.py [--base http://127.0.0.1:8000] [--user shuangfeng] [--out docs/screenshot.png]
+    .venv/bin/python scripts/screenshot.py [--base http://127.0.0.1:8000] [--user leader] [--out docs/screenshot.png]
 
 Signs in through the real login form with the demo password (users without a second factor only).
 """
@@ -18,11 +18,11 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", default="http://127.0.0.1:8000")
-    parser.add_argument("--user", default="shuangfeng")
+    parser.add_argument("--user", default="leader")
     parser.add_argument("--password", default="Zhengshe@2026")
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshot.png"))
-    parser.add_argument("--width", type=int, default=1280)
-    parser.add_argument("--height", type=int, default=860)
+    parser.add_argument("--width", type=int, default=1440)
+    parser.add_argument("--height", type=int, default=500)
     args = parser.parse_args()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
