@@ -16,7 +16,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from zhengshe.accounts.roles import Role
-from zhengshe.core.scoping import Scope, get_scoped_or_404
+from zhengshe.core.scoping import Scope, ancestor_paths, get_scoped_or_404
+from zhengshe.regions.models import Region
 
 from .choices import RoundStatus, UnitKind
 from .models import (
@@ -110,11 +111,36 @@ def unit_for(user, pk) -> Unit:
 
 
 def results_for(user, round_: Round):
-    """Results the user sees in a round: all of a published round they can see, else their scope's."""
+    """Results the user sees in a round: all of a published round they can see, else their scope's.
+
+    A scope covering the whole round needs no filter; a narrower one filters by region path prefix (indexed).
+    """
     qs = UnitResult.objects.filter(round=round_)
     if round_.status not in PUBLISHED and not is_manager(user, round_):
-        qs = qs.filter(pk__in=UnitResult.objects.restrict(user, "view").values("pk"))
+        scope = Scope.for_user(user)
+        paths = scope.region_paths(UnitResult.scope_roles["view"])
+        if not scope.is_superuser and not any(round_.region.path.startswith(p) for p in paths):
+            q = Q(pk__in=[])
+            for path in paths:
+                if path.startswith(round_.region.path):
+                    # the regions first (a few hundred for a district), then their units through the FK index
+                    ids = list(Region.objects.filter(path__startswith=path).values_list("pk", flat=True)[:5001])
+                    q |= Q(unit__region_id__in=ids) if len(ids) <= 5000 else Q(unit__region__path__startswith=path)
+            qs = qs.filter(q)
     return qs.select_related("unit", "unit__region", "unit__region__parent")
+
+
+def towns_for(user, round_: Round):
+    """The towns of a round the user can filter by (an indexed path query, not a scan of the results)."""
+    qs = Region.objects.filter(level="town", path__startswith=round_.region.path)
+    scope = Scope.for_user(user)
+    paths = scope.region_paths(scope.roles)
+    if not scope.is_superuser and not any(round_.region.path.startswith(p) for p in paths):
+        q = Q(pk__in=[])
+        for path in paths:
+            q |= Q(path__startswith=path) | Q(path__in=[a for a in ancestor_paths(path)])
+        qs = qs.filter(q)
+    return qs.order_by("path")
 
 
 def sheets_for(user):

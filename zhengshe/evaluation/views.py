@@ -191,7 +191,8 @@ def results_view(request, pk):
         qs = qs.filter(unit__kind=kind)
     town = request.GET.get("town", "")
     if town.isdigit():
-        path = Region.objects.filter(pk=town).values_list("path", flat=True).first() or "-"
+        lookup = {"code": town} if len(town) >= 9 else {"pk": town}
+        path = Region.objects.filter(**lookup).values_list("path", flat=True).first() or "-"
         qs = qs.filter(unit__region__path__startswith=path)
     qs = qs.order_by("unit__kind", "rank_district", "unit__region__path")
     table = ResultTable()
@@ -199,9 +200,8 @@ def results_view(request, pk):
         rows = list(table.export_rows(qs))
         record_event("export", round_, after={"view": "evaluation.results", "rows": len(rows)})
         return workbook_response(table.headers(export=True), rows, f"{round_.title}-评估结果.xlsx", title=_("评估结果"))
-    page = Paginator(qs, 100).get_page(request.GET.get("page"))
-    towns = Region.objects.filter(pk__in=base.filter(unit__kind=UnitKind.COMMITTEE).values(
-        "unit__region__parent_id")).order_by("path")[:300]
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    towns = list(selectors.towns_for(request.user, round_)[:101])  # a long list becomes a code box
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "evaluation/results.html", {
