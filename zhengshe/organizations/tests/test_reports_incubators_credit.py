@@ -146,3 +146,14 @@ def test_daily_command_queues_both_jobs(world):
     out = StringIO()
     call_command("organizations_reminders", "--now", stdout=out)
     assert "warned" in out.getvalue()
+
+
+def test_missing_report_leads_to_the_abnormal_list_form(world, org_a, client_for):
+    services.annual_reports_sweep(today=date(2026, 6, 2))
+    report = AnnualReport.objects.get(organization=org_a, year=2025)
+    admin = client_for(world.district_admin)
+    page = admin.get(report.get_absolute_url()).content.decode()
+    assert "列入活动异常名录" in page
+    form = admin.get(f"/organizations/{org_a.pk}/credit/new/", {"list_kind": "abnormal", "reason": "report_missing",
+                                                                "detail": "未按规定报送 2025 年度工作报告。"})
+    assert 'value="report_missing" selected' in form.content.decode()

@@ -273,6 +273,7 @@ def report_detail(request, pk):
     return render(request, "organizations/report_detail.html", {
         "report": report, "title": str(report), "form": ReportReviewForm(), "history": history(report),
         "actions": [(a, t) for a, t in workflows.REPORT_FLOW.available_actions(report, request.user) if a != "submit"],
+        "is_office": services.may_edit_registered_facts(request.user, report.organization),
         "can_edit": report.status in (ReportStatus.DRAFT, ReportStatus.MISSING, ReportStatus.RETURNED)})
 
 
@@ -293,7 +294,8 @@ def credit_include(request, pk):
     org = selectors.organization_for(request.user, pk)
     if not services.may_edit_registered_facts(request.user, org):
         raise PermissionDenied
-    form = CreditIncludeForm(request.POST or None)
+    initial = {k: request.GET[k] for k in ("list_kind", "reason", "detail") if k in request.GET}
+    form = CreditIncludeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         if attempt(request, services.credit_include, success=_("已列入。"), form=form, actor=request.user, org=org,
                    **form.cleaned_data):
