@@ -35,6 +35,8 @@ from .models import (
 )
 
 PUBLISHED = (RoundStatus.PUBLICITY, RoundStatus.FINAL)
+# Who may read results before publication (within their scope): the organisers and leaders.
+EARLY_READERS = (Role.DISTRICT_ADMIN, Role.TOWN_STAFF, Role.LEADER)
 NOT_FOUND = _("未找到，或不在您的权限范围内。")
 
 
@@ -111,13 +113,16 @@ def unit_for(user, pk) -> Unit:
 
 
 def results_for(user, round_: Round):
-    """Results the user sees in a round: all of a published round they can see, else their scope's.
+    """Results the user sees in a round: all of a published round they can see; before publication only the
+    organisers and leaders, within their scope.
 
     A scope covering the whole round needs no filter; a narrower one filters by region path prefix (indexed).
     """
     qs = UnitResult.objects.filter(round=round_)
     if round_.status not in PUBLISHED and not is_manager(user, round_):
         scope = Scope.for_user(user)
+        if not (scope.is_superuser or scope.has_role(*EARLY_READERS)):
+            return qs.none()  # committees and departments see results from publication (公示) on
         paths = scope.region_paths(UnitResult.scope_roles["view"])
         if not scope.is_superuser and not any(round_.region.path.startswith(p) for p in paths):
             q = Q(pk__in=[])

@@ -254,7 +254,7 @@ def unit_detail_view(request, pk):
     round_ = unit.round
     result = getattr(unit, "result", None) if hasattr(unit, "result") else None
     scope_ok = round_.status in selectors.PUBLISHED or selectors.is_manager(request.user, round_) or \
-        services.is_unit_party(request.user, unit)
+        Scope.for_user(request.user).has_role(*selectors.EARLY_READERS)
     can_score = services.scorable_kind(request.user, unit) is not None
     today = timezone.localdate()
     ctx = {

@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from zhengshe.core.api import ScopedReadOnlyViewSet
+from zhengshe.core.scoping import Scope
 
 from .. import selectors, services
 from ..models import Consequence, IndicatorTemplate, Objection, UnitResult
@@ -55,7 +56,10 @@ class ResultViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.ResultSerializer
 
     def get_queryset(self):
-        scoped = UnitResult.objects.restrict(self.request.user, "view").values("pk")
+        scoped = UnitResult.objects.restrict(self.request.user, "view")
+        if not Scope.for_user(self.request.user).has_role(*selectors.EARLY_READERS):
+            scoped = scoped.filter(round__status__in=selectors.PUBLISHED)
+        scoped = scoped.values("pk")
         published = UnitResult.objects.filter(round__in=selectors.rounds_for(self.request.user).filter(
             status__in=selectors.PUBLISHED)).values("pk")
         from django.db.models import Q

@@ -70,13 +70,19 @@ def test_results_budget_does_not_grow_with_units(world, ns, client_for):
         admin.get(reverse("evaluation:results", args=[r2.pk]))
 
 
-def test_committee_sees_own_result_and_given_scores_only(world, scoring, client_for):
+def test_committee_sees_results_from_publication_and_the_scores_it_gave(world, scoring, client_for):
     from zhengshe.evaluation.aggregation import round_compute_results
 
     round_compute_results(actor=world.district_admin, round_=scoring.round)
     village = client_for(world.village_staff)
-    html = village.get(reverse("evaluation:results", args=[scoring.round.pk])).content.decode()
-    assert scoring.unit.name in html and "甲县1镇甲县1镇2村" not in html
+    results_url = reverse("evaluation:results", args=[scoring.round.pk])
+    assert scoring.unit.name not in village.get(results_url).content.decode()  # not before 公示
+    assert "甲县1镇甲县1镇2村" in client_for(world.town_staff).get(results_url).content.decode()
+    assert village.get(reverse("evaluation-result-list")).json()["count"] == 0
+    f.services.round_transition(actor=world.district_admin, round_=scoring.round, action="close_scoring")
+    f.services.round_transition(actor=world.district_admin, round_=scoring.round, action="publish")
+    html = village.get(results_url).content.decode()
+    assert scoring.unit.name in html and "甲县1镇甲县1镇2村" in html  # published results are public
     sheets = village.get(reverse("evaluation:sheets")).content.decode()
     assert "甲县1镇人民政府" in sheets  # the grade it gave the town
     assert "专家" not in sheets or True
