@@ -1,7 +1,7 @@
 """Filters for the lists (search by name, code, category, region …)."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from zhengshe.regions.models import Region
@@ -38,10 +38,16 @@ class OrganizationFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=OrgStatus.choices)
     grade = django_filters.ChoiceFilter(label=_("等级"), choices=Grade.choices)
     within = django_filters.CharFilter(label=_("区划代码"), method="under")
+    credit = django_filters.ChoiceFilter(label=_("信用名录"), choices=CreditList.choices, method="on_list")
 
     class Meta:
         model = Organization
-        fields = ["q", "org_type", "category", "registration_kind", "registration_level", "status", "grade", "within"]
+        fields = ["q", "org_type", "category", "registration_kind", "registration_level", "status", "grade", "within",
+                  "credit"]
+
+    def on_list(self, queryset, name, value):
+        current = CreditEntry.objects.filter(organization=OuterRef("pk"), list_kind=value, removed_on__isnull=True)
+        return queryset.filter(Exists(current))
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -60,7 +66,7 @@ class PublicDirectoryFilterSet(OrganizationFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("status", "registration_kind", "registration_level"):
+        for name in ("status", "registration_kind", "registration_level", "credit"):
             self.filters.pop(name, None)
 
 

@@ -182,3 +182,11 @@ def test_change_of_address_approved_for_an_organization_with_an_overridden_code(
     services.change_request_decide(actor=world.district_admin, change=change, action="approve")
     org.refresh_from_db()
     assert org.address == "新地址1号" and org.credit_code == issued
+
+
+def test_registry_filters_by_credit_list(world, client_for):
+    listed = f.org(world.town_a1, name="甲县名录内协会")
+    f.org(world.town_a1, name="甲县守信协会")
+    f.credit(listed)
+    page = client_for(world.district_admin).get("/organizations/", {"credit": "abnormal"}).content.decode()
+    assert "甲县名录内协会" in page and "甲县守信协会" not in page
