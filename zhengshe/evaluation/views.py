@@ -143,10 +143,19 @@ def round_transition_view(request, pk, action):
     return response
 
 
+BACKGROUND_UNITS = 2000  # rounds larger than this are aggregated by a background job
+
+
 @login_required
 @require_POST
 def round_compute_view(request, pk):
     round_ = selectors.round_for(request.user, pk)
+    if round_.units.count() > BACKGROUND_UNITS and services.can_manage(request.user, round_):
+        from .tasks import compute_results
+
+        compute_results.enqueue(round_.pk, request.user.pk)
+        messages.info(request, _("参评单位较多，结果已提交后台计算，请稍后刷新结果页面。"))
+        return redirect(round_.get_absolute_url())
     response, stats = run_service(request, round_compute_results, success=_("评估结果已计算。"),
                                   redirect_to=reverse("evaluation:results", args=[round_.pk]), actor=request.user,
                                   round_=round_)

@@ -314,3 +314,15 @@ def test_evidence_size_limit(world, scoring_round, settings):
     sheet = services.sheet_open(actor=world.expert, unit=unit_of(scoring_round, world.village_a1x))
     with pytest.raises(ServiceError, match="过大"):
         services.evidence_add(actor=world.expert, sheet=sheet, upload=SimpleUploadedFile("a.pdf", b"%PDF-" + b"x" * 20))
+
+
+def test_third_party_evaluator_scores_committees(world, round_):
+    from zhengshe.evaluation.choices import PanelKind
+
+    services.panelist_add(actor=world.district_admin, round_=round_, user=world.org_user, kind=PanelKind.THIRD_PARTY,
+                          agency="甲县社工服务中心（第三方）")
+    r = advance(round_, world.district_admin, "open", "start_scoring")
+    sheet = services.sheet_open(actor=world.org_user, unit=unit_of(r, world.village_a1x))
+    assert sheet.kind == "third_party"
+    with pytest.raises(ServiceError):
+        services.panelist_add(actor=world.district_admin, round_=r, user=world.village_staff)  # not panel material

@@ -245,3 +245,37 @@ def test_list_pages_query_budget(world, ns, client_for):
                         (reverse("evaluation-result-list"), 10), (reverse("evaluation-sheet-list"), 10)]:
         with assert_max_queries(budget):
             assert admin.get(url).status_code == 200, url
+
+
+def test_large_round_is_computed_in_the_background(world, scoring, client_for, monkeypatch):
+    from zhengshe.evaluation import views
+
+    monkeypatch.setattr(views, "BACKGROUND_UNITS", 1)
+    admin = client_for(world.district_admin)
+    response = admin.post(reverse("evaluation:round_compute", args=[scoring.round.pk]), follow=True)
+    assert "后台计算" in response.content.decode()
+    scoring.round.refresh_from_db()
+    assert scoring.round.results_computed_at is not None  # the immediate backend ran the job
+    assert UnitResult.objects.filter(round=scoring.round).exists()
+
+
+def test_round_settings_editable_only_while_preparing(world, client_for):
+    ns = f.build(world, publish=False)
+    admin = client_for(world.district_admin)
+    draft = f.services.round_create(actor=world.district_admin, region=world.town_a1, year=2027, title="镇级轮次",
+                                    templates={"template_committee": ns.committee})
+    assert draft.units.filter(kind="committee").count() == 3
+    url = reverse("evaluation:round_edit", args=[draft.pk])
+    assert admin.get(url).status_code == 200
+    admin.post(url, {"year": "2027", "title": "镇级轮次（改）", "template_committee": ns.committee.pk,
+                     "template_government": ns.government.pk, "publicity_days": "10", "min_sample": "20",
+                     "residents_weight": "0", "missing_rule": "zero", "bands_text": "合格 60\n不合格 0",
+                     "departments_text": "农村工作局"})
+    draft.refresh_from_db()
+    assert draft.title == "镇级轮次（改）" and draft.missing_rule == "zero" and len(draft.grade_bands) == 2
+    assert draft.units.filter(kind="government").count() == 1
+    assert draft.departments == ["农村工作局"]  # graded once a department template is chosen
+    # a started round is frozen
+    admin.post(reverse("evaluation:round_edit", args=[ns.round.pk]), {"title": "x"}, follow=True)
+    ns.round.refresh_from_db()
+    assert ns.round.title != "x"
