@@ -16,8 +16,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q
-from django.db.models.functions import ExtractYear, Substr
+from django.db.models import CharField, Count, Q
+from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -303,13 +303,20 @@ KIND_SUBTYPES = {BurdenKind.LEDGER: ("paper", "creation", "electronic"), BurdenK
 
 
 def _groups(path_prefix: str, *, child_length: int | None = None) -> list[dict]:
+    # The year as the first four characters of the ISO date: native on SQLite and PostgreSQL alike (SQLite's
+    # ExtractYear is a Python function called per row).
     qs = BurdenItem.objects.filter(region__path__startswith=path_prefix).annotate(
-        start_year=ExtractYear("started_on"), change_year=ExtractYear("state_changed_on"))
+        start_year=Substr(Cast("started_on", CharField()), 1, 4),
+        change_year=Substr(Cast("state_changed_on", CharField()), 1, 4))
     fields = ["subtype", "in_baseline", "state", "start_year", "change_year"]
     if child_length:
         qs = qs.annotate(child=Substr("region__path", 1, child_length))
         fields.append("child")
-    return list(qs.values(*fields).annotate(n=Count("id")).order_by())
+    rows = list(qs.values(*fields).annotate(n=Count("id")).order_by())
+    for row in rows:
+        row["start_year"] = int(row["start_year"]) if row["start_year"] else None
+        row["change_year"] = int(row["change_year"]) if row["change_year"] else None
+    return rows
 
 
 def _communities(path_prefix: str, *, child_length: int | None = None):
