@@ -78,11 +78,13 @@ def build(ctx) -> None:
         _negotiate_and_sign(ctx, services, xinhu, staff, xinhu_user, year, with_proposal=True)
         signed += 1
     others = [a for a in agreements if a is not xinhu]
+    signers = []
     other_region = other_user.role_assignments.first().region if other_user else None
     for n, agreement in enumerate(others[:5]):
         if other_region and agreement.party_b_id == other_region.pk:
             continue
         village_user = _village_signer(agreement.party_b)
+        signers.append(village_user)
         _negotiate_and_sign(ctx, services, agreement, staff, village_user, year, late=(n == 1))
         signed += 1
     pending = next((a for a in others if other_region and a.party_b_id == other_region.pk), None)
@@ -92,6 +94,9 @@ def build(ctx) -> None:
                           text="我村外来人口较多，建议人口普查事项的完成时限延后一个月，并请镇里提供入户登记培训。")
     ctx.say(f"协议：双凤镇 {year} 年度为 {len(agreements)} 个村（社区）批量起草协议，已签署 {signed} 份"
             f"（含新湖村），{DraftingJob.objects.filter(template=template).count()} 个起草任务。")
+    if signers:
+        ctx.say("协议：其他签约村（社区）的工作人员账号（未设密码，由安全管理员重置后使用）："
+                + "、".join(f"{u.username}（{u.display_name}）" for u in signers))
 
 
 def _village_signer(region):
