@@ -33,7 +33,11 @@ def test_owner_pages_render(world, ns, client_for):
              ns.unit.get_absolute_url(), ns.objection.get_absolute_url(), reverse("evaluation:templates"),
              ns.committee.get_absolute_url(), reverse("evaluation:sheets"), ns.survey.get_absolute_url(),
              reverse("evaluation:round_create"), reverse("evaluation:template_create"),
-             reverse("evaluation:indicator_create", args=[ns.committee.pk])]
+             reverse("evaluation:indicator_create", args=[ns.committee.pk]),
+             reverse("evaluation:template_import", args=[ns.committee.pk]),
+             reverse("evaluation:indicator_edit", args=[ns.committee.pk, ns.committee.indicators.first().pk]),
+             reverse("evaluation:round_edit", args=[ns.round.pk]), reverse("evaluation_public:publicity_list"),
+             ns.self_sheet.get_absolute_url()]
     for url in pages:
         response = admin.get(url)
         assert response.status_code == 200, url
