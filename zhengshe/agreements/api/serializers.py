@@ -76,7 +76,9 @@ class TransitionSerializer(serializers.Serializer):
 
 class SignSerializer(serializers.Serializer):
     signer_name = serializers.CharField(max_length=50)
-    seal_number = serializers.CharField(max_length=60)
+    seal_number = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    seal_image = serializers.FileField(required=False, allow_null=True, default=None,
+                                       help_text="PNG/JPEG ≤ 2 MB (multipart); a seal image or a seal number is needed")
 
 
 class NoteSerializer(serializers.Serializer):

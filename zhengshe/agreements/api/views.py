@@ -55,7 +55,7 @@ class AgreementViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=s.SignSerializer, responses=s.AgreementSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
-        """Sign for the caller's side with a recorded seal number (images via the page)."""
+        """Sign for the caller's side: signer, and a seal number and/or a seal image (multipart)."""
         agreement = self.get_object()
         data = s.SignSerializer(data=request.data)
         data.is_valid(raise_exception=True)

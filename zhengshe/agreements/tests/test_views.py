@@ -258,3 +258,19 @@ def test_undownloaded_exports_are_removed_after_a_day(world, drafted, monkeypatc
     ExportJob.objects.filter(pk=job.pk).update(finished_at=job.finished_at - dt.timedelta(hours=25))
     assert services.export_cleanup() == 1 and not os.path.exists(path)
     assert ExportJob.objects.get(pk=job.pk).file_path == ""
+
+
+def test_api_sign_with_seal_image(world, client_for, drafted):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    agreement = drafted[world.village_a1x.code]
+    town, village = client_for(world.town_staff), client_for(world.village_staff)
+    town.post(f"/api/agreements/{agreement.pk}/transition/", {"action": "submit"}, content_type="application/json")
+    for client in (town, village):
+        assert client.post(f"/api/agreements/{agreement.pk}/confirm/", {"revision": 1}).status_code == 200
+    missing = village.post(f"/api/agreements/{agreement.pk}/sign/", {"signer_name": "张强"})
+    assert missing.status_code == 400 and "印章" in missing.json()["error"]["message"]
+    seal = SimpleUploadedFile("seal.png", png_bytes(), content_type="image/png")
+    ok = village.post(f"/api/agreements/{agreement.pk}/sign/", {"signer_name": "张强", "seal_image": seal})
+    assert ok.status_code == 200 and ok.json()["status"] == "signed_by_b"
+    assert Agreement.objects.get(pk=agreement.pk).b_seal_image
