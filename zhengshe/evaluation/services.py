@@ -391,8 +391,8 @@ def scorable_kind(actor, unit: Unit) -> tuple[str, Region | None] | None:
         committee = Unit.objects.filter(round=round_, kind=UnitKind.COMMITTEE, region_id=own[0].region_id).first()
         if committee is not None:
             return SheetKind.COMMITTEE, committee.region
-    if Role.TOWN_STAFF in scope.roles_covering(unit.region.path):
-        return SheetKind.SELF, unit.region
+    if Role.TOWN_STAFF in scope.roles_covering(unit.region.path) and is_unit_party(actor, unit):
+        return SheetKind.SELF, unit.region  # a department assesses itself, not its neighbours
     return None
 
 

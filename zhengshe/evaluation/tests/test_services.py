@@ -326,3 +326,12 @@ def test_third_party_evaluator_scores_committees(world, round_):
     assert sheet.kind == "third_party"
     with pytest.raises(ServiceError):
         services.panelist_add(actor=world.district_admin, round_=r, user=world.village_staff)  # not panel material
+
+
+def test_department_self_assesses_only_itself(world, round_):
+    r = advance(round_, world.district_admin, "open")
+    own = unit_of(r, world.town_a1, "department", "甲县1镇社会事业局")
+    other = unit_of(r, world.town_a1, "department", "甲县1镇卫健办")
+    assert services.sheet_open(actor=world.town_staff, unit=own).kind == "self"
+    with pytest.raises(NotAllowed):
+        services.sheet_open(actor=world.town_staff, unit=other)
