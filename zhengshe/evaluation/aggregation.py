@@ -365,4 +365,5 @@ def rerank(round_: Round) -> None:
     units = {r.unit_id: r.unit for r in results}
     _assign_ranks(results, units)
     UnitResult.objects.bulk_update(results, ["rank_town", "rank_district"], batch_size=2000)
+    round_.save(update_fields=["updated_at"])  # cached charts and pages follow the round's timestamp
     record_event("evaluation.results_rerank", round_, after={"units": len(results)})

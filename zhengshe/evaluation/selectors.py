@@ -217,6 +217,26 @@ def unit_breakdown(unit: Unit) -> dict:
     return {"groups": [{"direction": k[0], "name": k[1], **v} for k, v in groups.items()]}
 
 
+def cached_chart_data(user, round_: Round, results) -> dict:
+    """``chart_data`` cached until the round changes (any save of the round, a recomputation, an adjustment)."""
+    from django.core.cache import cache
+
+    scope = Scope.for_user(user)
+    whole = round_.status in PUBLISHED or is_manager(user, round_) or any(
+        round_.region.path.startswith(p) for p in scope.home_paths)
+    who = "all" if whole else ",".join(scope.home_paths) + "|" + ",".join(sorted(scope.roles))
+    import hashlib
+
+    computed = round_.results_computed_at.timestamp() if round_.results_computed_at else 0
+    digest = hashlib.sha256(who.encode()).hexdigest()[:16]
+    key = f"evaluation:chart:{round_.pk}:{round_.updated_at.timestamp()}:{computed}:{digest}"
+    data = cache.get(key)
+    if data is None:
+        data = chart_data(round_, results)
+        cache.set(key, data, 600)
+    return data
+
+
 def chart_data(round_: Round, results) -> dict:
     """Everything the round's charts need, plain JSON, in a fixed number of queries whatever the round size:
     grade distribution (GROUP BY), heat map and year-over-year (first 60/40 committees), government side."""
