@@ -55,7 +55,7 @@ class AdmissionTable(Table):
 class RegisterTable(Table):
     columns = [
         Column("register_number", _("准入登记号")),
-        Column("title", _("事项名称")),
+        Column("title", _("事项名称"), link="catalog:register_detail"),
         Column("kind", _("事项类型"), render=_choice("kind", AskKind.choices)),
         Column("department", _("申请部门")),
         Column("scope", _("适用范围"), render=lambda r: r.approved_root.name if r.approved_root_id

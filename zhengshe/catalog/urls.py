@@ -26,6 +26,7 @@ urlpatterns = [
     path("admission/<int:pk>/approve/", views.admission_approve_view, name="admission_approve"),
     path("admission/<int:pk>/move/<str:action>/", views.admission_move_view, name="admission_move"),
     path("register/", views.RegisterView.as_view(), name="register"),
+    path("register/<int:pk>/", views.register_detail_view, name="register_detail"),
     path("community/", views.community_view, name="community"),
     path("asks/", views.AskListView.as_view(), name="ask_list"),
     path("asks/new/", views.ask_create_view, name="ask_create"),

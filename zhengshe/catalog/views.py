@@ -435,6 +435,17 @@ class RegisterView(ScopedListView):
         return self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else qs
 
 
+@login_required
+def register_detail_view(request, pk):
+    """One register entry as a community reads it: what was admitted, on what basis, for whom, how long."""
+    qs = selectors.register_for_user(request.user)
+    entry = qs.filter(pk=pk).first()
+    if entry is None:
+        raise Http404(_("未找到，或不在您的权限范围内。"))
+    return render(request, "catalog/register_detail.html", {
+        "object": entry, "approved_regions": list(entry.approved_regions.all()[:200]), "title": entry.title})
+
+
 # ---- the community's side ------------------------------------------------------------------------------
 
 @login_required

@@ -113,6 +113,7 @@ CASES = {
     "catalog:admission_approve": ScopeCase(_request, outsider="district_admin_b"),
     "catalog:admission_move": ScopeCase(_move("withdraw"), post_only=True, outsider="town_staff_b"),
     "catalog:register": ScopeCase(_no_kwargs(_approved)),
+    "catalog:register_detail": ScopeCase(_approved),
     "catalog:community": ScopeCase(_no_kwargs(_approved)),
     # the community's side
     "catalog:ask_list": ScopeCase(_no_kwargs(_ask)),

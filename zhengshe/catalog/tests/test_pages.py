@@ -50,6 +50,9 @@ def test_done_when_scenario_over_http(world, client_for):
     y = client_for(world.sibling_staff)
     assert "垃圾分类督导电子台账" not in y.get(reverse("catalog:register")).content.decode()
     assert "垃圾分类督导电子台账" in client_for(world.village_staff).get(reverse("catalog:community")).content.decode()
+    entry = client_for(world.village_staff).get(reverse("catalog:register_detail", args=[request.pk]))
+    assert entry.status_code == 200 and "每周录入督导情况" in entry.content.decode()
+    assert y.get(reverse("catalog:register_detail", args=[request.pk])).status_code == 404
     # the applicant sees every step
     detail = town.get(reverse("catalog:admission_detail", args=[request.pk])).content.decode()
     assert "提交审核：草稿 → 待审核" in detail and "准入：待审核 → 已准入" in detail
