@@ -19,7 +19,7 @@ from zhengshe.accounts.roles import Role
 from zhengshe.core.scoping import Scope, ancestor_paths, get_scoped_or_404
 from zhengshe.regions.models import Region
 
-from .choices import RoundStatus, UnitKind
+from .choices import RoundStatus, SheetKind, SheetStatus, UnitKind
 from .models import (
     MANAGERS,
     Consequence,
@@ -215,6 +215,21 @@ def unit_breakdown(unit: Unit) -> dict:
         else:
             g["missing"] += 1
     return {"groups": [{"direction": k[0], "name": k[1], **v} for k, v in groups.items()]}
+
+
+def round_progress(round_: Round) -> tuple[dict, list]:
+    """Units per kind and sheets per kind/status (two GROUP BYs), cached for a minute: a progress board."""
+    from django.core.cache import cache
+
+    key = f"evaluation:progress:{round_.pk}:{round_.updated_at.timestamp()}"
+    found = cache.get(key)
+    if found is None:
+        counts = {row["kind"]: row["n"] for row in round_.units.values("kind").annotate(n=Count("id")).order_by()}
+        sheets = [{"kind": SheetKind(r["kind"]).label, "status": SheetStatus(r["status"]).label, "n": r["n"]}
+                  for r in round_.sheets.values("kind", "status").annotate(n=Count("id")).order_by("kind", "status")]
+        found = (counts, sheets)
+        cache.set(key, found, 60)
+    return found
 
 
 def cached_chart_data(user, round_: Round, results) -> dict:

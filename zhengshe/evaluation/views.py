@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -116,8 +115,7 @@ def round_edit_view(request, pk):
 def round_detail_view(request, pk):
     round_ = selectors.round_for(request.user, pk)
     manager = selectors.is_manager(request.user, round_)
-    counts = {row["kind"]: row["n"] for row in round_.units.values("kind").annotate(
-        n=Count("id")).order_by()}
+    counts, sheet_stats = selectors.round_progress(round_)
     ctx = {
         "round": round_, "title": round_.title, "manager": manager,
         "actions": ROUND_FLOW.available_actions(round_, request.user),
@@ -126,8 +124,7 @@ def round_detail_view(request, pk):
         "history": history(round_),
         "panelists": round_.panelists.select_related("user"),
         "rules": RULES_TEXT,
-        "sheet_stats": round_.sheets.values("kind", "status").annotate(
-            n=Count("id")).order_by("kind", "status"),
+        "sheet_stats": sheet_stats,
         "public_url": reverse("evaluation_public:publicity", args=[round_.pk]),
     }
     return render(request, "evaluation/round_detail.html", ctx)
