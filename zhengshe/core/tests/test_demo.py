@@ -40,9 +40,11 @@ def test_county_demo_is_complete(demo_output):
     assert any(v.is_community for v in villages) and any(not v.is_community for v in villages)
     held = set(RoleAssignment.objects.filter(active=True).values_list("role", flat=True))
     assert held >= set(Role.values), set(Role.values) - held
-    # every printed login exists, and the admins' second factor is explained
+    # every account one can sign in with is printed (apps may add accounts without a usable password,
+    # e.g. other committees' signers, which a security admin activates by resetting the password)
     for user in User.objects.filter(role_assignments__isnull=False).distinct():
-        assert user.username in demo_output, user.username
+        if user.has_usable_password():
+            assert user.username in demo_output, user.username
     assert "Zhengshe@2026" in demo_output and "totp_code" in demo_output
 
 
