@@ -47,13 +47,16 @@ def test_county_demo_is_complete(demo_output):
             assert user.username in demo_output, user.username
     assert "Zhengshe@2026" in demo_output and "totp_code" in demo_output
 
-
-def test_county_demo_is_idempotent(demo_output):
+    # The demo is built once for all these checks (it takes seconds): logins, TOTP command, idempotency.
+    _every_printed_login_reaches_the_home_page(demo_output)
+    _totp_code_command_prints_the_current_code()
     before = Region.objects.count()
     out = io.StringIO()
     call_command("demo", stdout=out)
     assert Region.objects.count() == before
     assert "mzj" in out.getvalue()
+
+
 
 
 @pytest.mark.django_db
@@ -89,17 +92,17 @@ def test_province_builder_small_target_is_valid_and_idempotent():
 
 
 @pytest.mark.django_db
-def test_province_builder_on_top_of_the_demo_county(demo_output):
-    from zhengshe.regions.demo import build_province
+def test_province_builder_on_top_of_the_demo_county():
+    from zhengshe.regions.demo import build_county, build_province
 
-    taicang = Region.objects.get(code="320585")
+    taicang = build_county(random.Random(3))
     build_province(random.Random(2), villages_target=1)
     assert Region.objects.get(code="320585") == taicang  # kept, not duplicated or re-parented
     assert Region.objects.filter(code="320500").count() == 1
     assert Region.objects.filter(parent__code="320500", level="county").count() == 8  # 7 generated + 太仓市
 
 
-def test_every_printed_demo_login_reaches_the_home_page(demo_output):
+def _every_printed_login_reaches_the_home_page(demo_output):
     """Each user in the printed table signs in through the real forms (password, then TOTP where marked *)."""
     import re
 
@@ -127,7 +130,7 @@ def test_every_printed_demo_login_reaches_the_home_page(demo_output):
         assert home.status_code == 200 and "以下是您的工作范围" in home.content.decode(), username
 
 
-def test_totp_code_command_prints_the_current_code(demo_output):
+def _totp_code_command_prints_the_current_code():
     import pyotp
 
     from zhengshe.accounts.models import User
