@@ -44,3 +44,17 @@ def test_role_names_and_errors_translate(world, client_for):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     text = client.get(reverse("core:home")).content.decode()
     assert "Town/street staff" in text and "Population" in text and "Households" in text
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_chinese_until_the_user_chooses():
+    # Given a phone or office PC whose browser asks for English first
+    client = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    # When it opens the login page without having chosen a language
+    response = client.get(reverse("accounts:login"))
+    # Then the page is Chinese (Chinese first); English comes only from the explicit switch
+    text = response.content.decode()
+    assert 'lang="zh-CN"' in text and "登录政社互动信息系统" in text
+    assert response["Content-Language"] == "zh-hans"
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("accounts:login")})
+    assert "Sign in to Zhengshe" in client.get(reverse("accounts:login")).content.decode()
