@@ -284,17 +284,22 @@ def report_deadline(year: int) -> date:
     return date(year + 1, *REPORT_DEADLINE)
 
 
-def annual_report_for(*, actor, org: Organization, year: int) -> AnnualReport:
-    """The organization's report for ``year`` (a new draft, prefilled from the profile, if none yet)."""
+def annual_report_for(*, actor, org: Organization, year: int, persist: bool = True) -> AnnualReport:
+    """The organization's report for ``year`` (a new draft, prefilled from the profile, if none yet).
+
+    With ``persist=False`` a missing report comes back unsaved, so merely opening the form writes nothing.
+    """
     if not user_roles_on(actor, org) & {Role.ORG_USER, Role.DISTRICT_ADMIN, Role.TOWN_STAFF}:
         raise NotAllowed()
     report = AnnualReport.objects.filter(organization=org, year=year).first()
     if report is None:
         if year >= timezone.localdate().year:
             raise ServiceError(_("%(y)d 年度尚未结束，不能填报该年度报告。") % {"y": year})
-        report = AnnualReport.objects.create(
+        report = AnnualReport(
             organization=org, year=year, deadline=report_deadline(year), staff=org.full_time_staff,
             social_workers=org.social_workers, volunteers=org.volunteers, members=org.members)
+        if persist:
+            report.save()
     return report
 
 

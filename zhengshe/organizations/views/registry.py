@@ -241,13 +241,15 @@ def report_form(request, pk, year):
     """The annual report form of one organization for one year (draft, save, submit)."""
     org = selectors.organization_for(request.user, pk, "change")
     try:
-        report = services.annual_report_for(actor=request.user, org=org, year=year)
+        report = services.annual_report_for(actor=request.user, org=org, year=year,
+                                            persist=request.method == "POST")
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect(org.get_absolute_url())
     if report.status not in (ReportStatus.DRAFT, ReportStatus.MISSING, ReportStatus.RETURNED):
         return redirect(report.get_absolute_url())
-    form = AnnualReportForm(request.POST or None, instance=AnnualReport.objects.get(pk=report.pk))
+    form = AnnualReportForm(request.POST or None,
+                            instance=AnnualReport.objects.get(pk=report.pk) if report.pk else report)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         submit = request.POST.get("submit") == "1"
