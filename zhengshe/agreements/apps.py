@@ -18,7 +18,8 @@ class AgreementsConfig(AppConfig):
         navigation.register(navigation.MenuItem(_("协议"), "agreements:list", roles=work, order=30, group=_("协议")))
         navigation.register(navigation.MenuItem(_("协议经费"), "agreements:funds", roles=work, order=31,
                                                 group=_("协议")))
-        register_source("agreements.items_done_share", _("协议事项完成率"), selectors.items_done_share, unit="ratio")
+        register_source("agreements.items_done_share", _("协议事项完成率"), selectors.items_done_share, unit="ratio",
+                        batch=selectors.items_done_share_batch)
         register_source("agreements.late_instalments", _("协议经费逾期拨付期数"), selectors.late_instalments,
                         unit="count")
         register_source("agreements.paid_share", _("协议经费拨付率"), selectors.paid_share, unit="ratio")

@@ -158,6 +158,35 @@ def items_done_share(*, region, year, department="") -> Decimal | None:
     return (Decimal(agg["done"]) / Decimal(agg["total"])).quantize(Decimal("0.0001"))
 
 
+def items_done_share_batch(*, regions, year, department="", chunk: int = 5000) -> dict:
+    """``items_done_share`` for many units at once: {region_id: share or None}.
+
+    Committees (villages/communities) are grouped by party B in one GROUP BY per ``chunk`` of them, so
+    a province-scale evaluation round asks a handful of queries instead of one per committee; any other
+    region (a town, a county) is computed one by one, as there are few of them.
+    """
+    result = {}
+    committees = [r for r in regions if r.level == "village"]
+    for start in range(0, len(committees), chunk):
+        ids = [r.pk for r in committees[start:start + chunk]]
+        rows = (AgreementItem.objects.filter(
+            agreement__year=year, agreement__kind=AgreementKind.STANDARD, agreement__status__in=SIGNED_STATUSES,
+            agreement__party_b_id__in=ids, removed=False)
+            .annotate(latest=Subquery(latest_progress_subquery().values("status")[:1]))
+            .values("agreement__party_b_id")
+            .annotate(total=Count("id"), done=Count("id", filter=Q(latest=ProgressStatus.DONE))))
+        for row in rows:
+            if row["total"]:
+                result[row["agreement__party_b_id"]] = (
+                    Decimal(row["done"]) / Decimal(row["total"])).quantize(Decimal("0.0001"))
+        for region_id in ids:
+            result.setdefault(region_id, None)
+    for region in regions:
+        if region.level != "village":
+            result[region.pk] = items_done_share(region=region, year=year, department=department)
+    return result
+
+
 def late_instalments(*, region, year, department="") -> int | None:
     """Instalments of the region's agreements of ``year`` paid after their due date (None: no agreements)."""
     agreements = _signed_in(region, year)

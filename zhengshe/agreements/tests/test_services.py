@@ -9,6 +9,7 @@ from zhengshe.agreements import selectors, services
 from zhengshe.agreements.choices import AgreementStatus, LedgerKind
 from zhengshe.agreements.models import Agreement, AgreementItem, DraftingJob, LedgerEntry
 from zhengshe.core.errors import ConflictError, NotAllowed, ServiceError
+from zhengshe.core.testing import assert_max_queries
 
 from .conftest import YEAR
 
@@ -227,6 +228,13 @@ def test_agreement_for_and_sources(world, signed, drafted):
     services.progress_report(actor=world.village_staff, item=items[1], status="done")
     services.progress_report(actor=world.village_staff, item=items[2], status="not_done", note="未开展")
     assert selectors.items_done_share(region=world.village_a1x, year=YEAR) == Decimal("0.5")
+    # The batch form (used by province-scale evaluation rounds) gives the same numbers in one GROUP BY.
+    units = [world.village_a1x, world.village_a1y, world.village_b1x, world.town_a1]
+    with assert_max_queries(2):
+        batch = selectors.items_done_share_batch(regions=units[:3], year=YEAR)
+    assert batch == {world.village_a1x.pk: Decimal("0.5"), world.village_a1y.pk: None, world.village_b1x.pk: None}
+    assert selectors.items_done_share_batch(regions=units, year=YEAR)[world.town_a1.pk] == selectors.items_done_share(
+        region=world.town_a1, year=YEAR)
     first, second = signed.instalments.order_by("number")
     services.instalment_pay(actor=world.town_staff, instalment=first, paid_on=dt.date(YEAR, 7, 10), voucher_number="1")
     assert selectors.late_instalments(region=world.town_a1, year=YEAR) == 1
