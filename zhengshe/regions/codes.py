@@ -1,6 +1,6 @@
 """Administrative division codes (GB/T 2260 and 统计用区划代码, STANDARDS §1): format and nesting.
 
-province 6 digits ``XX0000``; city ``XXXX00``; county ``XXXXXX``; town 9 digits (county + 3:
+province 6 digits ending in 0000 (320000); city ending in 00 (320500); county any other 6 digits (320585); town 9 digits (county + 3:
 001–099 街道, 100–199 镇, 200–399 乡, 400–599 other); village/community 12 digits (town + 3: 001–199
 居委会/社区, 200–399 村委会); grid and villagers' group: the village code, a hyphen and a local
 suffix of 1–6 letters or digits (no national code exists).
