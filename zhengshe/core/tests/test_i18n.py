@@ -58,3 +58,14 @@ def test_an_english_browser_still_gets_chinese_until_the_user_chooses():
     assert response["Content-Language"] == "zh-hans"
     client.post(reverse("set_language"), {"language": "en", "next": reverse("accounts:login")})
     assert "Sign in to Zhengshe" in client.get(reverse("accounts:login")).content.decode()
+
+
+@pytest.mark.django_db
+def test_big_numbers_are_grouped_as_offices_write_them_but_years_are_not():
+    from django.contrib.humanize.templatetags.humanize import intcomma
+    from django.template import Context, Template
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert intcomma(906084) == "906,084"
+        assert Template("{{ year }}").render(Context({"year": 2026})) == "2026"
