@@ -34,3 +34,19 @@ def menu_for(scope) -> list[dict]:
             continue
         result.append({"label": item.label, "url": url, "group": item.group, "url_name": item.url_name})
     return result
+
+
+def grouped(entries: list[dict]) -> list[dict]:
+    """Menu entries folded by group, in menu order: a group of one stays a plain link, more become a dropdown."""
+    groups: list[dict] = []
+    index: dict[str, dict] = {}
+    for entry in entries:
+        key = str(entry["group"] or "")
+        if not key:
+            groups.append({"label": "", "items": [entry]})
+            continue
+        if key not in index:
+            index[key] = {"label": entry["group"], "items": []}
+            groups.append(index[key])
+        index[key]["items"].append(entry)
+    return groups

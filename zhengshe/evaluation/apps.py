@@ -10,7 +10,7 @@ class EvaluationConfig(AppConfig):
     def ready(self):
         from zhengshe.core import navigation
 
-        navigation.register(navigation.MenuItem(_("双向评估"), "evaluation:round_list", order=40, group=_("业务")))
+        navigation.register(navigation.MenuItem(_("双向评估"), "evaluation:round_list", order=40, group=_("双向评估")))
         navigation.register(navigation.MenuItem(
-            _("评估指标"), "evaluation:templates", order=41, group=_("业务"),
+            _("评估指标"), "evaluation:templates", order=41, group=_("双向评估"),
             roles=frozenset({"district_admin", "town_staff", "expert", "leader"})))

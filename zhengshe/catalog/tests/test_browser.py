@@ -70,7 +70,7 @@ def test_request_from_submission_to_a_villages_register(world, live_server, brow
     district.wait_for_url("**/approve/")
     district.get_by_label("准入范围（村、社区）").select_option([str(world.village_a1x.pk), str(world.village_a1z.pk)])
     district.get_by_label("审核意见").fill("同意在两个村试行")
-    district.get_by_role("button", name="准入").click()
+    district.get_by_role("button", name="准入", exact=True).click()
     district.wait_for_url(url)
     assert "已准入" in district.locator("h1").inner_text()
     assert "准入〔" in district.locator("main").inner_text()
