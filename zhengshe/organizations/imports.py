@@ -16,7 +16,7 @@ from zhengshe.accounts.roles import Role
 from zhengshe.audit.services import record_event
 from zhengshe.core.errors import NotAllowed
 from zhengshe.core.scoping import Scope
-from zhengshe.utilities.excel import ImportReport, read_table, run_import
+from zhengshe.utilities.excel import ImportReport, nonnegative_int, read_table, run_import
 
 from .choices import Category, OrgStatus, OrgType, RegistrationKind, RegistrationLevel
 from .credit_code import credit_code_errors
@@ -65,16 +65,7 @@ def _date(value, label, report, row):
 
 
 def _int(value, label, report, row):
-    if value in (None, ""):
-        return 0
-    try:
-        number = int(str(value).replace(",", ""))
-        if number < 0:
-            raise ValueError
-        return number
-    except ValueError:
-        report.add(row, _("%(label)s“%(v)s”不是非负整数") % {"label": label, "v": value})
-        return 0
+    return nonnegative_int(value, label, report, row, default=0)
 
 
 def _choice(value, table, label, report, row, default=None):

@@ -52,8 +52,7 @@ def children_with_totals(region: Region):
         return []
     lengths = {len(c.path) for c in children if c.level not in (Level.GRID, Level.GROUP)}
     sums = {}
-    if len(lengths) == 1:
-        length = lengths.pop()
+    for length in sorted(lengths):  # one length (one query) unless codes under one parent differ in length
         rows = (
             Region.objects.filter(path__startswith=region.path, level=Level.VILLAGE)
             .annotate(child_path=Substr("path", 1, length))
@@ -61,17 +60,7 @@ def children_with_totals(region: Region):
             .annotate(villages=Count("id"), population=Sum("population"), households=Sum("households"))
             .order_by()
         )
-        sums = {row["child_path"]: row for row in rows}
-    elif lengths:  # an irregular tree (codes of different lengths under one parent): one query per length
-        for length in sorted(lengths):
-            rows = (
-                Region.objects.filter(path__startswith=region.path, level=Level.VILLAGE)
-                .annotate(child_path=Substr("path", 1, length))
-                .values("child_path")
-                .annotate(villages=Count("id"), population=Sum("population"), households=Sum("households"))
-                .order_by()
-            )
-            sums.update({row["child_path"]: row for row in rows})
+        sums.update({row["child_path"]: row for row in rows})
     for child in children:
         row = sums.get(child.path, {})
         child.total_villages = row.get("villages", 0) or 0

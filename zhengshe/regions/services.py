@@ -10,7 +10,7 @@ from zhengshe.audit.services import record_event
 from zhengshe.core import context
 from zhengshe.core.errors import NotAllowed
 from zhengshe.core.scoping import Scope
-from zhengshe.utilities.excel import ImportReport, read_table, run_import
+from zhengshe.utilities.excel import ImportReport, nonnegative_int, read_table, run_import
 
 from . import codes
 from .choices import LEVEL_DEPTH, URBAN_RURAL, Level
@@ -77,19 +77,6 @@ def can_manage(actor, region: Region | None) -> bool:
     return _can_manage(actor, region.path if region is not None else None)
 
 
-def _int_or_error(value, label, report, row):
-    if value in (None, ""):
-        return None
-    try:
-        number = int(str(value).replace(",", ""))
-        if number < 0:
-            raise ValueError
-        return number
-    except ValueError:
-        report.add(row, _("%(label)s“%(value)s”不是非负整数") % {"label": label, "value": value})
-        return None
-
-
 def import_regions(upload, *, actor, update_existing: bool = False) -> ImportReport:
     """Import a file in the 统计用区划代码 layout. Every bad row is reported; nothing is written unless all pass."""
     rows = read_table(upload, IMPORT_HEADERS, required=REQUIRED_HEADERS)
@@ -123,8 +110,8 @@ def import_regions(upload, *, actor, update_existing: bool = False) -> ImportRep
             report.add(number, _("服务中心面积“%s”不是数字") % area)
             area = None
         fields = {
-            "population": _int_or_error(rec.get("人口"), _("人口"), report, number),
-            "households": _int_or_error(rec.get("户数"), _("户数"), report, number),
+            "population": nonnegative_int(rec.get("人口"), _("人口"), report, number),
+            "households": nonnegative_int(rec.get("户数"), _("户数"), report, number),
             "service_centre_area": area,
             "urban_rural_code": urban,
         }

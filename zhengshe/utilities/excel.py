@@ -60,6 +60,20 @@ class ImportReport:
         self.errors.append(RowError(row, list(messages)))
 
 
+def nonnegative_int(value, label: str, report: ImportReport, row: int, *, default=None):
+    """A cell read as a non-negative whole number ("1,200" accepted); otherwise a row error and ``default``."""
+    if value in (None, ""):
+        return default
+    try:
+        number = int(str(value).replace(",", ""))
+        if number < 0:
+            raise ValueError
+        return number
+    except ValueError:
+        report.add(row, _("%(label)s“%(value)s”不是非负整数") % {"label": label, "value": value})
+        return default
+
+
 def _clean_cell(value):
     if isinstance(value, str):
         value = value.strip()
