@@ -17,6 +17,7 @@ DEMO_USERS = [
     ("xinhu", "张强（新湖村）", Role.VILLAGE_STAFF, "XINHU", ""),
     ("cunwei2", "刘芳（双凤镇另一村）", Role.VILLAGE_STAFF, "SF2", ""),
     ("shezu", "赵敏（社会组织）", Role.ORG_USER, "org", ""),
+    ("lishihui", "吴桂英（新湖村居民自治理事会）", Role.COUNCIL_REP, "COUNCIL", ""),
     ("zhuanjia", "孙教授（专家）", Role.EXPERT, "320585", ""),
     ("sysadmin", "系统管理员", Role.SYS_ADMIN, "320585", ""),
     ("secadmin", "安全管理员", Role.SECURITY_ADMIN, "320585", ""),
@@ -33,11 +34,12 @@ def build_users(county, organization) -> list[dict]:
     villages = list(Region.objects.filter(parent=shuangfeng, level="village").order_by("code"))
     xinhu = next(v for v in villages if v.name == "新湖村")
     other = next(v for v in villages if v.pk != xinhu.pk)
+    council = _xinhu_council(xinhu)
     logins = []
     for username, display, role, where, department in DEMO_USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            home = {"XINHU": xinhu, "SF2": other}.get(where) or (
+            home = {"XINHU": xinhu, "SF2": other, "COUNCIL": xinhu}.get(where) or (
                 organization.region if where == "org" else Region.objects.get(code=where))
             user = User(username=username, display_name=display, must_change_password=False,
                         password_changed_at=timezone.now(), home_region=home)
@@ -47,12 +49,21 @@ def build_users(county, organization) -> list[dict]:
                 user.totp_enabled = True
             user.save()
             region = {"XINHU": xinhu, "SF2": other}.get(where) or (
-                None if where == "org" else Region.objects.get(code=where))
+                None if where in ("org", "COUNCIL") else Region.objects.get(code=where))
             RoleAssignment.objects.create(user=user, role=role, region=region,
                                           organization=organization if where == "org" else None,
-                                          department=department)
-        scope = organization.name if where == "org" else (
+                                          council=council if where == "COUNCIL" else None, department=department)
+        scope = organization.name if where == "org" else council.name if where == "COUNCIL" else (
             {"XINHU": xinhu, "SF2": other}.get(where) or Region.objects.get(code=where)).name
         logins.append({"username": username, "password": DEMO_PASSWORD, "role": str(role.label), "scope": scope,
                        "totp_secret": user.totp_secret if user.totp_enabled else ""})
     return logins
+
+
+def _xinhu_council(xinhu):
+    """新湖村's residents' council ("2+1" party B), whose representative signs in as ``lishihui``."""
+    from zhengshe.agreements.models import ResidentsCouncil
+
+    council, _created = ResidentsCouncil.objects.get_or_create(region=xinhu, name="新湖村居民自治理事会",
+                                                               defaults={"chair": "吴桂英"})
+    return council

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengshe.core.models import BaseModel
 
-from .roles import ORGANIZATION_ROLES, Role
+from .roles import COUNCIL_ROLES, ORGANIZATION_ROLES, Role
 
 
 class User(AbstractUser):
@@ -40,7 +40,7 @@ class User(AbstractUser):
 
 
 class RoleAssignment(BaseModel):
-    """A role held within a region subtree or within one organization."""
+    """A role held within a region subtree, within one organization, or for one residents' council."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_assignments",
                              verbose_name=_("用户"))
@@ -49,6 +49,8 @@ class RoleAssignment(BaseModel):
                                related_name="role_assignments", verbose_name=_("区划范围"))
     organization = models.ForeignKey("organizations.Organization", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="role_assignments", verbose_name=_("组织"))
+    council = models.ForeignKey("agreements.ResidentsCouncil", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="role_assignments", verbose_name=_("居民自治理事会"))
     department = models.CharField(_("所在部门"), max_length=100, blank=True,
                                   help_text=_("如：民政局、公安派出所、卫健办；用于准入申请和评估中的“部门”"))
     active = models.BooleanField(_("有效"), default=True)
@@ -57,20 +59,25 @@ class RoleAssignment(BaseModel):
 
     scope_region_field = "region"
     scope_org_field = "organization"
+    scope_council_field = "council"
 
     class Meta:
         verbose_name = _("角色授权")
         verbose_name_plural = _("角色授权")
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(region__isnull=False) & models.Q(organization__isnull=True))
-                | (models.Q(region__isnull=True) & models.Q(organization__isnull=False)),
+                condition=(models.Q(region__isnull=False) & models.Q(organization__isnull=True)
+                           & models.Q(council__isnull=True))
+                | (models.Q(region__isnull=True) & models.Q(organization__isnull=False)
+                   & models.Q(council__isnull=True))
+                | (models.Q(region__isnull=True) & models.Q(organization__isnull=True)
+                   & models.Q(council__isnull=False)),
                 name="role_assignment_one_scope",
             )
         ]
 
     def __str__(self):
-        return f"{self.user} · {self.get_role_display()} · {self.region or self.organization}"
+        return f"{self.user} · {self.get_role_display()} · {self.region or self.organization or self.council}"
 
     def clean(self):
         from .roles import SEPARATED_ROLES
@@ -83,6 +90,12 @@ class RoleAssignment(BaseModel):
                     raise ValidationError({"role": _("职责分离：系统管理员、安全管理员、审计管理员不能由同一人兼任。")})
         if self.role in ORGANIZATION_ROLES and not self.organization_id:
             raise ValidationError({"organization": _("社会组织用户须指定组织")})
+        if self.role in COUNCIL_ROLES:
+            if not self.council_id or self.region_id or self.organization_id:
+                raise ValidationError({"council": _("居民自治理事会代表须指定理事会（且不另设区划或组织范围）")})
+            return
+        if self.council_id:
+            raise ValidationError({"council": _("只有居民自治理事会代表可以绑定理事会")})
         if self.role not in ORGANIZATION_ROLES and not self.region_id:
             raise ValidationError({"region": _("该角色须指定区划范围")})
 

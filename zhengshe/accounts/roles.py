@@ -14,11 +14,14 @@ class Role(models.TextChoices):
     SYS_ADMIN = "sys_admin", _("系统管理员")
     SECURITY_ADMIN = "security_admin", _("安全管理员")
     AUDIT_ADMIN = "audit_admin", _("审计管理员")
+    COUNCIL_REP = "council_rep", _("居民自治理事会代表")
 
 
 REGION_ROLES = {Role.DISTRICT_ADMIN, Role.TOWN_STAFF, Role.VILLAGE_STAFF, Role.LEADER, Role.EXPERT, Role.SYS_ADMIN,
                 Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}
 ORGANIZATION_ROLES = {Role.ORG_USER}
+# Roles bound to one residents' council ("2+1" party B): they see only that council's rows.
+COUNCIL_ROLES = {Role.COUNCIL_REP}
 # The level a region-scoped role is normally granted at (a hint for forms and the demo, not a rule).
 ROLE_LEVEL = {Role.DISTRICT_ADMIN: "county", Role.TOWN_STAFF: "town", Role.VILLAGE_STAFF: "village"}
 
@@ -26,8 +29,8 @@ WORK_ROLES = {Role.DISTRICT_ADMIN, Role.TOWN_STAFF, Role.VILLAGE_STAFF}
 # General rights by action. Apps narrow them per model with ``scope_roles`` and per move in workflows.
 ACTION_ROLES = {
     "view": {Role.DISTRICT_ADMIN, Role.TOWN_STAFF, Role.VILLAGE_STAFF, Role.ORG_USER, Role.EXPERT, Role.LEADER,
-             Role.SYS_ADMIN},
-    "change": {Role.DISTRICT_ADMIN, Role.TOWN_STAFF, Role.VILLAGE_STAFF, Role.ORG_USER},
+             Role.SYS_ADMIN, Role.COUNCIL_REP},
+    "change": {Role.DISTRICT_ADMIN, Role.TOWN_STAFF, Role.VILLAGE_STAFF, Role.ORG_USER, Role.COUNCIL_REP},
     "manage": {Role.DISTRICT_ADMIN},
     "export": {Role.DISTRICT_ADMIN, Role.TOWN_STAFF, Role.VILLAGE_STAFF, Role.LEADER},
     "manage_users": {Role.SYS_ADMIN, Role.SECURITY_ADMIN},

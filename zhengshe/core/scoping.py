@@ -9,6 +9,8 @@ A scoped model declares (as class attributes):
 - ``scope_region_field``: lookup from the model to a ``Region`` FK (e.g. ``"region"``,
   ``"agreement__party_b"``), or None;
 - ``scope_org_field``: lookup to an ``Organization`` FK, or None;
+- ``scope_council_field``: lookup to a ``ResidentsCouncil`` FK (``"pk"`` for the council itself), or None:
+  grants bound to one council (its representative's account) see only rows of that council;
 - ``scope_visible_from_below``: True when rows attached to a region are visible to everybody
   working inside that region's subtree (a list published by the county applies to its villages);
 - ``scope_roles``: optional {action: set of roles} overriding ``accounts.roles.ACTION_ROLES``.
@@ -47,6 +49,7 @@ class Grant:
     region_path: str | None
     region_level: str | None
     organization_id: int | None
+    council_id: int | None = None
 
 
 @dataclass
@@ -67,7 +70,7 @@ class Scope:
         from zhengshe.accounts.models import RoleAssignment
 
         rows = RoleAssignment.objects.filter(user_id=user.pk, active=True).values_list(
-            "role", "region_id", "region__path", "region__level", "organization_id"
+            "role", "region_id", "region__path", "region__level", "organization_id", "council_id"
         )
         scope = cls(user_id=user.pk, grants=[Grant(*row) for row in rows], is_superuser=user.is_superuser)
         user._zhengshe_scope = scope
@@ -89,13 +92,19 @@ class Scope:
     def organization_ids(self, roles) -> list[int]:
         return sorted({g.organization_id for g in self.grants_for(roles) if g.organization_id})
 
+    def council_ids(self, roles) -> list[int]:
+        return sorted({g.council_id for g in self.grants_for(roles) if g.council_id})
+
     def covers_path(self, path: str, roles) -> bool:
         return any(path.startswith(p) for p in self.region_paths(roles))
 
-    def roles_covering(self, region_path: str | None = None, organization_id: int | None = None) -> set[str]:
-        """The roles this user holds over a given region (or organization)."""
+    def roles_covering(self, region_path: str | None = None, organization_id: int | None = None,
+                       council_id: int | None = None) -> set[str]:
+        """The roles this user holds over a given region (or organization, or residents' council)."""
         found = set()
         for g in self.grants:
+            if council_id and g.council_id == council_id:
+                found.add(g.role)
             if region_path and g.region_path and region_path.startswith(g.region_path):
                 found.add(g.role)
             if organization_id and g.organization_id == organization_id:
@@ -126,7 +135,7 @@ def scope_q(model, user, action: str = "view") -> Q | None:
     if region_field and paths:
         lookup = "path" if region_field == "self" else f"{region_field}__path"
         for path in paths:
-            q |= Q(**{f"{lookup}__startswith": path})
+            q |= Q(**{f"{lookup}__under": path})
         if getattr(model, "scope_visible_from_below", False):
             above = {a for p in paths for a in ancestor_paths(p)}
             q |= Q(**{f"{lookup}__in": sorted(above)})
@@ -134,6 +143,11 @@ def scope_q(model, user, action: str = "view") -> Q | None:
     org_ids = scope.organization_ids(roles)
     if org_field and org_ids:
         q |= Q(**{f"{org_field}__in": org_ids})
+        matched = True
+    council_field = getattr(model, "scope_council_field", None)
+    council_ids = scope.council_ids(roles)
+    if council_field and council_ids:
+        q |= Q(**{f"{council_field}__in": council_ids})
         matched = True
     return q if matched else None
 
@@ -172,8 +186,8 @@ def object_region_path(obj) -> str | None:
     return getattr(target, "path", None)
 
 
-def object_organization_id(obj) -> int | None:
-    field_path = getattr(type(obj), "scope_org_field", None)
+def object_organization_id(obj, attribute: str = "scope_org_field") -> int | None:
+    field_path = getattr(type(obj), attribute, None)
     if not field_path:
         return None
     if field_path == "pk":
@@ -190,4 +204,5 @@ def object_organization_id(obj) -> int | None:
 def user_roles_on(user, obj) -> set[str]:
     """Roles the user holds that cover ``obj`` (through its region or organization)."""
     scope = Scope.for_user(user)
-    return scope.roles_covering(object_region_path(obj), object_organization_id(obj))
+    return scope.roles_covering(object_region_path(obj), object_organization_id(obj),
+                                object_organization_id(obj, "scope_council_field"))

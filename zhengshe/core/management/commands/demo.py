@@ -24,7 +24,7 @@ class Command(BaseCommand):
         with acting_as(None, source="command"):
             if scale == "province":
                 province = regions_demo.build_province(rng)
-                count = Region.objects.filter(path__startswith=province.path, level="village").count()
+                count = Region.objects.filter(path__under=province.path, level="village").count()
                 record_event("demo.province", province, after={"villages": count})
                 self._province_users(province)
                 self.stdout.write(f"省级规模数据就绪：{count} 个村（社区），用时 {time.monotonic() - started:.1f} 秒。")
@@ -62,7 +62,7 @@ class Command(BaseCommand):
         from zhengshe.accounts.models import RoleAssignment, User
         from zhengshe.regions.models import Region
 
-        town = Region.objects.filter(path__startswith=province.path, level="town").exclude(
+        town = Region.objects.filter(path__under=province.path, level="town").exclude(
             code__startswith="320585").order_by("code").first()
         county = town.parent
         for username, role, region in [("bench_leader", "leader", province), ("bench_district", "district_admin", county),
@@ -99,8 +99,8 @@ class Command(BaseCommand):
             user = User.objects.filter(username=username).first()
             if user is None:
                 continue
-            scope = user.role_assignments.select_related("region", "organization").first()
-            where = (scope.region or scope.organization).name if scope else ""
+            scope = user.role_assignments.select_related("region", "organization", "council").first()
+            where = (scope.region or scope.organization or scope.council).name if scope else ""
             name = f"{username}{' *' if user.totp_enabled else ''}"
             out(f"{_pad(name, 13)}{_pad(str(role.label), 17)}{_pad(where, 28)}"
                 f"{user.totp_secret if user.totp_enabled else ''}")
