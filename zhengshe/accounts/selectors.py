@@ -28,9 +28,9 @@ def users_in_scope(user):
     else:
         q = Q(pk__in=[])
         for path in paths:
-            q |= Q(home_region__path__startswith=path)
-            q |= Q(role_assignments__region__path__startswith=path)
-            q |= Q(role_assignments__organization__region__path__startswith=path)
+            q |= Q(home_region__path__under=path)
+            q |= Q(role_assignments__region__path__under=path)
+            q |= Q(role_assignments__organization__region__path__under=path)
         qs = User.objects.filter(pk__in=User.objects.filter(q).values("pk"))
     return qs.select_related("home_region").prefetch_related(Prefetch(
         "role_assignments",
@@ -48,5 +48,5 @@ def assignments_in_scope(user):
         return qs.none()
     q = Q(pk__in=[])
     for path in paths:
-        q |= Q(region__path__startswith=path) | Q(organization__region__path__startswith=path)
+        q |= Q(region__path__under=path) | Q(organization__region__path__under=path)
     return qs.filter(q)

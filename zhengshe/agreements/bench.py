@@ -60,10 +60,10 @@ def load(province, rng) -> None:
     from .models import Agreement
 
     year = timezone.localdate().year
-    if Agreement.objects.filter(party_b__path__startswith=province.path, year=year).exists():
+    if Agreement.objects.filter(party_b__path__under=province.path, year=year).exists():
         return
     list_items = list(_list_for(province, year).items.select_related("identity").order_by("position")[:10])
-    counties = list(Region.objects.filter(path__startswith=province.path, level="county").order_by("code"))
+    counties = list(Region.objects.filter(path__under=province.path, level="county").order_by("code"))
     totals = [0, 0, 0]
     for county in counties:
         for i, n in enumerate(_load_county(county, list_items, year, rng)):
@@ -79,7 +79,7 @@ def _load_county(county, list_items, year, rng) -> tuple[int, int, int]:
     from .services import DEFAULT_CLAUSES, even_weights, funding_for
 
     weights = even_weights(len(list_items))
-    villages = list(Region.objects.filter(path__startswith=county.path, level="village").select_related("parent")
+    villages = list(Region.objects.filter(path__under=county.path, level="village").select_related("parent")
                     .order_by("code"))
     statuses = ["in_force"] * 6 + ["negotiating"] * 2 + ["draft"] * 2
     now = timezone.now()

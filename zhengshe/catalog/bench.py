@@ -28,7 +28,7 @@ def load(province, rng) -> None:
     county, town = _bench_regions()
     if DutyList.objects.filter(region=county).exists():
         return
-    counties = list(Region.objects.filter(path__startswith=province.path, level="county"))
+    counties = list(Region.objects.filter(path__under=province.path, level="county"))
     now = timezone.now()
     lists = [DutyList(region=c, kind=kind, year=2024, version=1, title=f"{c.name}{kind}清单", status="published",
                       published_at=now) for c in counties for kind, _rows in KINDS]

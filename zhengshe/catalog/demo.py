@@ -176,7 +176,7 @@ def _asks(ctx, county, requests) -> None:
                                   content="要求每周录入垃圾分类督导情况。", asker="镇社会事业局 周某", channel="工作群")
         services.ask_refuse(actor=cunwei2, ask=ask)
     mzj = users["mzj"]
-    villages = list(Region.objects.filter(path__startswith=county.path, level="village").order_by("code"))
+    villages = list(Region.objects.filter(path__under=county.path, level="village").order_by("code"))
     towns = {t.pk: t.name for t in Region.objects.filter(parent=county)}
     asks = [("task", "填报创建文明城市入户调查表"), ("ledger", "建立“僵尸车”排查台账"), ("rating", "参加“最美庭院”评比"),
             ("signboard", "悬挂“食品安全示范村”标牌"), ("certificate", "出具无犯罪记录证明"),
@@ -204,7 +204,7 @@ def _burden(ctx, county) -> int:
     """Haimen-like registry per community: ≈71 ledgers → 3 paper, 6 creation, 8 electronic kept; ≈59 signboards →
     2 outside and 16 inside kept; ratings cut to a handful. Cleared between 2015 and 2019."""
     rng = ctx.rng
-    villages = list(Region.objects.filter(path__startswith=county.path, level="village"))
+    villages = list(Region.objects.filter(path__under=county.path, level="village"))
     rows = []
     plan = [  # subtype, kind, topics, baseline range, kept range, suffix
         ("paper", "ledger", data.LEDGER_TOPICS, (26, 32), (2, 4), "台账"),

@@ -29,7 +29,7 @@ class _RegionCode(django_filters.CharFilter):
 
     def _under(self, queryset, name, value):
         path = Region.objects.filter(code=value.strip()).values_list("path", flat=True).first()
-        return queryset.filter(**{f"{self.region_lookup}__path__startswith": path}) if path else queryset.none()
+        return queryset.filter(**{f"{self.region_lookup}__path__under": path}) if path else queryset.none()
 
 
 class DutyListFilterSet(StyledFilterSet):

@@ -101,7 +101,7 @@ class AdmissionForm(BootstrapForm):
     def __init__(self, *args, within=None, **kwargs):
         super().__init__(*args, **kwargs)
         if within is not None:
-            subtree = Region.objects.filter(path__startswith=within.path).order_by("path")
+            subtree = Region.objects.filter(path__under=within.path).order_by("path")
             self.fields["target_root"].queryset = subtree.exclude(level="village")
             self.fields["target_regions"].queryset = subtree.filter(level="village")
         _bootstrap(self)
@@ -125,7 +125,7 @@ class ApproveForm(BootstrapForm):
     def __init__(self, *args, within=None, **kwargs):
         super().__init__(*args, **kwargs)
         if within is not None:
-            subtree = Region.objects.filter(path__startswith=within.path).order_by("path")
+            subtree = Region.objects.filter(path__under=within.path).order_by("path")
             self.fields["root"].queryset = subtree.exclude(level="village")
             self.fields["regions"].queryset = subtree.filter(level="village")
         _bootstrap(self)

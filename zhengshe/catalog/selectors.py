@@ -159,8 +159,8 @@ def register_for_user(user):
     q = Q(pk__in=[])
     for path in paths:
         q |= Q(approved_mode=TargetMode.SUBTREE, approved_root__path__in=ancestor_paths(path) if path else [])
-        q |= Q(approved_mode=TargetMode.SUBTREE, approved_root__path__startswith=path)
-        q |= Q(approved_mode=TargetMode.LIST, approved_regions__path__startswith=path)
+        q |= Q(approved_mode=TargetMode.SUBTREE, approved_root__path__under=path)
+        q |= Q(approved_mode=TargetMode.LIST, approved_regions__path__under=path)
     ids = AdmissionRequest.objects.filter(q).values("pk")
     return (AdmissionRequest.objects.filter(pk__in=ids, status__in=[AdmissionStatus.APPROVED, AdmissionStatus.REVOKED])
             .select_related("issuing_region", "approved_root", "applicant_region", "target_root"))
@@ -174,7 +174,7 @@ def admissions_citable(user):
     below = scope.region_paths({"district_admin"})
     q = Q(issuing_region__path__in=sorted(above))
     for p in below:
-        q |= Q(issuing_region__path__startswith=p)
+        q |= Q(issuing_region__path__under=p)
     ids = AdmissionRequest.objects.filter(q, status=AdmissionStatus.APPROVED).order_by("-decided_at").values_list("pk", flat=True)[:200]
     return AdmissionRequest.objects.filter(pk__in=list(ids)).order_by("-decided_at")
 
@@ -193,7 +193,7 @@ def pending_reviews(user):
         return AdmissionRequest.objects.none()
     q = Q(pk__in=[])
     for p in paths:
-        q |= Q(issuing_region__path__startswith=p)
+        q |= Q(issuing_region__path__under=p)
     return AdmissionRequest.objects.filter(q, status=AdmissionStatus.SUBMITTED).exclude(applicant=user)
 
 
@@ -219,7 +219,7 @@ def _ancestors(region):
 
 def refusal_count(*, region, year: int, department: str = "") -> int:
     """Refusals recorded in ``region``'s subtree in ``year`` (against ``department`` when given)."""
-    qs = UnlistedAsk.objects.filter(region__path__startswith=region.path, outcome=AskOutcome.REFUSED,
+    qs = UnlistedAsk.objects.filter(region__path__under=region.path, outcome=AskOutcome.REFUSED,
                                     refused_on__year=year)
     if department:
         qs = qs.filter(department=department)
@@ -229,7 +229,7 @@ def refusal_count(*, region, year: int, department: str = "") -> int:
 def admission_violations(*, region, year: int, department: str = "") -> int:
     """Asks pushed into communities without approval in ``year``: every recorded unlisted ask (refused or
     not) except those later found to be on the lists or the register."""
-    qs = UnlistedAsk.objects.filter(region__path__startswith=region.path, received_on__year=year).exclude(
+    qs = UnlistedAsk.objects.filter(region__path__under=region.path, received_on__year=year).exclude(
         outcome=AskOutcome.LEGITIMATE)
     if department:
         qs = qs.filter(department=department)
@@ -238,7 +238,7 @@ def admission_violations(*, region, year: int, department: str = "") -> int:
 
 def refusals_by_department(*, region, year: int):
     """Refusals and recorded asks per asking department in the subtree, worst first (one query)."""
-    return (UnlistedAsk.objects.filter(region__path__startswith=region.path, received_on__year=year)
+    return (UnlistedAsk.objects.filter(region__path__under=region.path, received_on__year=year)
             .exclude(outcome=AskOutcome.LEGITIMATE).values("department")
             .annotate(asks=Count("id"), refusals=Count("id", filter=Q(outcome=AskOutcome.REFUSED)))
             .order_by("-refusals", "-asks", "department"))
@@ -305,7 +305,7 @@ KIND_SUBTYPES = {BurdenKind.LEDGER: ("paper", "creation", "electronic"), BurdenK
 def _groups(path_prefix: str, *, child_length: int | None = None) -> list[dict]:
     # The year as the first four characters of the ISO date: native on SQLite and PostgreSQL alike (SQLite's
     # ExtractYear is a Python function called per row).
-    qs = BurdenItem.objects.filter(region__path__startswith=path_prefix).annotate(
+    qs = BurdenItem.objects.filter(region__path__under=path_prefix).annotate(
         start_year=Substr(Cast("started_on", CharField()), 1, 4),
         change_year=Substr(Cast("state_changed_on", CharField()), 1, 4))
     fields = ["subtype", "in_baseline", "state", "start_year", "change_year"]
@@ -320,7 +320,7 @@ def _groups(path_prefix: str, *, child_length: int | None = None) -> list[dict]:
 
 
 def _communities(path_prefix: str, *, child_length: int | None = None):
-    qs = BurdenItem.objects.filter(region__path__startswith=path_prefix)
+    qs = BurdenItem.objects.filter(region__path__under=path_prefix)
     if not child_length:
         return qs.aggregate(n=Count("region", distinct=True))["n"] or 0
     rows = qs.annotate(child=Substr("region__path", 1, child_length)).values("child").annotate(

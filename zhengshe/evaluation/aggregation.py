@@ -115,7 +115,7 @@ def _survey_counts(round_: Round, gov_of_committee: dict) -> tuple[dict, dict]:
 def _previous_totals(round_: Round) -> dict:
     """Last year's final totals keyed by (kind, region_id, department), the latest round winning."""
     found = {}
-    rows = (UnitResult.objects.filter(round__year=round_.year - 1, unit__region__path__startswith=round_.region.path)
+    rows = (UnitResult.objects.filter(round__year=round_.year - 1, unit__region__path__under=round_.region.path)
             .values_list("unit__kind", "unit__region_id", "unit__department", "total", "adjusted_total")
             .order_by("round_id"))
     for kind, region_id, dept, total, adjusted in rows:

@@ -69,7 +69,7 @@ def load(province, rng) -> None:
                                   template_committee=committee, template_residents_committee=residents, min_sample=30)
     scorer = User.objects.get(username="bench_leader")
     Panelist.objects.create(round=round_, user=scorer)
-    villages = Region.objects.filter(path__startswith=province.path, level="village").select_related("parent")
+    villages = Region.objects.filter(path__under=province.path, level="village").select_related("parent")
     units = [Unit(round=round_, kind="committee", region=v, name=f"{v.parent.name}{v.name}") for v in villages]
     Unit.objects.bulk_create(units, batch_size=BATCH)
     Survey.objects.bulk_create([Survey(round=round_, unit=u, token=f"b{u.pk:09d}") for u in units], batch_size=BATCH)

@@ -129,21 +129,21 @@ def results_for(user, round_: Round):
             for path in paths:
                 if path.startswith(round_.region.path):
                     # the regions first (a few hundred for a district), then their units through the FK index
-                    ids = list(Region.objects.filter(path__startswith=path).values_list("pk", flat=True)[:5001])
-                    q |= Q(unit__region_id__in=ids) if len(ids) <= 5000 else Q(unit__region__path__startswith=path)
+                    ids = list(Region.objects.filter(path__under=path).values_list("pk", flat=True)[:5001])
+                    q |= Q(unit__region_id__in=ids) if len(ids) <= 5000 else Q(unit__region__path__under=path)
             qs = qs.filter(q)
     return qs.select_related("unit", "unit__region", "unit__region__parent")
 
 
 def towns_for(user, round_: Round):
     """The towns of a round the user can filter by (an indexed path query, not a scan of the results)."""
-    qs = Region.objects.filter(level="town", path__startswith=round_.region.path)
+    qs = Region.objects.filter(level="town", path__under=round_.region.path)
     scope = Scope.for_user(user)
     paths = scope.region_paths(scope.roles)
     if not scope.is_superuser and not any(round_.region.path.startswith(p) for p in paths):
         q = Q(pk__in=[])
         for path in paths:
-            q |= Q(path__startswith=path) | Q(path__in=[a for a in ancestor_paths(path)])
+            q |= Q(path__under=path) | Q(path__in=[a for a in ancestor_paths(path)])
         qs = qs.filter(q)
     return qs.order_by("path")
 
@@ -154,9 +154,9 @@ def sheets_for(user):
     scope = Scope.for_user(user)
     q = Q(scorer=user)
     for path in scope.region_paths({Role.VILLAGE_STAFF}):
-        q |= Q(on_behalf__path__startswith=path)
+        q |= Q(on_behalf__path__under=path)
     for path in scope.region_paths(MANAGERS | {Role.LEADER}):
-        q |= Q(unit__region__path__startswith=path)
+        q |= Q(unit__region__path__under=path)
     return ScoreSheet.objects.filter(q).select_related("unit", "round", "scorer", "on_behalf")
 
 

@@ -306,9 +306,9 @@ def round_build_units(*, actor, round_: Round) -> int:
     if round_.status != RoundStatus.DRAFT:
         raise ServiceError(_("评估已启动，参评单位已固定。"))
     existing = set(Unit.objects.filter(round=round_).values_list("kind", "region_id", "department"))
-    towns = list(Region.objects.filter(path__startswith=round_.region.path, level="town", is_active=True)
+    towns = list(Region.objects.filter(path__under=round_.region.path, level="town", is_active=True)
                  .order_by("path"))
-    villages = Region.objects.filter(path__startswith=round_.region.path, level="village", is_active=True
+    villages = Region.objects.filter(path__under=round_.region.path, level="village", is_active=True
                                      ).select_related("parent").order_by("path")
     new = []
     for village in villages:

@@ -51,7 +51,7 @@ def _managed_regions(user):
 
     q = Q(pk__in=[])
     for p in paths:
-        q |= Q(path__startswith=p)
+        q |= Q(path__under=p)
     return Region.objects.filter(q, level__in=["county", "town"]).order_by("path")
 
 
@@ -199,7 +199,7 @@ def results_view(request, pk):
     if town.isdigit():
         lookup = {"code": town} if len(town) >= 9 else {"pk": town}
         path = Region.objects.filter(**lookup).values_list("path", flat=True).first() or "-"
-        qs = qs.filter(unit__region__path__startswith=path)
+        qs = qs.filter(unit__region__path__under=path)
     qs = qs.order_by("unit__kind", "rank_district", "unit__region__path")
     table = ResultTable()
     if request.GET.get("export") == "xlsx":

@@ -17,12 +17,12 @@ def load(province, rng) -> None:
     from .credit_code import make_credit_code
     from .models import CreditEntry, Organization
 
-    have = Organization.objects.filter(region__path__startswith=province.path).count()
+    have = Organization.objects.filter(region__path__under=province.path).count()
     if have >= TARGET:
         return
-    villages = list(Region.objects.filter(path__startswith=province.path, level="village").values_list(
+    villages = list(Region.objects.filter(path__under=province.path, level="village").values_list(
         "id", "code", "name").order_by("id"))
-    counties = list(Region.objects.filter(path__startswith=province.path, level="county").values_list(
+    counties = list(Region.objects.filter(path__under=province.path, level="county").values_list(
         "id", "code", "name"))
     categories = [c for c, _l in Category.choices]
     batch: list[Organization] = []
@@ -65,7 +65,7 @@ def load(province, rng) -> None:
                           registered_on=date(2010 + i, 1, 1), status="active")
              for n, (cid, ccode, cname) in enumerate(counties) for i in range(5)]
     Organization.objects.bulk_create(extra, ignore_conflicts=True)
-    sample = list(Organization.objects.filter(region__path__startswith=province.path).values_list("id", flat=True)[:100_000:500])
+    sample = list(Organization.objects.filter(region__path__under=province.path).values_list("id", flat=True)[:100_000:500])
     CreditEntry.objects.bulk_create([CreditEntry(organization_id=oid, list_kind="abnormal", reason="report_missing",
                                                  included_on=date(2026, 6, 10)) for oid in sample])
 
@@ -94,5 +94,5 @@ def pages() -> list[dict]:
 def _first_org(town) -> int:
     from .models import Organization
 
-    return Organization.objects.filter(region__path__startswith=town.path).order_by("id").values_list(
+    return Organization.objects.filter(region__path__under=town.path).order_by("id").values_list(
         "id", flat=True).first() or 0

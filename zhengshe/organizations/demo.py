@@ -141,7 +141,7 @@ def build(ctx) -> None:
     from . import imports, services
     from .models import Organization
 
-    if Organization.objects.filter(region__path__startswith=ctx.county.path).count() > 50:
+    if Organization.objects.filter(region__path__under=ctx.county.path).count() > 50:
         ctx.say("社会组织演示数据已存在，跳过。")
         return
     mzj, shezu, expert = ctx.users["mzj"], ctx.users["shezu"], ctx.users["zhuanjia"]
@@ -172,7 +172,7 @@ def build(ctx) -> None:
             raise RuntimeError("; ".join(str(e) for e in report.errors[:5]))
         ctx.say(f"社会组织：导入名册 {report.created} 家（含社区社会组织备案）。")
 
-        registered = list(Organization.objects.filter(region__path__startswith=ctx.county.path,
+        registered = list(Organization.objects.filter(region__path__under=ctx.county.path,
                                                       registration_kind=RegistrationKind.REGISTERED)
                           .exclude(pk=yizhong.pk).order_by("id"))
         _annual_reports(ctx, yizhong, registered, mzj, shezu)

@@ -26,7 +26,7 @@ def _under(queryset, lookup, value):
     if not path:
         return queryset.none()
     field = lookup.removesuffix("__path")
-    return queryset.filter(**{f"{field}__in": Region.objects.filter(path__startswith=path).values("id")})
+    return queryset.filter(**{f"{field}__in": Region.objects.filter(path__under=path).values("id")})
 
 
 class OrganizationFilterSet(django_filters.FilterSet):

@@ -160,7 +160,7 @@ def subtree_organizations(region):
     """Organizations based in ``region``'s subtree: region ids first (an indexed look-up per id after)."""
     from zhengshe.regions.models import Region
 
-    return Organization.objects.filter(region__in=Region.objects.filter(path__startswith=region.path).values("id"))
+    return Organization.objects.filter(region__in=Region.objects.filter(path__under=region.path).values("id"))
 
 
 def statistics(region, *, on_date: date | None = None) -> dict:

@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 def _live(region, year):
     from .models import Organization
 
-    return Organization.objects.filter(region__path__startswith=region.path, status__in=["active", "suspended"]).exclude(
+    return Organization.objects.filter(region__path__under=region.path, status__in=["active", "suspended"]).exclude(
         registered_on__gt=date(year, 12, 31))
 
 

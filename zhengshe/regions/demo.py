@@ -100,7 +100,7 @@ def build_province(rng: random.Random, *, villages_target: int = 20_000) -> Regi
         province = Region.objects.filter(code=PROVINCE[0]).first() or Region.objects.create(
             code=PROVINCE[0], name=PROVINCE[1], level=Level.PROVINCE, parent=None)
         known = {code: (pk, path) for code, pk, path in
-                 Region.objects.filter(path__startswith=province.path).values_list("code", "id", "path")}
+                 Region.objects.filter(path__under=province.path).values_list("code", "id", "path")}
 
         def wave(specs: list[tuple], level: str) -> None:
             """Insert the (parent code, code, name, extra fields) rows that do not exist yet, then index them."""
@@ -115,7 +115,7 @@ def build_province(rng: random.Random, *, villages_target: int = 20_000) -> Regi
             Region.objects.bulk_create(rows, batch_size=2000)
             if rows:
                 known.update({code: (pk, path) for code, pk, path in Region.objects.filter(
-                    level=level, path__startswith=province.path).values_list("code", "id", "path")})
+                    level=level, path__under=province.path).values_list("code", "id", "path")})
 
         cities, counties, towns, villages = [], [], [], []
         words = list(COUNTY_WORDS)

@@ -21,4 +21,4 @@ class RegionFilterSet(django_filters.FilterSet):
 
     def under(self, queryset, name, value):
         parent = Region.objects.filter(code=value.strip()).values_list("path", flat=True).first()
-        return queryset.filter(path__startswith=parent) if parent else queryset.none()
+        return queryset.filter(path__under=parent) if parent else queryset.none()

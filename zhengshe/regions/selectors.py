@@ -11,7 +11,7 @@ from .models import Region
 
 def subtree(region: Region, *, include_self: bool = True):
     """Every region under ``region``: one indexed prefix query."""
-    qs = Region.objects.filter(path__startswith=region.path)
+    qs = Region.objects.filter(path__under=region.path)
     return qs if include_self else qs.exclude(pk=region.pk)
 
 
@@ -29,7 +29,7 @@ def regions_for_user(user):
 
 def totals(path_prefix: str) -> dict:
     """Villages/communities, population, households and centre area summed over a subtree: one query."""
-    agg = Region.objects.filter(path__startswith=path_prefix, level=Level.VILLAGE).annotate(
+    agg = Region.objects.filter(path__under=path_prefix, level=Level.VILLAGE).annotate(
         village_part=Substr("code", 10, 3)).aggregate(
         villages=Count("id"),
         communities=Count("id", filter=Q(village_part__lte="199")),
@@ -54,7 +54,7 @@ def children_with_totals(region: Region):
     sums = {}
     for length in sorted(lengths):  # one length (one query) unless codes under one parent differ in length
         rows = (
-            Region.objects.filter(path__startswith=region.path, level=Level.VILLAGE)
+            Region.objects.filter(path__under=region.path, level=Level.VILLAGE)
             .annotate(child_path=Substr("path", 1, length))
             .values("child_path")
             .annotate(villages=Count("id"), population=Sum("population"), households=Sum("households"))
@@ -75,7 +75,7 @@ def totals_for_paths(paths: list[str]) -> dict[str, dict]:
         return {}
     aggregates = {}
     for i, path in enumerate(paths):
-        within = Q(path__startswith=path)
+        within = Q(path__under=path)
         aggregates.update({
             f"villages_{i}": Count("id", filter=within),
             f"communities_{i}": Count("id", filter=within & Q(village_part__lte="199")),
@@ -85,7 +85,7 @@ def totals_for_paths(paths: list[str]) -> dict[str, dict]:
         })
     q = Q(pk__in=[])
     for path in paths:
-        q |= Q(path__startswith=path)
+        q |= Q(path__under=path)
     agg = Region.objects.filter(q, level=Level.VILLAGE).annotate(village_part=Substr("code", 10, 3)).aggregate(
         **aggregates)
     keys = ("villages", "communities", "population", "households", "centres_400")

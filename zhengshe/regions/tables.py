@@ -5,8 +5,8 @@ from zhengshe.core.tables import Column, Table
 
 class RegionTable(Table):
     columns = [
-        Column("code", _("区划代码"), link="self"),
-        Column("name", _("名称"), link="self"),
+        Column("code", _("区划代码"), link="regions:detail", link_arg="code"),
+        Column("name", _("名称"), link="regions:detail", link_arg="code"),
         Column("level", _("层级")),
         Column("parent__name", _("上级")),
         Column("urban_rural_code", _("城乡分类代码"), render=lambda r: r.urban_rural_code),

@@ -174,7 +174,7 @@ def _register_number(request: AdmissionRequest, year: int) -> str:
 def approved_villages(request: AdmissionRequest):
     """The villages/communities an approved request applies to (today's tree for a subtree scope)."""
     if request.approved_mode == TargetMode.SUBTREE and request.approved_root_id:
-        return Region.objects.filter(path__startswith=request.approved_root.path, level="village")
+        return Region.objects.filter(path__under=request.approved_root.path, level="village")
     return request.approved_regions.all()
 
 

@@ -78,7 +78,7 @@ def incubator_detail(request, pk):
     roles = roles_on(request.user, incubator)
     own = selectors.own_organizations(request.user)
     candidates = Organization.objects.filter(pk__in=[o.pk for o in own]) if own else \
-        Organization.objects.restrict(request.user, "change").filter(region__path__startswith=incubator.region.path)
+        Organization.objects.restrict(request.user, "change").filter(region__path__under=incubator.region.path)
     form = IncubationApplyForm(request.POST or None, organizations=candidates)
     if request.method == "POST" and form.is_valid():
         inc = attempt(request, services.incubation_apply, success=_("入驻申请已提交。"), form=form, actor=request.user,

@@ -113,3 +113,30 @@ def test_home_page_shows_the_users_scope_with_real_numbers(world, client_for):
 def test_home_page_for_a_user_without_scope_says_so(world, client_for):
     response = client_for(world.nobody).get(reverse("core:home"))
     assert "尚未被授予" in response.content.decode()
+
+
+def test_under_lookup_selects_exactly_the_subtree_and_uses_the_path_index(world):
+    """``path__under`` matches ``path__startswith`` row for row; on SQLite it is an index range, not a LIKE scan."""
+    from django.db import connection
+
+    grow(Region.objects.get(pk=world.town_a1.pk), 12)  # villages with grids: paths with "-" below "/"
+    for region in Region.objects.all():
+        under = set(Region.objects.filter(path__under=region.path).values_list("pk", flat=True))
+        assert under == set(Region.objects.filter(path__startswith=region.path).values_list("pk", flat=True))
+        assert region.pk in under
+    county = Region.objects.get(pk=world.county_a.pk)
+    assert world.county_b.pk not in set(Region.objects.filter(path__under=county.path).values_list("pk", flat=True))
+    # Joined through a foreign key, as the scope filters of every app use it.
+    from zhengshe.accounts.models import RoleAssignment
+    assert (set(RoleAssignment.objects.filter(region__path__under=county.path).values_list("pk", flat=True))
+            == set(RoleAssignment.objects.filter(region__path__startswith=county.path).values_list("pk", flat=True)))
+    sql = str(Region.objects.filter(path__under=county.path).query)
+    if connection.vendor == "sqlite":
+        assert " LIKE " not in sql and ">=" in sql
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM regions_region WHERE path >= %s AND path < %s",
+                           [county.path, county.path[:-1] + "0"])
+            plan = " ".join(str(row) for row in cursor.fetchall())
+        assert "SEARCH" in plan and "path>?" in plan.replace(" ", "")
+    else:
+        assert " LIKE " in sql
