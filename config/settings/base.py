@@ -2,6 +2,7 @@
 
 DATABASE_URL   default: SQLite file ``zhengshe.sqlite3`` in the data directory (WAL, foreign keys on)
 SECRET_KEY     default: generated once and kept in ``<data dir>/secret_key`` (never committed)
+ZHENGSHE_AUDIT_KEY  default: generated once and kept in ``<data dir>/audit.key`` (mode 0600; back it up)
 DEBUG          default: off
 ZHENGSHE_DATA_DIR  default: ./data
 """
@@ -38,6 +39,38 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _audit_key() -> str:
+    """The key of the audit chain's HMAC-SM3 (never in the database, separate from SECRET_KEY).
+
+    Without it nobody can re-seal an edited audit row; lose it and the rows it sealed can no longer be verified.
+    """
+    if os.environ.get("ZHENGSHE_AUDIT_KEY"):
+        key = os.environ["ZHENGSHE_AUDIT_KEY"].strip()
+        if len(key) < 32:
+            from django.core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured("ZHENGSHE_AUDIT_KEY must be at least 32 characters (e.g. `openssl rand -hex 32`).")
+        return key
+    path = DATA_DIR / "audit.key"
+    if not path.exists():
+        # Written whole under a private name, then linked into place: never readable by others, never half-written,
+        # and when several processes start at once (gunicorn workers, db_worker) the first link wins for all.
+        tmp = path.with_name(f".audit.key.{os.getpid()}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32) + "\n")
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()
+
+
+AUDIT_KEY = _audit_key()
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]

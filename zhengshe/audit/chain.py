@@ -1,21 +1,37 @@
-"""Hashing and verification of the audit chain (SM3, GB/T 32905).
+"""Hashing and verification of the audit chain (SM3, GB/T 32905; HMAC-SM3 with a key kept outside the database).
 
 Each entry's ``hash`` = SM3(previous hash ‖ canonical JSON of its content). ``verify`` walks the
 chain by ``seq`` and names the first entry that was edited (its hash no longer matches), removed
 (a gap in ``seq`` or a broken link) or inserted (a link or hash that does not fit). After a
 retention purge the chain starts later: the purge's own entry (itself part of the chain) records the
 first kept ``seq`` and the hash it links to, and ``verify`` starts from that anchor.
+
+The SM3 chain alone needs no secret, so whoever can write to the database could edit a row and
+recompute every hash after it. Each entry therefore also carries a MAC, chosen per entry by
+``mac_version``:
+
+- ``0`` (legacy): written before the audit key existed; SM3 chain only. Such entries may only come
+  before the first keyed one (an unkeyed entry after a keyed one is a downgrade and fails).
+- ``1``: ``mac`` = HMAC-SM3(audit key, "zhengshe-audit-v1|seq|hash") and ``mac_key_id`` names the key
+  (a fingerprint, not the key), so a wrong or lost key is told apart from an edited row.
+
+The key (settings.AUDIT_KEY: env ZHENGSHE_AUDIT_KEY or ``<data dir>/audit.key``) is never stored in
+the database; without it a recomputed chain cannot be re-sealed.
 """
 
+import hmac as std_hmac
 import json
 from dataclasses import dataclass
 
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, hmac
 
 GENESIS = "0" * 64
 CONTENT_FIELDS = ("seq", "created_at", "actor_id", "actor_name", "actor_roles", "source", "ip", "request_id", "action",
                   "object_type", "object_id", "object_repr", "region_path", "success", "before", "after")
 PURGE_ACTION = "audit.purge"
+MAC_LEGACY = 0  # SM3 chain only (entries written before the audit key)
+MAC_HMAC_SM3 = 1
+CURRENT_MAC_VERSION = MAC_HMAC_SM3
 
 
 def sm3_hex(data: bytes) -> str:
@@ -38,6 +54,37 @@ def entry_hash(prev_hash: str, content: dict) -> str:
     return sm3_hex(prev_hash.encode() + canonical(content))
 
 
+def audit_key() -> bytes:
+    from django.conf import settings
+
+    return settings.AUDIT_KEY.encode()
+
+
+def _hmac_sm3(key: bytes, message: bytes) -> str:
+    mac = hmac.HMAC(key, hashes.SM3())
+    mac.update(message)
+    return mac.finalize().hex()
+
+
+def key_id(key: bytes) -> str:
+    """A fingerprint naming the key (not revealing it): tells "another key" apart from "an edited row"."""
+    return _hmac_sm3(key, b"zhengshe-audit-key-id")[:16]
+
+
+def entry_mac(key: bytes, seq: int, hash_: str) -> str:
+    """HMAC-SM3 over the entry's place and hash (the hash already covers its content and the previous hash)."""
+    return _hmac_sm3(key, f"zhengshe-audit-v1|{seq}|{hash_}".encode())
+
+
+def seal(entry, key: bytes | None = None) -> None:
+    """Set ``hash`` and the keyed MAC of a new entry (``prev_hash`` and content already set)."""
+    key = key if key is not None else audit_key()
+    entry.hash = entry_hash(entry.prev_hash, content_of(entry))
+    entry.mac_version = CURRENT_MAC_VERSION
+    entry.mac_key_id = key_id(key)
+    entry.mac = entry_mac(key, entry.seq, entry.hash)
+
+
 @dataclass
 class VerifyResult:
     ok: bool
@@ -45,6 +92,8 @@ class VerifyResult:
     problem: str = ""
     seq: int | None = None
     first_seq: int | None = None
+    legacy: int = 0  # entries checked that carry no keyed MAC (written before the audit key)
+    last_legacy_seq: int = 0
 
 
 def purge_anchor(first_seq: int, qs) -> str | None:
@@ -55,9 +104,35 @@ def purge_anchor(first_seq: int, qs) -> str | None:
     return None
 
 
-def verify(queryset=None, *, batch: int = 5000) -> VerifyResult:
-    """Walk the chain in order; name the first altered, inserted or removed entry."""
+def _mac_problem(entry, key: bytes, current_key_id: str, keyed_seen: bool) -> str:
+    """Why the entry's MAC does not hold ("" when it does)."""
+    from django.utils.translation import gettext as _
+
+    if entry.mac_version == MAC_LEGACY:
+        if keyed_seen:
+            return _("第 %(seq)d 条记录没有密钥校验码，却排在启用审计密钥之后的记录后面（记录被篡改或插入）") % {
+                "seq": entry.seq}
+        return ""
+    if entry.mac_version != MAC_HMAC_SM3:
+        return _("第 %(seq)d 条记录的校验方式（%(version)s）无法识别（记录被篡改）") % {
+            "seq": entry.seq, "version": entry.mac_version}
+    if entry.mac_key_id != current_key_id:
+        return _("第 %(seq)d 条记录由另一把审计密钥签名（密钥编号 %(theirs)s，当前密钥编号 %(ours)s）："
+                 "审计密钥不对、已更换或丢失，或此条记录被篡改") % {
+            "seq": entry.seq, "theirs": entry.mac_key_id, "ours": current_key_id}
+    if not std_hmac.compare_digest(entry.mac, entry_mac(key, entry.seq, entry.hash)):
+        return _("第 %(seq)d 条记录的密钥校验码不符（记录被篡改或插入）") % {"seq": entry.seq}
+    return ""
+
+
+def verify(queryset=None, *, key: bytes | None = None, batch: int = 5000) -> VerifyResult:
+    """Walk the chain in order; name the first altered, inserted or removed entry (by hash, link and keyed MAC)."""
     from .models import AuditEntry
+
+    key = key if key is not None else audit_key()
+    current_key_id = key_id(key)
+    keyed_seen = False
+    legacy = last_legacy_seq = 0
 
     qs = (queryset if queryset is not None else AuditEntry.objects.all()).order_by("seq")
     first = qs.values("seq", "prev_hash").first()
@@ -86,8 +161,16 @@ def verify(queryset=None, *, batch: int = 5000) -> VerifyResult:
                                     entry.seq, first_seq)
             if entry_hash(prev_hash, content_of(entry)) != entry.hash:
                 return VerifyResult(False, checked, f"第 {entry.seq} 条记录内容被篡改（或被插入）", entry.seq, first_seq)
+            problem = _mac_problem(entry, key, current_key_id, keyed_seen)
+            if problem:
+                return VerifyResult(False, checked, problem, entry.seq, first_seq)
+            if entry.mac_version == MAC_LEGACY:
+                legacy += 1
+                last_legacy_seq = entry.seq
+            else:
+                keyed_seen = True
             prev_hash = entry.hash
             expected_seq += 1
             checked += 1
             last_seq = entry.seq
-    return VerifyResult(True, checked, first_seq=first_seq)
+    return VerifyResult(True, checked, first_seq=first_seq, legacy=legacy, last_legacy_seq=last_legacy_seq)

@@ -2,7 +2,9 @@
 
 Each entry's ``hash`` = SM3(previous entry's hash ‖ canonical JSON of this entry's content), and
 ``seq`` runs 1, 2, 3… without gaps, so ``zhengshe audit verify`` finds any row edited, inserted or
-removed behind the application's back. No interface updates or deletes an entry.
+removed behind the application's back. ``mac`` seals each entry with HMAC-SM3 under a key kept
+outside the database, so someone who can write to the database still cannot recompute a valid chain
+(see ``chain``). No interface updates or deletes an entry.
 """
 
 from django.conf import settings
@@ -36,12 +38,12 @@ class AppendOnlyQuerySet(models.QuerySet):
         q = models.Q(pk__in=[])
         audit_paths = scope.region_paths(AUDIT_READ_ALL_ROLES)
         for path in audit_paths:
-            q |= models.Q(region_path__startswith=path)
+            q |= models.Q(region_path__under=path)
         if audit_paths:
             q |= models.Q(region_path="")
         paths = scope.region_paths(AUDIT_READ_SUBTREE_ROLES)
         for path in paths:
-            q |= models.Q(region_path__startswith=path)
+            q |= models.Q(region_path__under=path)
         if not paths and not audit_paths:
             return self.none()
         return self.filter(q)
@@ -70,6 +72,11 @@ class AuditEntry(models.Model):
     after = models.JSONField(_("变更后"), null=True, blank=True)
     prev_hash = models.CharField(_("前一条哈希"), max_length=64)
     hash = models.CharField(_("哈希"), max_length=64, unique=True)
+    # 0 = written before the audit key (SM3 chain only); 1 = HMAC-SM3 with the audit key. Kept per entry: old rows
+    # are never rewritten (the database refuses UPDATE), each is verified by its own scheme.
+    mac_version = models.PositiveSmallIntegerField(_("校验方式"), default=0, db_default=0)
+    mac_key_id = models.CharField(_("审计密钥编号"), max_length=16, blank=True, default="", db_default="")
+    mac = models.CharField(_("密钥校验码"), max_length=64, blank=True, default="", db_default="")
 
     objects = AppendOnlyQuerySet.as_manager()
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from zhengshe.core import context
 from zhengshe.core.scoping import Scope, object_region_path
 
-from .chain import GENESIS, content_of, entry_hash
+from .chain import GENESIS, content_of, seal
 from .models import AuditEntry
 
 SENSITIVE_FIELDS = {"password", "totp_secret", "key"}
@@ -67,7 +67,7 @@ def _append(**values) -> AuditEntry:
             prev_hash=last["hash"] if last else GENESIS,
             **values,
         )
-        entry.hash = entry_hash(entry.prev_hash, content_of(entry))
+        seal(entry)
         entry.save()
     return entry
 
@@ -212,7 +212,8 @@ def purge_before(before, *, archive_dir=None) -> AuditEntry:
             with archive.open("w", encoding="utf-8") as out:
                 for entry in doomed.iterator(chunk_size=2000):
                     row = content_of(entry)
-                    row.update(prev_hash=entry.prev_hash, hash=entry.hash)
+                    row.update(prev_hash=entry.prev_hash, hash=entry.hash, mac_version=entry.mac_version,
+                               mac_key_id=entry.mac_key_id, mac=entry.mac)
                     out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
             archive_name = archive.name
             # The one place entries are removed: bypasses the append-only queryset on purpose.

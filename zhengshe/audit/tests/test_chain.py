@@ -126,12 +126,18 @@ def _age(days):
                                                                           entry.seq])
 
 
-def _rehash():
-    """Re-seal the chain after back-dating rows in a test (what the application would have written then)."""
-    prev = chain.GENESIS
-    for entry in AuditEntry.objects.order_by("seq"):
+def _rehash(key=None, from_seq=1):
+    """Recompute every hash from ``from_seq`` on. With the audit key: re-seal the chain after back-dating rows in a
+    test (what the application would have written then). Without (``key=False``): what an attacker with database
+    rights but not the key can do — plain SM3, the old MACs left as they were."""
+    key = chain.audit_key() if key is None else key
+    prev = AuditEntry.objects.filter(seq__lt=from_seq).order_by("-seq").values_list("hash", flat=True).first()
+    prev = prev or chain.GENESIS
+    for entry in AuditEntry.objects.filter(seq__gte=from_seq).order_by("seq"):
         new_hash = chain.entry_hash(prev, chain.content_of(entry))
-        raw("UPDATE audit_auditentry SET prev_hash = %s, hash = %s WHERE seq = %s", [prev, new_hash, entry.seq])
+        mac = chain.entry_mac(key, entry.seq, new_hash) if key else entry.mac
+        raw("UPDATE audit_auditentry SET prev_hash = %s, hash = %s, mac = %s WHERE seq = %s",
+            [prev, new_hash, mac, entry.seq])
         prev = new_hash
 
 
@@ -189,7 +195,7 @@ def test_a_checkpoint_catches_a_recomputed_chain(entries, tmp_path):
     point = tmp_path / "checkpoint.json"
     call_command("audit_verify", "--checkpoint", str(point), stdout=StringIO())
     raw("UPDATE audit_auditentry SET object_repr = 'x' WHERE seq = 2")
-    _rehash()  # an attacker who recomputes every hash after the edit
+    _rehash()  # an attacker who has the audit key as well and recomputes every hash and MAC after the edit
     assert chain.verify().ok
     with pytest.raises(CommandError) as exc:
         call_command("audit_verify", "--checkpoint", str(point), stdout=StringIO())
