@@ -1,0 +1,56 @@
+"""Tables render in Python: every value escaped, choice labels in the user's language, links filled per row."""
+
+import pytest
+from django.urls import NoReverseMatch
+from django.utils import translation
+from django.utils.safestring import mark_safe
+
+from zhengshe.core.tables import Column, Table, render_body
+from zhengshe.regions.models import Region
+from zhengshe.regions.tables import RegionTable
+
+
+def test_render_body_escapes_text_and_urls_but_keeps_safe_markup():
+    rows = [[{"value": '<script>alert("x")</script>', "url": '/a?b=1&c="2"', "numeric": False},
+             {"value": mark_safe("<b>粗</b>"), "url": None, "numeric": True},
+             {"value": None, "url": None, "numeric": False}]]
+    html = render_body(rows)
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert 'href="/a?b=1&amp;c=&quot;2&quot;"' in html
+    assert '<td class="num"><b>粗</b></td>' in html
+    assert html.endswith("<td></td></tr>")
+
+
+@pytest.mark.django_db
+def test_region_rows_show_labels_links_and_numbers_like_the_per_cell_path(world):
+    village = Region.objects.select_related("parent").get(pk=world.village_a1x.pk)
+    village.name = "新湖<村>"
+    table = RegionTable()
+    with translation.override("zh-hans"):
+        cells = table.html_rows([village])[0]
+    by_label = dict(zip(table.headers(), cells))
+    assert by_label["层级"]["value"] == village.get_level_display() == "村/社区"
+    assert by_label["区划代码"]["url"] == village.get_absolute_url()
+    assert by_label["名称"]["url"] == f"/regions/{village.code}/"
+    assert by_label["上级"]["value"] == village.parent.name
+    assert by_label["人口"]["value"] == str(village.population)  # codes and figures are not grouped in lists
+    assert "新湖&lt;村&gt;" in render_body([cells])
+    with translation.override("en"):
+        assert dict(zip(table.headers(), table.html_rows([village])[0]))["Level"]["value"] != "村/社区"
+
+
+def test_a_link_column_whose_pattern_cannot_be_reversed_once_falls_back_per_row():
+    class Row:
+        pk = 7
+
+        def get_absolute_url(self):
+            return "/own/7/"
+
+    class T(Table):
+        columns = [Column("pk", "编号", link="self"), Column("pk", "审计", link="audit:list_nonexistent")]
+
+    with pytest.raises(NoReverseMatch):  # an unknown URL name still fails loudly, as reverse() would
+        T().html_rows([Row()])
+    T.columns = [Column("pk", "编号", link="self")]
+    assert T().html_rows([Row()])[0][0]["url"] == "/own/7/"
