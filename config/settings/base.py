@@ -175,6 +175,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOCKOUT_THRESHOLD = int(os.environ.get("LOCKOUT_THRESHOLD", 5))
 LOCKOUT_IP_THRESHOLD = int(os.environ.get("LOCKOUT_IP_THRESHOLD", LOCKOUT_THRESHOLD))
 LOCKOUT_MINUTES = int(os.environ.get("LOCKOUT_MINUTES", 30))
+# Login-attempt rows (lock-out counting) older than this are pruned (`zhengshe prune_login_attempts`, daily);
+# never those inside the lock-out window. Failures stay in the audit log.
+LOGIN_ATTEMPT_RETENTION_DAYS = int(os.environ.get("LOGIN_ATTEMPT_RETENTION_DAYS", 30))
 SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", 30 * 60))
 # Absolute lifetime: signed out this long after signing in, however active (checked by SessionPolicyMiddleware).
 SESSION_ABSOLUTE_LIFETIME = int(os.environ.get("SESSION_ABSOLUTE_LIFETIME", 12 * 60 * 60))

@@ -6,6 +6,10 @@ within the last ``LOCKOUT_MINUTES`` since its last success; an address once it h
 not clear an address, or one valid account would let an attacker keep guessing others). While
 locked, attempts are refused without being checked or counted, so the lock lifts by itself when the
 window has passed. A security administrator can release an account early (``release``).
+
+Attempt rows are needed only inside the window; ``prune`` removes those older than
+``LOGIN_ATTEMPT_RETENTION_DAYS`` (30) and never any inside the window. Every failure is also in the
+audit log (``login.failed``, ``login.totp_failed``, ``login.locked``), which keeps it ≥ 180 days.
 """
 
 from datetime import timedelta
@@ -57,3 +61,17 @@ def note_attempt(username: str, ip: str, success: bool) -> None:
 def release(username: str) -> None:
     """Lift an account's lock now (the caller audits it)."""
     note_attempt(username, RELEASE_IP, True)
+
+
+def prune(*, older_than_days: int | None = None, batch: int = 5000) -> int:
+    """Delete attempts older than the retention (never one inside the lock-out window); the number deleted.
+
+    In batches, so a large backlog never holds the database (SQLite: one writer) for long.
+    """
+    days = settings.LOGIN_ATTEMPT_RETENTION_DAYS if older_than_days is None else older_than_days
+    keep = max(timedelta(days=max(days, 0)), timedelta(minutes=settings.LOCKOUT_MINUTES))
+    old = LoginAttempt.objects.filter(created_at__lt=timezone.now() - keep)
+    deleted = 0
+    while ids := list(old.values_list("pk", flat=True)[:batch]):
+        deleted += LoginAttempt.objects.filter(pk__in=ids).delete()[0]
+    return deleted

@@ -279,3 +279,15 @@ def api_token_revoke(*, user: User, actor=_SELF) -> bool:
 
 def is_admin(user) -> bool:
     return Scope.for_user(user).has_role(*ADMIN_ROLES)
+
+
+def prune_login_attempts(*, older_than_days: int | None = None) -> int:
+    """Remove old login-attempt rows (lock-out keeps what its window needs) and record the clean-up in the audit
+    trail. The failures themselves stay there (``login.failed`` …), under the audit retention."""
+    from . import lockout
+
+    days = settings.LOGIN_ATTEMPT_RETENTION_DAYS if older_than_days is None else older_than_days
+    deleted = lockout.prune(older_than_days=days)
+    record_event("accounts.login_attempts_pruned", None, object_repr=_("登录尝试记录清理"),
+                 after={"older_than_days": days, "deleted": deleted})
+    return deleted
