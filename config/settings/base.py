@@ -203,13 +203,9 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-USE_TLS = env_bool("USE_TLS", False)
-SESSION_COOKIE_SECURE = USE_TLS
-CSRF_COOKIE_SECURE = USE_TLS
-if USE_TLS:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = 31536000
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Plain HTTP here (development, tests); prod.py turns on Secure cookies, the HTTPS redirect and HSTS over TLS.
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "

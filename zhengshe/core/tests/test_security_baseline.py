@@ -15,7 +15,8 @@ ROOT = Path(settings.BASE_DIR)
 
 def settings_under(env: dict, expression: str) -> str:
     """Evaluate ``expression`` on config.settings.prod in a fresh interpreter with ``env``."""
-    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "USE_TLS", "DJANGO_SETTINGS_MODULE")}
+    clean = {k: v for k, v in os.environ.items()
+             if k not in ("DEBUG", "USE_TLS", "DJANGO_SETTINGS_MODULE") and not k.startswith("ZHENGSHE_")}
     clean.update(env, ZHENGSHE_DATA_DIR=str(Path(settings.DATA_DIR)))
     code = f"import config.settings.prod as s; print({expression})"
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True,
@@ -29,6 +30,69 @@ def test_debug_is_off_by_default_and_cookies_are_not_secure_without_tls():
 def test_tls_turns_on_secure_cookies_and_hsts():
     out = settings_under({"USE_TLS": "1"}, "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0")
     assert out == "True True True"
+
+
+HTTPS_VALUES = ("s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, "
+                "s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD, s.SECURE_PROXY_SSL_HEADER")
+
+
+def test_by_default_prod_settings_serve_plain_http_for_make_demo():
+    # make demo: gunicorn with config.settings.prod on http://127.0.0.1:8000 — nothing may redirect to https.
+    assert settings_under({}, HTTPS_VALUES) == "False False False 0 False False None"
+
+
+def test_https_turns_on_secure_cookies_redirect_and_hsts_without_subdomains_or_preload():
+    out = settings_under({"ZHENGSHE_HTTPS": "1"}, HTTPS_VALUES)
+    assert out == "True True True 31536000 False False None"  # X-Forwarded-Proto is not trusted without a proxy
+
+
+def test_behind_a_proxy_the_forwarded_proto_header_is_trusted():
+    out = settings_under({"ZHENGSHE_HTTPS": "1", "ZHENGSHE_BEHIND_PROXY": "1"}, HTTPS_VALUES)
+    assert out == "True True True 31536000 False False ('HTTP_X_FORWARDED_PROTO', 'https')"
+    # The earlier single switch means both.
+    assert settings_under({"USE_TLS": "1"}, HTTPS_VALUES) == out
+
+
+def test_https_details_come_from_the_environment():
+    out = settings_under({"ZHENGSHE_HTTPS": "1", "ZHENGSHE_SSL_REDIRECT": "0", "ZHENGSHE_HSTS_SECONDS": "600",
+                          "ZHENGSHE_HSTS_INCLUDE_SUBDOMAINS": "1", "ZHENGSHE_HSTS_PRELOAD": "1"}, HTTPS_VALUES)
+    assert out == "True True False 600 True True None"
+    # Without HTTPS the HSTS switches do nothing (HSTS over plain HTTP would lock users out).
+    out = settings_under({"ZHENGSHE_HSTS_INCLUDE_SUBDOMAINS": "1", "ZHENGSHE_HSTS_SECONDS": "600"}, HTTPS_VALUES)
+    assert out == "False False False 0 False False None"
+
+
+def deploy_check(env: dict) -> tuple[int, list[str]]:
+    """``manage.py check --deploy`` on the prod settings: exit status and the security checks it raised."""
+    clean = {k: v for k, v in os.environ.items()
+             if k not in ("DEBUG", "USE_TLS", "DJANGO_SETTINGS_MODULE") and not k.startswith("ZHENGSHE_")}
+    clean.update(env, ZHENGSHE_DATA_DIR=str(Path(settings.DATA_DIR)), DJANGO_SETTINGS_MODULE="config.settings.prod")
+    run = subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=clean,
+                         capture_output=True, text=True)
+    found = sorted({line.split(")")[0].split("(")[-1] for line in (run.stdout + run.stderr).splitlines()
+                    if "(security." in line})
+    return run.returncode, found
+
+
+def test_check_deploy_passes_with_https_on():
+    status, found = deploy_check({"ZHENGSHE_HTTPS": "1", "ZHENGSHE_BEHIND_PROXY": "1"})
+    assert status == 0
+    # Only the two deliberate defaults remain: HSTS for subdomains and preload are opt-in.
+    assert found == ["security.W005", "security.W021"]
+    status, found = deploy_check({"ZHENGSHE_HTTPS": "1", "ZHENGSHE_HSTS_INCLUDE_SUBDOMAINS": "1",
+                                  "ZHENGSHE_HSTS_PRELOAD": "1"})
+    assert status == 0 and found == []
+
+
+@pytest.mark.django_db
+def test_over_https_http_is_redirected_and_hsts_sent(settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    plain = Client().get(reverse("accounts:login"))
+    assert plain.status_code == 301 and plain["Location"].startswith("https://")
+    proxied = Client().get(reverse("accounts:login"), headers={"x-forwarded-proto": "https"})
+    assert proxied.status_code == 200 and proxied["Strict-Transport-Security"] == "max-age=31536000"
 
 
 def test_cookies_are_httponly_and_samesite():
