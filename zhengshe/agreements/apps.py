@@ -15,7 +15,8 @@ class AgreementsConfig(AppConfig):
         from . import selectors
 
         work = frozenset({Role.DISTRICT_ADMIN, Role.TOWN_STAFF, Role.VILLAGE_STAFF, Role.LEADER})
-        navigation.register(navigation.MenuItem(_("协议"), "agreements:list", roles=work, order=30, group=_("协议")))
+        navigation.register(navigation.MenuItem(_("协议"), "agreements:list", roles=work | {Role.COUNCIL_REP}, order=30,
+                                                group=_("协议")))
         navigation.register(navigation.MenuItem(_("协议经费"), "agreements:funds", roles=work, order=31,
                                                 group=_("协议")))
         register_source("agreements.items_done_share", _("协议事项完成率"), selectors.items_done_share, unit="ratio",

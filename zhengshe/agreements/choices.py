@@ -47,6 +47,7 @@ class LedgerKind(models.TextChoices):
     PAY = "pay", _("拨付")
     WITHHOLD = "withhold", _("扣减")
     AWARD = "award", _("奖励")
+    REDUCE = "reduce", _("核减核定额")
 
 
 class JobStatus(models.TextChoices):
@@ -61,6 +62,12 @@ class AmendmentStatus(models.TextChoices):
     SIGNED_BY_B = "signed_by_b", _("乙方已签署")
     IN_FORCE = "in_force", _("已生效")
     CANCELLED = "cancelled", _("已撤销")
+
+
+class AmendmentItemKind(models.TextChoices):
+    ADD = "add", _("增加事项")
+    REMOVE = "remove", _("终止事项")
+    CHANGE = "change", _("变更事项")
 
 
 # Item fields party B may propose to change during negotiation, with their labels.

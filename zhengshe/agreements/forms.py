@@ -68,7 +68,8 @@ class AmendmentForm(forms.Form):
                             help_text=_("留空则为“原协议标题 + 补充协议（序号）”"))
     content = forms.CharField(label=_("补充条款（每行一条）"), widget=forms.Textarea(attrs={"rows": 6}))
     funding_delta = forms.DecimalField(label=_("经费调整（元）"), max_digits=14, decimal_places=2, initial=0,
-                                       help_text=_("增加为正数，减少为负数"))
+                                       help_text=_("增加为正数，减少为负数；如要增加、终止或变更事项，此处填 0，"
+                                                   "经费调整将按事项自动计算"))
 
 
 class AmendmentSignForm(forms.Form):
@@ -161,3 +162,52 @@ class ZipForm(forms.Form):
     def __init__(self, *args, regions=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
+
+
+# ---------------------------------------------------------------- item changes of a supplementary agreement
+
+ITEM_TERM_FIELDS = ["requirements", "deadline", *AgreementItem.CONDITIONS, "funding_amount", "payment_schedule",
+                    "indicator", "weight"]
+
+
+class _AmendmentLineForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("变更理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+
+    def _add_term_fields(self, *, funding_required: bool = True):
+        fields = forms.fields_for_model(AgreementItem, fields=ITEM_TERM_FIELDS, widgets={
+            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "requirements": forms.Textarea(attrs={"rows": 3}),
+            **{c: forms.Textarea(attrs={"rows": 2}) for c in AgreementItem.CONDITIONS}})
+        fields["funding_amount"].required = funding_required
+        fields["weight"].required = True
+        reason = self.fields.pop("reason")
+        self.fields.update(fields)
+        self.fields["reason"] = reason
+
+
+class AmendmentItemAddForm(_AmendmentLineForm):
+    list_item = forms.ModelChoiceField(label=_("增加的清单事项"), queryset=None)
+
+    def __init__(self, *args, list_items=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_term_fields(funding_required=False)
+        self.fields["funding_amount"].help_text = _("留空则按清单经费标准和本村（社区）户数、人口测算")
+        self.fields["list_item"].queryset = list_items
+        self.order_fields(["version", "list_item"])
+
+
+class AmendmentItemChangeForm(_AmendmentLineForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_term_fields()
+
+
+class AmendmentItemRemoveForm(_AmendmentLineForm):
+    ends_on = forms.DateField(label=_("自何日起终止"), widget=forms.DateInput(attrs={"type": "date"}))
+    funding_amount = forms.DecimalField(label=_("保留经费（元）"), max_digits=14, decimal_places=2, min_value=0,
+                                        initial=0, help_text=_("终止前已履行部分乙方应得的经费；其余经费核减"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(["version", "ends_on", "funding_amount", "reason"])

@@ -18,6 +18,7 @@ from zhengshe.core.models import BaseModel, VersionedModel
 from .choices import (
     AgreementKind,
     AgreementStatus,
+    AmendmentItemKind,
     AmendmentStatus,
     JobStatus,
     LedgerKind,
@@ -40,6 +41,7 @@ class ResidentsCouncil(BaseModel):
     is_active = models.BooleanField(_("有效"), default=True)
 
     scope_region_field = "region"
+    scope_council_field = "pk"
 
     class Meta:
         verbose_name = _("居民自治理事会")
@@ -214,6 +216,7 @@ class Agreement(ClauseFields, VersionedModel):
     funds_awarded = models.DecimalField(_("奖励（元）"), default=Decimal("0"), **MONEY)
 
     scope_region_field = "party_b"
+    scope_council_field = "council"
 
     class Meta:
         verbose_name = _("协助管理协议")
@@ -261,8 +264,13 @@ class AgreementItem(ItemTerms, BaseModel):
     funding_quantity = models.PositiveIntegerField(_("测算基数"), default=0)
     funding_amount = models.DecimalField(_("经费（元）"), default=Decimal("0"), **MONEY)
     removed = models.BooleanField(_("协商中删除"), default=False)
+    # Set only on items a supplementary agreement added (written when it came into force); the original
+    # agreement's items have None and are never changed after signing (see ``effective.effective_items``).
+    added_by = models.OneToOneField("AmendmentItem", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="created_item", verbose_name=_("由补充协议增加"))
 
     scope_region_field = "agreement__party_b"
+    scope_council_field = "agreement__council"
 
     class Meta:
         verbose_name = _("协议事项")
@@ -286,6 +294,7 @@ class AgreementRevision(BaseModel):
                                verbose_name=_("修改人"))
 
     scope_region_field = "agreement__party_b"
+    scope_council_field = "agreement__council"
 
     class Meta:
         verbose_name = _("协议版次")
@@ -316,6 +325,7 @@ class NegotiationNote(BaseModel):
     revision = models.PositiveIntegerField(_("针对版次"), default=1)
 
     scope_region_field = "agreement__party_b"
+    scope_council_field = "agreement__council"
 
     class Meta:
         verbose_name = _("协商意见")
@@ -353,6 +363,7 @@ class Amendment(ClauseFields, VersionedModel):
     created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     scope_region_field = "agreement__party_b"
+    scope_council_field = "agreement__council"
 
     class Meta:
         verbose_name = _("补充协议")
@@ -367,6 +378,57 @@ class Amendment(ClauseFields, VersionedModel):
         return reverse("agreements:amendment_detail", args=[self.pk])
 
 
+class AmendmentItem(ItemTerms, BaseModel):
+    """One item-level change of a supplementary agreement: add a list item, end an item, or change its terms.
+
+    Written while the amendment is a draft and frozen once anybody signed it. ``base`` keeps the terms in force
+    when the line was drafted (the "old" side of old → new); signing refuses if they changed meanwhile.
+    """
+
+    amendment = models.ForeignKey(Amendment, on_delete=models.PROTECT, related_name="items",
+                                  verbose_name=_("补充协议"))
+    kind = models.CharField(_("变更类别"), max_length=8, choices=AmendmentItemKind.choices)
+    item = models.ForeignKey(AgreementItem, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="amendment_changes", verbose_name=_("涉及的协议事项"))
+    list_item = models.ForeignKey("catalog.ListItem", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("清单事项（版本）"))
+    identity = models.ForeignKey("catalog.ItemIdentity", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("事项标识"))
+    number = models.CharField(_("编号"), max_length=20)
+    category = models.CharField(_("类别"), max_length=100, blank=True)
+    title = models.CharField(_("事项"), max_length=300)
+    funding_amount = models.DecimalField(_("经费（元）"), default=Decimal("0"), **MONEY,
+                                         help_text=_("增加、变更：变更后的事项经费；终止：终止前已履行部分保留的经费"))
+    ends_on = models.DateField(_("终止日期"), null=True, blank=True)
+    reason = models.TextField(_("变更理由"))
+    base = models.JSONField(_("变更前内容"), default=dict, blank=True)
+    position = models.PositiveIntegerField(_("排序"), default=0)
+
+    scope_region_field = "amendment__agreement__party_b"
+    scope_council_field = "amendment__agreement__council"
+
+    class Meta:
+        verbose_name = _("补充协议事项变更")
+        verbose_name_plural = _("补充协议事项变更")
+        ordering = ["amendment", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["amendment", "item"], condition=Q(item__isnull=False),
+                                    name="amendment_item_once"),
+            models.UniqueConstraint(fields=["amendment", "identity"], condition=Q(identity__isnull=False),
+                                    name="amendment_identity_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number} {self.title}"
+
+    @property
+    def funding_change(self) -> Decimal:
+        """What this line adds to (positive) or takes from (negative) the money in force."""
+        if self.kind == AmendmentItemKind.ADD:
+            return self.funding_amount
+        return self.funding_amount - Decimal(str(self.base.get("funding_amount", "0")))
+
+
 class ProgressReport(BaseModel):
     """Party B's report on one item during the year (the latest one counts; earlier ones are kept)."""
 
@@ -377,6 +439,7 @@ class ProgressReport(BaseModel):
     reported_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("报告人"))
 
     scope_region_field = "item__agreement__party_b"
+    scope_council_field = "item__agreement__council"
 
     class Meta:
         verbose_name = _("事项进展")
@@ -399,6 +462,7 @@ class Instalment(BaseModel):
     paid_on = models.DateField(_("实际拨付日期"), null=True, blank=True)
 
     scope_region_field = "agreement__party_b"
+    scope_council_field = "agreement__council"
 
     class Meta:
         verbose_name = _("拨付计划")
@@ -438,6 +502,7 @@ class LedgerEntry(BaseModel):
                               verbose_name=_("经办人"))
 
     scope_region_field = "agreement__party_b"
+    scope_council_field = "agreement__council"
 
     class Meta:
         verbose_name = _("经费台账")

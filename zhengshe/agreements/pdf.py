@@ -12,6 +12,7 @@ from zhengshe.utilities.money import format_yuan, to_yuan
 from zhengshe.utilities.pdf import OfficialDocument
 
 from .choices import AgreementStatus
+from .effective import describe_line
 
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 UNITS = ["", "拾", "佰", "仟"]
@@ -79,7 +80,8 @@ def _seal(field_file) -> bytes | None:
 
 def agreement_pdf(agreement, items=None, instalments=None) -> bytes:
     """Render one agreement: title, number, parties, preamble, item table, money, clauses, signatures."""
-    items = list(items if items is not None else agreement.items.filter(removed=False).order_by("position", "id"))
+    items = list(items if items is not None else agreement.items.filter(removed=False, added_by__isnull=True)
+                 .order_by("position", "id"))
     if instalments is None:
         instalments = list(agreement.instalments.order_by("number"))
     doc = OfficialDocument(agreement.title)
@@ -141,12 +143,23 @@ def amendment_pdf(amendment) -> bytes:
     doc.paragraph(f"甲乙双方于{chinese_date(agreement.b_signed_at.date()) if agreement.b_signed_at else ''}签订的"
                   f"《{agreement.title}》（{agreement.number or '无编号'}）继续有效。经双方协商一致，订立补充协议如下：")
     lines = [line.strip() for line in amendment.content.splitlines() if line.strip()]
+    described = [describe_line(line) for line in amendment.items.order_by("position", "id")]
+    if described:
+        lines.append("本补充协议对原协议事项作如下增加、终止或变更（见下表），原协议其余事项不变：")
+    doc.clauses(lines)
+    if described:
+        doc.table(["类别", "事项", "内容", "原约定", "变更后", "经费增减（元）"],
+                  [[d["kind"] + (f"（自{chinese_date(d['ends_on'])}起）" if d["ends_on"] else ""),
+                    f"{d['number']} {d['title']}", label, old, new, f"{d['funding_change']:+,.2f}"]
+                   for d in described for label, old, new in d["changes"]],
+                  col_widths=[22 * mm, 32 * mm, 20 * mm, 37 * mm, 37 * mm, 22 * mm])
+    tail = []
     if amendment.funding_delta:
         verb = "增加" if amendment.funding_delta > 0 else "减少"
-        lines.append(f"原协议经费{verb}人民币{yuan_uppercase(abs(amendment.funding_delta))}"
-                     f"（{format_yuan(abs(amendment.funding_delta))}）。")
-    lines.append("本补充协议与原协议具有同等效力；本补充协议未约定的，仍按原协议执行。")
-    doc.clauses(lines)
+        tail.append(f"原协议经费{verb}人民币{yuan_uppercase(abs(amendment.funding_delta))}"
+                    f"（{format_yuan(abs(amendment.funding_delta))}）。")
+    tail.append("本补充协议与原协议具有同等效力；本补充协议未约定的，仍按原协议执行。")
+    doc.clauses(tail, start=len(lines) + 1)
     doc.signatures([_block(amendment, "a", f"甲方（盖章）：{agreement.party_a_name}"),
                     _block(amendment, "b", f"乙方（盖章）：{agreement.party_b_name}")])
     return doc.render()

@@ -9,7 +9,8 @@ from django.db.models.functions import Coalesce
 
 from zhengshe.core.scoping import get_scoped_or_404
 
-from .choices import SIGNED_STATUSES, AgreementKind, AgreementStatus, LedgerKind, ProgressStatus
+from .choices import SIGNED_STATUSES, AgreementKind, AgreementStatus, AmendmentStatus, LedgerKind, ProgressStatus
+from .effective import effective_items  # noqa: F401  (the terms in force; re-exported as a selector)
 from .models import Agreement, AgreementItem, Instalment, LedgerEntry, ProgressReport
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
@@ -58,10 +59,15 @@ def _sum(kind: str, prefix: str = ""):
     return Coalesce(Sum(f"{prefix}amount", filter=Q(**{f"{prefix}kind": kind})), ZERO)
 
 
+def _allocated(prefix: str = ""):
+    """Allocated money in force: allocation lines less the reductions signed in supplementary agreements."""
+    return _sum(LedgerKind.ALLOCATE, prefix) - _sum(LedgerKind.REDUCE, prefix)
+
+
 def ledger_totals(agreement) -> dict:
     """allocated, paid, withheld, awarded and balance (allocated + awarded − withheld − paid): one query."""
     agg = LedgerEntry.objects.filter(agreement=agreement).aggregate(
-        allocated=_sum(LedgerKind.ALLOCATE), paid=_sum(LedgerKind.PAY), withheld=_sum(LedgerKind.WITHHOLD),
+        allocated=_allocated(), paid=_sum(LedgerKind.PAY), withheld=_sum(LedgerKind.WITHHOLD),
         awarded=_sum(LedgerKind.AWARD))
     agg["balance"] = agg["allocated"] + agg["awarded"] - agg["withheld"] - agg["paid"]
     return agg
@@ -106,7 +112,7 @@ def _item_rollup(user, *, year, within) -> list[dict]:
     if within:
         qs = qs.filter(agreement__party_b__path__startswith=within)
     rows = (qs.values(key, label).annotate(
-        allocated=_sum(LedgerKind.ALLOCATE), paid=_sum(LedgerKind.PAY), withheld=_sum(LedgerKind.WITHHOLD),
+        allocated=_allocated(), paid=_sum(LedgerKind.PAY), withheld=_sum(LedgerKind.WITHHOLD),
         awarded=_sum(LedgerKind.AWARD), agreements=Count("agreement", distinct=True))
         .annotate(balance=F("allocated") + F("awarded") - F("withheld") - F("paid")).order_by(key))
     return [{"key": r[key], "label": r[label], **{k: r[k] for k in (*FUNDS, "balance", "agreements")}}
@@ -130,10 +136,14 @@ def latest_progress_subquery():
     return ProgressReport.objects.filter(item=OuterRef("pk")).order_by("-created_at", "-id")
 
 
-def items_with_progress(agreement):
-    """The agreement's items annotated with the latest progress status and note (two subqueries, one query)."""
+def items_with_progress(agreement, *, original: bool = True):
+    """The agreement's items annotated with the latest progress status and note (two subqueries, one query).
+
+    ``original``: only the items signed in the agreement itself (not those a supplementary agreement added).
+    """
     latest = latest_progress_subquery()
-    return (agreement.items.select_related("identity", "list_item")
+    items = agreement.items.filter(added_by__isnull=True) if original else agreement.items.all()
+    return (items.select_related("identity", "list_item")
             .annotate(progress_status=Subquery(latest.values("status")[:1]),
                       progress_note=Subquery(latest.values("note")[:1]),
                       progress_at=Subquery(latest.values("created_at")[:1]))
@@ -148,9 +158,16 @@ def _signed_in(region, year):
                                     status__in=SIGNED_STATUSES)
 
 
+def _in_force(items):
+    """Items still in force: not ended by a supplementary agreement in force (added ones are rows of their own)."""
+    ended = AgreementItem.objects.filter(amendment_changes__kind="remove",
+                                         amendment_changes__amendment__status=AmendmentStatus.IN_FORCE)
+    return items.exclude(pk__in=ended.values("pk"))
+
+
 def items_done_share(*, region, year, department="") -> Decimal | None:
-    """Share of the committee's (or the subtree's) signed agreement items whose latest report is "done"."""
-    items = AgreementItem.objects.filter(agreement__in=_signed_in(region, year), removed=False).annotate(
+    """Share of the committee's (or the subtree's) items in force (after signed amendments) whose latest report is done."""
+    items = _in_force(AgreementItem.objects.filter(agreement__in=_signed_in(region, year), removed=False)).annotate(
         latest=Subquery(latest_progress_subquery().values("status")[:1]))
     agg = items.aggregate(total=Count("id"), done=Count("id", filter=Q(latest=ProgressStatus.DONE)))
     if not agg["total"]:
@@ -169,9 +186,9 @@ def items_done_share_batch(*, regions, year, department="", chunk: int = 5000) -
     committees = [r for r in regions if r.level == "village"]
     for start in range(0, len(committees), chunk):
         ids = [r.pk for r in committees[start:start + chunk]]
-        rows = (AgreementItem.objects.filter(
+        rows = (_in_force(AgreementItem.objects.filter(
             agreement__year=year, agreement__kind=AgreementKind.STANDARD, agreement__status__in=SIGNED_STATUSES,
-            agreement__party_b_id__in=ids, removed=False)
+            agreement__party_b_id__in=ids, removed=False))
             .annotate(latest=Subquery(latest_progress_subquery().values("status")[:1]))
             .values("agreement__party_b_id")
             .annotate(total=Count("id"), done=Count("id", filter=Q(latest=ProgressStatus.DONE))))
@@ -199,7 +216,7 @@ def late_instalments(*, region, year, department="") -> int | None:
 def paid_share(*, region, year, department="") -> Decimal | None:
     """Paid ÷ allocated over the region's signed agreements of ``year`` (None when nothing was allocated)."""
     agg = LedgerEntry.objects.filter(agreement__in=_signed_in(region, year)).aggregate(
-        allocated=_sum(LedgerKind.ALLOCATE), paid=_sum(LedgerKind.PAY))
+        allocated=_allocated(), paid=_sum(LedgerKind.PAY))
     if not agg["allocated"]:
         return None
     return (agg["paid"] / agg["allocated"]).quantize(Decimal("0.0001"))

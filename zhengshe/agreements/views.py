@@ -27,13 +27,17 @@ from zhengshe.utilities.excel import workbook_response
 from zhengshe.utilities.pdf import pdf_response
 
 from . import selectors, services
-from .choices import EDITABLE_STATUSES, PROPOSABLE_FIELDS, AgreementStatus
+from .choices import EDITABLE_STATUSES, PROPOSABLE_FIELDS, AgreementStatus, AmendmentStatus
+from .effective import addable_list_items, describe_line, effective_items, funding_total, weight_total
 from .filtersets import AgreementFilterSet, LedgerFilterSet, TemplateFilterSet
 from .forms import (
     AdjustForm,
     AgreementForm,
     AgreementItemForm,
     AmendmentForm,
+    AmendmentItemAddForm,
+    AmendmentItemChangeForm,
+    AmendmentItemRemoveForm,
     AmendmentSignForm,
     CouncilForm,
     DecideForm,
@@ -52,6 +56,7 @@ from .models import (
     AgreementItem,
     AgreementTemplate,
     Amendment,
+    AmendmentItem,
     DraftingJob,
     ExportJob,
     Instalment,
@@ -134,6 +139,7 @@ def agreement_detail(request, pk):
         "notes": list(agreement.notes.select_related("author", "item", "decided_by")),
         "revisions": list(agreement.revisions.select_related("author").order_by("-number")),
         "amendments": list(agreement.amendments.order_by("number")),
+        **_amended(agreement),
         "instalments": list(agreement.instalments.order_by("number")),
         "totals": selectors.ledger_totals(agreement),
         "history": list(history(agreement)),
@@ -154,6 +160,24 @@ def agreement_detail(request, pk):
         "transition_form": TransitionForm(), "proposable": PROPOSABLE_FIELDS,
     }
     return render(request, "agreements/agreement_detail.html", ctx)
+
+
+def _amended(agreement) -> dict:
+    """The items in force when signed amendments changed items (else nothing extra to show)."""
+    if not AmendmentItem.objects.filter(amendment__agreement=agreement,
+                                        amendment__status=AmendmentStatus.IN_FORCE).exists():
+        return {"effective": None, "ended_items": set()}
+    effective = effective_items(agreement)
+    progress = {i.pk: i for i in selectors.items_with_progress(agreement, original=False)}
+    for entry in effective:
+        row = progress.get(entry.pk)
+        entry.progress_status = getattr(row, "progress_status", None)
+        entry.progress_note = getattr(row, "progress_note", "")
+    ended = set(AmendmentItem.objects.filter(amendment__agreement=agreement, kind="remove",
+                                             amendment__status=AmendmentStatus.IN_FORCE).values_list("item_id",
+                                                                                                    flat=True))
+    return {"effective": effective, "effective_weight": weight_total(effective),
+            "effective_funding": funding_total(effective), "ended_items": ended}
 
 
 def _can_manage_funds(user, agreement) -> bool:
@@ -311,7 +335,7 @@ def revision_diff(request, pk):
 @login_required
 def agreement_pdf_view(request, pk):
     agreement = selectors.get_agreement(request.user, pk)
-    items = agreement.items.filter(removed=False).order_by("position", "id")
+    items = agreement.items.filter(removed=False, added_by__isnull=True).order_by("position", "id")
     content = agreement_pdf(agreement, items)
     record_event("agreement.pdf", agreement, after={"status": agreement.status})
     return pdf_response(content, pdf_filename(agreement), inline=request.GET.get("inline") == "1")
@@ -381,11 +405,119 @@ def _amendment(request, pk) -> Amendment:
 @login_required
 def amendment_detail(request, pk):
     amendment = _amendment(request, pk)
+    agreement = amendment.agreement
     actions = AMENDMENT_FLOW.available_actions(amendment, request.user)
+    lines = [describe_line(line) for line in amendment.items.order_by("position", "id")]
+    editable = amendment.status == AmendmentStatus.DRAFT and user_side(agreement, request.user) == "a"
+    in_force = effective_items(agreement, before=amendment) if editable else []
+    changed = {d["line"].item_id for d in lines}
     return render(request, "agreements/amendment_detail.html", {
-        "object": amendment, "agreement": amendment.agreement, "title": str(amendment),
+        "object": amendment, "agreement": agreement, "title": str(amendment), "lines": lines,
+        "problem": services.amendment_sign_problem(amendment) if amendment.status in (
+            AmendmentStatus.DRAFT, AmendmentStatus.SIGNED_BY_B) else None,
+        "can_edit_items": editable, "in_force": [e for e in in_force if e.pk not in changed],
         "can_sign": any(a.startswith("sign_") for a, _t in actions), "can_cancel": any(a == "cancel" for a, _t in actions),
         "sign_form": AmendmentSignForm(), "history": list(history(amendment))})
+
+
+def _amendment_for_editor(request, pk) -> Amendment:
+    amendment = _amendment(request, pk)
+    if user_side(amendment.agreement, request.user) != "a":
+        raise Http404
+    return amendment
+
+
+def _amendment_line_form(request, amendment, form, save, title: str):
+    """Shared handling of the item-line forms: the service decides; on refusal the user's input stays on the page."""
+    if amendment.status != AmendmentStatus.DRAFT and request.method != "POST":
+        messages.error(request, _("补充协议已签署或已撤销，其中的事项变更不可再修改。"))
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            save(version=form.cleaned_data["version"], data=data)
+        except ConflictError as exc:
+            messages.error(request, exc.message)
+            post = request.POST.copy()
+            post["version"] = Amendment.objects.get(pk=amendment.pk).version
+            form = type(form)(post, **getattr(form, "_extra", {}))
+            form.is_valid()
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            for field, errors in exc.fields.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("已保存到补充协议草稿。"))
+            return redirect(amendment.get_absolute_url())
+    return render(request, "agreements/amendment_item_form.html", {
+        "form": form, "object": amendment, "agreement": amendment.agreement, "title": title})
+
+
+@login_required
+def amendment_item_add(request, pk):
+    amendment = _amendment_for_editor(request, pk)
+    extra = {"list_items": addable_list_items(amendment.agreement, amendment)}
+    form = AmendmentItemAddForm(request.POST or None, initial={"version": amendment.version}, **extra)
+    form._extra = extra
+
+    def save(*, version, data):
+        list_item, reason = data.pop("list_item"), data.pop("reason")
+        if data.get("funding_amount") is None:
+            data.pop("funding_amount", None)
+        services.amendment_item_add(actor=request.user, amendment=amendment, version=version, list_item=list_item,
+                                    data=data, reason=reason)
+
+    return _amendment_line_form(request, amendment, form, save, _("补充协议：增加事项"))
+
+
+def _in_force_item(request, amendment, item_pk):
+    item = get_scoped_or_404(AgreementItem, request.user, pk=item_pk, agreement=amendment.agreement)
+    entry = next((e for e in effective_items(amendment.agreement, before=amendment) if e.pk == item.pk), None)
+    if entry is None:
+        raise Http404
+    return item, entry
+
+
+@login_required
+def amendment_item_change(request, pk, item_pk):
+    amendment = _amendment_for_editor(request, pk)
+    item, entry = _in_force_item(request, amendment, item_pk)
+    initial = {"version": amendment.version, **{k: getattr(entry, k) for k in entry.terms}}
+    form = AmendmentItemChangeForm(request.POST or None, initial=initial)
+
+    def save(*, version, data):
+        reason = data.pop("reason")
+        services.amendment_item_change(actor=request.user, amendment=amendment, version=version, item=item,
+                                       data=data, reason=reason)
+
+    return _amendment_line_form(request, amendment, form, save,
+                                _("补充协议：变更事项 %(n)s %(t)s") % {"n": entry.number, "t": entry.title})
+
+
+@login_required
+def amendment_item_remove(request, pk, item_pk):
+    amendment = _amendment_for_editor(request, pk)
+    item, entry = _in_force_item(request, amendment, item_pk)
+    form = AmendmentItemRemoveForm(request.POST or None, initial={"version": amendment.version})
+
+    def save(*, version, data):
+        services.amendment_item_remove(actor=request.user, amendment=amendment, version=version, item=item, **data)
+
+    return _amendment_line_form(request, amendment, form, save,
+                                _("补充协议：终止事项 %(n)s %(t)s") % {"n": entry.number, "t": entry.title})
+
+
+@login_required
+@require_POST
+def amendment_item_withdraw(request, line_pk):
+    line = get_scoped_or_404(AmendmentItem.objects.select_related("amendment__agreement__party_a",
+                                                                  "amendment__agreement__party_b"),
+                             request.user, pk=line_pk)
+    if user_side(line.amendment.agreement, request.user) != "a":
+        raise Http404
+    return run_service(request, services.amendment_item_withdraw, actor=request.user, line=line,
+                       version=request.POST.get("version"), success=_("已从补充协议草稿中撤回该项变更。"),
+                       redirect_to=line.amendment.get_absolute_url())[0]
 
 
 @login_required

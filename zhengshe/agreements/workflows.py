@@ -1,9 +1,11 @@
 """Status tables of agreements and amendments (every move is here; grep for the action name).
 
 Which side a user acts for: for a town ↔ committee agreement, party A is the town (town_staff) and
-party B the committee (village_staff); for a "2+1" agreement, party A is the committee (village_staff)
-and its council's signature is recorded by the committee's worker too (councils have no accounts).
-The guards enforce the side, so a committee worker can never sign for the town and vice versa.
+party B the committee (village_staff). For a "2+1" agreement, party A is the committee (village_staff) and
+party B its residents' council: the council's representative (council_rep, bound to that council) acts for B.
+Only while the council has no active account may the committee's worker record the council's confirmation and
+signature on its behalf; each such act is audited as "on behalf". The guards enforce the side, so nobody ever
+signs for the other party.
 """
 
 from django.utils.translation import gettext as _
@@ -19,19 +21,37 @@ from .choices import AgreementStatus as S
 NO_RIGHT = "您没有执行此操作的权限。"
 
 
+def council_has_account(agreement) -> bool:
+    """True when the "2+1" agreement's council has an active representative account (then only it acts for B)."""
+    if agreement.kind != AgreementKind.COUNCIL or not agreement.council_id:
+        return False
+    cached = getattr(agreement, "_council_has_account", None)
+    if cached is None:
+        from zhengshe.accounts.models import RoleAssignment
+
+        cached = RoleAssignment.objects.filter(council_id=agreement.council_id, role=Role.COUNCIL_REP, active=True,
+                                               user__is_active=True).exists()
+        agreement._council_has_account = cached
+    return cached
+
+
 def side_roles(agreement, side: str) -> set[str]:
     """The roles that act for ``side`` ("a"/"b") of an agreement."""
     if agreement.kind == AgreementKind.COUNCIL:
-        return {Role.VILLAGE_STAFF}
+        if side == "a":
+            return {Role.VILLAGE_STAFF}
+        return {Role.COUNCIL_REP} if council_has_account(agreement) else {Role.COUNCIL_REP, Role.VILLAGE_STAFF}
     return {Role.TOWN_STAFF} if side == "a" else {Role.VILLAGE_STAFF}
 
 
 def user_side(agreement, user) -> str | None:
-    """"a", "b" or None: which party ``user`` may act for on this agreement (town side wins for "2+1" none)."""
+    """"a", "b" or None: which party ``user`` acts for on this agreement (the committee is A of a "2+1")."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     roles = user_roles_on(user, agreement)
     if agreement.kind == AgreementKind.COUNCIL:
+        if Role.COUNCIL_REP in roles:
+            return "b"
         return "a" if Role.VILLAGE_STAFF in roles else None
     if Role.TOWN_STAFF in roles and _covers_party_a(agreement, user):
         return "a"
@@ -45,9 +65,16 @@ def _covers_party_a(agreement, user) -> bool:
 
 
 def acts_for(agreement, user, side: str) -> bool:
+    """May ``user`` act for ``side`` of ``agreement`` (for "2+1" B: the council, or the committee on its behalf)."""
     if agreement.kind == AgreementKind.COUNCIL:
-        return Role.VILLAGE_STAFF in user_roles_on(user, agreement)
+        return bool(user_roles_on(user, agreement) & side_roles(agreement, side))
     return user_side(agreement, user) == side
+
+
+def on_behalf(agreement, user, side: str) -> bool:
+    """True when ``user`` records party B's act of a "2+1" agreement for a council without an account."""
+    return (agreement.kind == AgreementKind.COUNCIL and side == "b"
+            and Role.COUNCIL_REP not in user_roles_on(user, agreement) and acts_for(agreement, user, "b"))
 
 
 def _a_only(obj, user):
@@ -95,7 +122,7 @@ def _submit(obj, user):
     return _a_only(obj, user) or weight_problem(obj)
 
 
-SIDE_ROLES = {Role.TOWN_STAFF, Role.VILLAGE_STAFF}
+SIDE_ROLES = {Role.TOWN_STAFF, Role.VILLAGE_STAFF, Role.COUNCIL_REP}
 TERMINATE = Transition(S.TERMINATED, SIDE_ROLES | {Role.DISTRICT_ADMIN}, gettext_lazy("提前终止"),
                        guard=_a_or_district, comment_required=True, style="danger")
 
@@ -139,16 +166,30 @@ AGREEMENT_FLOW = Workflow("agreement", {
 BUTTON_ACTIONS = {"submit", "redraft", "activate", "evaluate", "close"}
 SIGN_ACTIONS = {"sign_a", "sign_b"}
 
+def _amendment_ready(obj, user):
+    from .services import amendment_sign_problem
+
+    return amendment_sign_problem(obj)
+
+
+def _amendment_sign_b(obj, user):
+    return _b_only(obj, user) or _amendment_ready(obj, user)
+
+
+def _amendment_sign_a(obj, user):
+    return _a_only(obj, user) or _amendment_ready(obj, user)
+
+
 AMENDMENT_FLOW = Workflow("amendment", {
     AmendmentStatus.DRAFT: {
-        "sign_b": Transition(AmendmentStatus.SIGNED_BY_B, SIDE_ROLES, gettext_lazy("乙方签署"), guard=_b_only,
-                             style="success"),
+        "sign_b": Transition(AmendmentStatus.SIGNED_BY_B, SIDE_ROLES, gettext_lazy("乙方签署"),
+                             guard=_amendment_sign_b, style="success"),
         "cancel": Transition(AmendmentStatus.CANCELLED, SIDE_ROLES, gettext_lazy("撤销"), guard=_a_only,
                              comment_required=True, style="danger"),
     },
     AmendmentStatus.SIGNED_BY_B: {
-        "sign_a": Transition(AmendmentStatus.IN_FORCE, SIDE_ROLES, gettext_lazy("甲方签署并生效"), guard=_a_only,
-                             style="success"),
+        "sign_a": Transition(AmendmentStatus.IN_FORCE, SIDE_ROLES, gettext_lazy("甲方签署并生效"),
+                             guard=_amendment_sign_a, style="success"),
         "cancel": Transition(AmendmentStatus.CANCELLED, SIDE_ROLES, gettext_lazy("撤销"), guard=_a_only,
                              comment_required=True, style="danger"),
     },

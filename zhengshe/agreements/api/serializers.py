@@ -1,6 +1,15 @@
 from rest_framework import serializers
 
-from ..models import Agreement, AgreementItem, AgreementTemplate, DraftingJob, Instalment, LedgerEntry
+from ..models import (
+    Agreement,
+    AgreementItem,
+    AgreementTemplate,
+    Amendment,
+    AmendmentItem,
+    DraftingJob,
+    Instalment,
+    LedgerEntry,
+)
 
 
 class AgreementItemSerializer(serializers.ModelSerializer):
@@ -11,7 +20,29 @@ class AgreementItemSerializer(serializers.ModelSerializer):
         fields = ["id", "identity_key", "list_item", "number", "category", "title", "requirements", "deadline",
                   "conditions_money", "conditions_staff", "conditions_training", "conditions_equipment",
                   "conditions_information", "funding_basis", "funding_standard", "funding_quantity",
-                  "funding_amount", "payment_schedule", "indicator", "weight", "removed"]
+                  "funding_amount", "payment_schedule", "indicator", "weight", "removed", "added_by"]
+
+
+class AmendmentItemSerializer(serializers.ModelSerializer):
+    """One item change of a supplementary agreement (read-only): base = the terms it replaced."""
+
+    class Meta:
+        model = AmendmentItem
+        fields = ["id", "kind", "item", "list_item", "number", "category", "title", "requirements", "deadline",
+                  "conditions_money", "conditions_staff", "conditions_training", "conditions_equipment",
+                  "conditions_information", "funding_amount", "payment_schedule", "indicator", "weight", "ends_on",
+                  "reason", "base", "funding_change"]
+        read_only_fields = fields
+
+
+class AmendmentSerializer(serializers.ModelSerializer):
+    items = AmendmentItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Amendment
+        fields = ["id", "number", "title", "content", "funding_delta", "status", "a_signer_name", "a_signed_at",
+                  "b_signer_name", "b_signed_at", "items"]
+        read_only_fields = fields
 
 
 class InstalmentSerializer(serializers.ModelSerializer):
@@ -37,11 +68,12 @@ class AgreementSerializer(serializers.ModelSerializer):
 class AgreementDetailSerializer(AgreementSerializer):
     items = AgreementItemSerializer(many=True, read_only=True)
     instalments = InstalmentSerializer(many=True, read_only=True)
+    amendments = AmendmentSerializer(many=True, read_only=True)
 
     class Meta(AgreementSerializer.Meta):
         fields = AgreementSerializer.Meta.fields + ["clause_purpose", "clause_evaluation", "clause_breach_a",
                                                     "clause_breach_b", "clause_dispute", "clause_other", "items",
-                                                    "instalments"]
+                                                    "instalments", "amendments"]
 
 
 class LedgerEntrySerializer(serializers.ModelSerializer):

@@ -24,7 +24,7 @@ class AgreementViewSet(ScopedReadOnlyViewSet):
     def get_queryset(self):
         qs = selectors.with_path_range(super().get_queryset(), self.request.user).order_by("party_b__path", "-year", "id")
         if self.action == "retrieve":
-            qs = qs.prefetch_related("items__identity", "instalments")
+            qs = qs.prefetch_related("items__identity", "instalments", "amendments__items")
         return qs
 
     def get_serializer_class(self):

@@ -36,8 +36,13 @@ def scenario(w):
     services.instalment_pay(actor=w.town_staff, instalment=first, paid_on=dt.date(YEAR, 6, 1), voucher_number="V-1")
     amendment = services.amendment_create(actor=w.town_staff, agreement=agreement, title="", content="补充条款",
                                           funding_delta=Decimal("100"))
+    item_amendment = services.amendment_create(actor=w.town_staff, agreement=agreement, title="", content="事项调整")
+    line = services.amendment_item_remove(actor=w.town_staff, amendment=item_amendment, version=item_amendment.version,
+                                          item=agreement.items.order_by("position")[1], ends_on=dt.date(YEAR, 7, 1),
+                                          funding_amount=Decimal("0"), reason="改由部门直接办理")
     council = services.council_create(actor=w.village_staff, region=w.village_a1x, name=COUNCIL_MARK)
     w._agreements = {"agreement": agreement, "item": item, "note": note, "unpaid": second, "amendment": amendment,
+                     "item_amendment": item_amendment, "amendment_line": line,
                      "template": template, "template_item": template.items.first(), "council": council,
                      "job": DraftingJob.objects.get(template=template), "ledger": agreement.ledger.first()}
     return w._agreements
@@ -85,6 +90,12 @@ CASES = {
     "agreements:amendment_sign": post("pk", "amendment"),
     "agreements:amendment_cancel": post("pk", "amendment"),
     "agreements:amendment_pdf": ScopeCase(pk("amendment")),
+    "agreements:amendment_item_add": ScopeCase(pk("item_amendment")),
+    "agreements:amendment_item_change": ScopeCase(lambda w: {"kwargs": {"pk": scenario(w)["item_amendment"].pk,
+                                                                        "item_pk": scenario(w)["item"].pk}}),
+    "agreements:amendment_item_remove": ScopeCase(lambda w: {"kwargs": {"pk": scenario(w)["item_amendment"].pk,
+                                                                        "item_pk": scenario(w)["item"].pk}}),
+    "agreements:amendment_item_withdraw": post("line_pk", "amendment_line"),
     "agreements:template_list": ScopeCase(lambda w: {"marker": scenario(w) and TEMPLATE_MARK}, owner="town_staff"),
     "agreements:template_create": ScopeCase(lambda w: {"marker": None}),
     "agreements:template_detail": ScopeCase(pk("template")),
