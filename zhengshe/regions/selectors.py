@@ -1,12 +1,30 @@
-"""Reads over the region tree, each in a constant number of queries whatever the tree size."""
+"""Reads over the region tree, each in a constant number of queries whatever the tree size.
 
+Sums over a subtree (``totals``, ``children_with_totals``, ``totals_for_paths``) are cached under the
+tree's version token (``models.TreeVersion``), which every write to the tree replaces in its own
+transaction: the province leader's home page and the province's page read one small row instead of
+aggregating 20 000 villages, and never show totals older than the tree.
+"""
+
+from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 
 from zhengshe.core.scoping import Scope, ancestor_paths
 
 from .choices import Level
-from .models import Region
+from .models import Region, TreeVersion
+
+CACHE_SECONDS = 6 * 3600
+
+
+def tree_token() -> str:
+    """The region tree's current version (one indexed single-row read)."""
+    return TreeVersion.objects.filter(pk=1).values_list("token", flat=True).first() or "-"
+
+
+def _key(kind: str, token: str, path: str) -> str:
+    return f"zs:regions:{kind}:{token}:{path}"
 
 
 def subtree(region: Region, *, include_self: bool = True):
@@ -28,16 +46,11 @@ def regions_for_user(user):
 
 
 def totals(path_prefix: str) -> dict:
-    """Villages/communities, population, households and centre area summed over a subtree: one query."""
-    agg = Region.objects.filter(path__under=path_prefix, level=Level.VILLAGE).annotate(
-        village_part=Substr("code", 10, 3)).aggregate(
-        villages=Count("id"),
-        communities=Count("id", filter=Q(village_part__lte="199")),
-        population=Sum("population"),
-        households=Sum("households"),
-        centres_400=Count("id", filter=Q(service_centre_area__gte=400)),
-    )
-    return {k: v or 0 for k, v in agg.items()}
+    """Villages/communities, population, households and centre area summed over a subtree.
+
+    Two small reads when cached (the tree token and the cache), else one aggregate query.
+    """
+    return totals_for_paths([path_prefix])[path_prefix]
 
 
 def children_with_totals(region: Region):
@@ -50,17 +63,12 @@ def children_with_totals(region: Region):
     children = list(Region.objects.filter(parent=region).order_by("code"))
     if not children:
         return []
-    lengths = {len(c.path) for c in children if c.level not in (Level.GRID, Level.GROUP)}
-    sums = {}
-    for length in sorted(lengths):  # one length (one query) unless codes under one parent differ in length
-        rows = (
-            Region.objects.filter(path__under=region.path, level=Level.VILLAGE)
-            .annotate(child_path=Substr("path", 1, length))
-            .values("child_path")
-            .annotate(villages=Count("id"), population=Sum("population"), households=Sum("households"))
-            .order_by()
-        )
-        sums.update({row["child_path"]: row for row in rows})
+    lengths = tuple(sorted({len(c.path) for c in children if c.level not in (Level.GRID, Level.GROUP)}))
+    key = _key("children", tree_token(), f"{region.path}:{lengths}")
+    sums = cache.get(key)
+    if sums is None:
+        sums = _children_sums(region, lengths)
+        cache.set(key, sums, CACHE_SECONDS)
     for child in children:
         row = sums.get(child.path, {})
         child.total_villages = row.get("villages", 0) or 0
@@ -69,10 +77,38 @@ def children_with_totals(region: Region):
     return children
 
 
+def _children_sums(region: Region, lengths) -> dict:
+    sums = {}
+    for length in lengths:  # one length (one query) unless codes under one parent differ in length
+        rows = (
+            Region.objects.filter(path__under=region.path, level=Level.VILLAGE)
+            .annotate(child_path=Substr("path", 1, length))
+            .values("child_path")
+            .annotate(villages=Count("id"), population=Sum("population"), households=Sum("households"))
+            .order_by()
+        )
+        sums.update({row["child_path"]: row for row in rows})
+    return sums
+
+
 def totals_for_paths(paths: list[str]) -> dict[str, dict]:
-    """``totals`` for several subtrees at once: one query with one filtered sum per subtree."""
+    """``totals`` for several subtrees at once: the cached ones, and one query for the others."""
     if not paths:
         return {}
+    token = tree_token()
+    keys = {path: _key("totals", token, path) for path in paths}
+    found = cache.get_many(list(keys.values()))
+    result = {path: found[key] for path, key in keys.items() if key in found}
+    missing = [path for path in paths if path not in result]
+    if missing:
+        computed = _totals_for_paths_uncached(missing)
+        cache.set_many({keys[path]: value for path, value in computed.items()}, CACHE_SECONDS)
+        result.update(computed)
+    return result
+
+
+def _totals_for_paths_uncached(paths: list[str]) -> dict[str, dict]:
+    """One query with one filtered sum per subtree."""
     aggregates = {}
     for i, path in enumerate(paths):
         within = Q(path__under=path)
