@@ -61,6 +61,7 @@ def build(ctx) -> None:
     if services.assisted_list_for(town) is None:
         ctx.say("协议：清单演示数据中没有已发布的协助政府工作事项清单，未生成协议。")
         return
+    _council_agreement(ctx, services, xinhu_user, ctx.users.get("lishihui"), year)
     template = AgreementTemplate.objects.filter(region=town, year=year, kind="standard").first()
     if template is None:
         template = services.template_create(actor=staff, region=town, year=year, number_prefix="双凤协",
@@ -151,3 +152,36 @@ def _negotiate_and_sign(ctx, services, agreement, staff, village_user, year, *, 
         services.progress_report(actor=village_user, item=item, status=status,
                                  note="" if status == "done" else "按计划推进，年底前完成。")
     return agreement
+
+
+def _council_agreement(ctx, services, committee_user, council_user, year) -> None:
+    """"2+1": 新湖村 (party A) and its residents' council (party B, signing through its own account lishihui)."""
+    from .models import Agreement, AgreementTemplate
+
+    if committee_user is None or council_user is None:
+        return
+    grant = council_user.role_assignments.filter(role="council_rep", active=True).select_related("council").first()
+    if grant is None:
+        return
+    council, village = grant.council, grant.council.region
+    if Agreement.objects.filter(council=council, year=year).exclude(status="draft").exists():
+        return
+    if services.assisted_list_for(village, "council") is None:
+        ctx.say("协议：没有已发布的“2+1”第三份清单，未生成理事会协议。")
+        return
+    template = AgreementTemplate.objects.filter(region=village, year=year, kind="council").first() or \
+        services.template_create(actor=committee_user, region=village, year=year, kind="council")
+    job = services.drafting_start(actor=committee_user, template=template)
+    if not job.finished:
+        services.drafting_run(job.pk)
+    agreement = Agreement.objects.get(council=council, year=year)
+    agreement = services.agreement_transition(actor=committee_user, agreement=agreement, action="submit")
+    services.agreement_confirm(actor=committee_user, agreement=agreement, revision=agreement.revision)
+    agreement = services.agreement_confirm(actor=council_user, agreement=agreement, revision=agreement.revision)
+    agreement = services.agreement_sign(actor=council_user, agreement=agreement, signer_name="吴桂英",
+                                        seal_number="新湖村居民自治理事会章")
+    agreement = services.agreement_sign(actor=committee_user, agreement=agreement, signer_name="张强",
+                                        seal_number=f"村章-{village.code[-3:]}")
+    services.agreement_transition(actor=committee_user, agreement=agreement, action="activate")
+    ctx.say(f"协议：新湖村与{council.name}签订“2+1”协议（{agreement.items.count()} 项），"
+            f"理事会代表 {council_user.username} 以乙方身份签署。")

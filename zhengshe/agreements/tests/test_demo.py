@@ -51,3 +51,22 @@ def test_demo_drafts_signs_and_pays(db):
     assert selectors.late_instalments(region=town, year=xinhu.year) == 1
     demo.build(ctx)  # idempotent
     assert Agreement.objects.filter(party_a=town).count() == committees
+
+
+def test_demo_council_signs_its_2plus1_agreement(db):
+    from zhengshe.agreements import demo
+    from zhengshe.agreements.models import Agreement
+
+    from .conftest import make_assisted_list
+
+    county, users = _county()
+    make_assisted_list(county, year=2026)
+    make_assisted_list(county, year=2026, kind="council",
+                       items=[("C01", "协助组织楼道环境整治", "fixed", Decimal("2000"))])
+    ctx = DemoContext(rng=random.Random(1), county=county, users=users)
+    demo.build(ctx)
+    council_agreement = Agreement.objects.get(kind="council", council__name="新湖村居民自治理事会")
+    assert council_agreement.status == "in_force" and council_agreement.b_signed_by == users["lishihui"]
+    assert council_agreement.a_signed_by == users["xinhu"]
+    demo.build(ctx)  # idempotent
+    assert Agreement.objects.filter(kind="council").count() == 1
