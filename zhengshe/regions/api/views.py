@@ -36,7 +36,11 @@ class RegionViewSet(ScopedReadOnlyViewSet):
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):
-        return super().get_queryset().order_by("path")
+        qs = super().get_queryset().order_by("path")
+        if self.action == "list":  # the serializer's columns only (no created_at, no parent's own figures)
+            qs = qs.only(*[f for f in RegionSerializer.Meta.fields if f not in ("level_display", "parent_code")],
+                         "parent__code")
+        return qs
 
     def get_serializer_class(self):
         return RegionFiguresSerializer if self.action == "partial_update" else RegionSerializer
