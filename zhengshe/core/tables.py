@@ -37,6 +37,7 @@ class Column:
     export: bool = True
     html: bool = True
     link_arg: str = "pk"  # the attribute passed to ``link`` (e.g. "code")
+    grouped: bool = False  # numbers grouped by thousands (906,084), as ``intcomma``; codes and years never are
     parts: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -96,12 +97,13 @@ class _Formatter:
         self.thousand_sep = get_format("THOUSAND_SEPARATOR")
         self.grouping = get_format("NUMBER_GROUPING")
 
-    def __call__(self, value):
+    def __call__(self, value, grouped: bool = False):
         if isinstance(value, str):
             return value
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
             return localize(value)
-        return numberformat.format(value, self.decimal_sep, grouping=self.grouping, thousand_sep=self.thousand_sep)
+        return numberformat.format(value, self.decimal_sep, grouping=self.grouping, thousand_sep=self.thousand_sep,
+                                   force_grouping=grouped)
 
 
 class _UrlBuilder:
@@ -135,9 +137,9 @@ class Table:
     def html_rows(self, objects) -> list[list[dict]]:
         fmt = _Formatter()
         labels: dict = {}
-        shown = [(c, _UrlBuilder(c), c.numeric) for c in self.columns if c.html]
-        return [[{"value": fmt(c.value(obj, labels)), "url": url(obj), "numeric": numeric}
-                 for c, url, numeric in shown] for obj in objects]
+        shown = [(c, _UrlBuilder(c), c.numeric, c.grouped) for c in self.columns if c.html]
+        return [[{"value": fmt(c.value(obj, labels), grouped), "url": url(obj), "numeric": numeric}
+                 for c, url, numeric, grouped in shown] for obj in objects]
 
     def export_rows(self, objects):
         labels: dict = {}

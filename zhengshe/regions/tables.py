@@ -14,3 +14,16 @@ class RegionTable(Table):
         Column("households", _("户数"), numeric=True),
         Column("service_centre_area", _("服务中心面积（㎡）"), numeric=True),
     ]
+
+
+class ChildRegionTable(Table):
+    """A region's direct children with the sums of their own subtrees (``selectors.children_with_totals``)."""
+
+    columns = [
+        Column("code", _("代码"), link="regions:detail", link_arg="code"),
+        Column("name", _("名称"), link="regions:detail", link_arg="code"),
+        Column("level", _("层级")),
+        Column("total_villages", _("村（社区）数"), numeric=True, grouped=True),
+        Column("total_population", _("人口"), numeric=True, grouped=True),
+        Column("total_households", _("户数"), numeric=True, grouped=True),
+    ]

@@ -16,7 +16,7 @@ from . import selectors, services
 from .filtersets import RegionFilterSet
 from .forms import RegionForm
 from .models import Region
-from .tables import RegionTable
+from .tables import ChildRegionTable, RegionTable
 
 
 class RegionListView(ScopedListView):
@@ -55,6 +55,9 @@ class RegionDetailView(ScopedDetailView):
         page = Paginator(children, 50).get_page(self.request.GET.get("page"))
         ctx["children"] = page
         ctx["page_obj"] = page
+        table = ChildRegionTable()
+        ctx["table_headers"] = table.headers()
+        ctx["table_rows"] = table.html_rows(page)
         ctx["can_manage"] = services.can_manage(self.request.user, region)
         return ctx
 

@@ -54,3 +54,14 @@ def test_a_link_column_whose_pattern_cannot_be_reversed_once_falls_back_per_row(
         T().html_rows([Row()])
     T.columns = [Column("pk", "编号", link="self")]
     assert T().html_rows([Row()])[0][0]["url"] == "/own/7/"
+
+
+@pytest.mark.django_db
+def test_region_page_lists_children_with_grouped_totals_and_links(world, client_for):
+    html = client_for(world.district_admin).get(f"/regions/{world.county_a.code}/").content.decode()
+    town = world.town_a1
+    row = html[html.index(f'<a href="/regions/{town.code}/">{town.code}</a>'):]
+    row = row[:row.index("</tr>")]
+    assert f'<a href="/regions/{town.code}/">{town.name}</a>' in row
+    assert '<td class="num">6,000</td>' in row and '<td class="num">1,800</td>' in row  # 1000+2000+3000, 300+600+900
+    assert "<td>街道/乡镇</td>" in row or "<td>" + town.get_level_display() + "</td>" in row
