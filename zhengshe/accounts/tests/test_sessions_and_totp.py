@@ -150,3 +150,15 @@ def test_the_session_cookie_is_httponly_and_ends_with_the_browser(world, sign_in
     cookie = client.cookies["sessionid"]
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
     assert not cookie["max-age"] and not cookie["expires"]
+
+
+def test_pages_link_their_icon_so_the_browser_sends_no_second_request_with_the_session(world, sign_in):
+    # Without <link rel="icon"> a browser asks /favicon.ico after every page: a second request through the session and
+    # user middleware, racing the next page for the same session (the flaky browser test on SQLite).
+    from django.templatetags.static import static
+
+    link = f'<link rel="icon" href="{static("zhengshe/favicon.ico")}">'
+    client, _response = sign_in(world.org_user)
+    for url in (reverse("core:home"), reverse("accounts:password_change")):
+        assert link in client.get(url).content.decode(), url
+    assert link in client.__class__().get(reverse("accounts:login")).content.decode()
