@@ -16,8 +16,13 @@ class RegionFilterSet(django_filters.FilterSet):
         fields = ["q", "level", "within"]
 
     def search(self, queryset, name, value):
+        """Digits look up a code prefix (on the code index); anything else, a part of the name."""
         value = value.strip()
-        return queryset.filter(Q(name__contains=value) | Q(code__startswith=value)) if value else queryset
+        if not value:
+            return queryset
+        if value.isascii() and value.replace("-", "").isalnum() and value[0].isdigit():
+            return queryset.filter(Q(code__under=value) | Q(name__contains=value))
+        return queryset.filter(name__contains=value)
 
     def under(self, queryset, name, value):
         parent = Region.objects.filter(code=value.strip()).values_list("path", flat=True).first()

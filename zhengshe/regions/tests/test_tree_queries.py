@@ -172,3 +172,20 @@ def test_under_lookup_selects_exactly_the_subtree_and_uses_the_path_index(world)
         assert "SEARCH" in plan and "path>?" in plan.replace(" ", "")
     else:
         assert " LIKE " in sql
+
+
+def test_region_search_by_name_part_or_code_prefix(world, client_for):
+    client = client_for(world.district_admin)
+    village = world.village_a1x
+
+    def found(q, **extra):
+        html = client.get(reverse("regions:list"), {"q": q, **extra}).content.decode()
+        return {r.code for r in Region.objects.all() if f">{r.code}</a>" in html}
+
+    assert village.code in found(village.name[1:3])  # a part of the name
+    by_code = found(village.code[:9])  # a town's code prefix: the town and everything under it
+    assert by_code == set(Region.objects.filter(code__startswith=village.code[:9]).values_list("code", flat=True))
+    assert village.code in by_code and world.county_a.code not in by_code
+    assert found(village.code[:9], level="village") == {c for c in by_code if len(c) == 12}
+    assert found("不存在的名字") == set()
+    assert world.village_b1x.code not in found(world.village_b1x.name)  # another county: outside the scope
