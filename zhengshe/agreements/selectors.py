@@ -52,7 +52,7 @@ def get_agreement(user, pk, action: str = "view") -> Agreement:
 
 
 def agreements_for_zip(user, region, year: int):
-    return agreements_for(user).filter(party_b__path__startswith=region.path, year=year).order_by("party_b__code")
+    return agreements_for(user).filter(party_b__path__under=region.path, year=year).order_by("party_b__code")
 
 
 def _sum(kind: str, prefix: str = ""):
@@ -95,7 +95,7 @@ def funds_rollup(user, *, year: int | None = None, group: str = "town", within: 
     if year:
         qs = qs.filter(year=year)
     if within:
-        qs = qs.filter(party_b__path__startswith=within)
+        qs = qs.filter(party_b__path__under=within)
     rows = (qs.values(key, label).annotate(
         agreements=Count("id"), **{k: Coalesce(Sum(f"funds_{k}"), ZERO) for k in FUNDS})
         .annotate(balance=F("allocated") + F("awarded") - F("withheld") - F("paid")).order_by(key))
@@ -110,7 +110,7 @@ def _item_rollup(user, *, year, within) -> list[dict]:
     if year:
         qs = qs.filter(agreement__year=year)
     if within:
-        qs = qs.filter(agreement__party_b__path__startswith=within)
+        qs = qs.filter(agreement__party_b__path__under=within)
     rows = (qs.values(key, label).annotate(
         allocated=_allocated(), paid=_sum(LedgerKind.PAY), withheld=_sum(LedgerKind.WITHHOLD),
         awarded=_sum(LedgerKind.AWARD), agreements=Count("agreement", distinct=True))
@@ -128,7 +128,7 @@ def coverage(user, *, year: int, within: str = "") -> dict:
     """How many agreements of the year exist and how many are signed, by status (one query)."""
     qs = Agreement.objects.restrict(user).filter(year=year, kind=AgreementKind.STANDARD)
     if within:
-        qs = qs.filter(party_b__path__startswith=within)
+        qs = qs.filter(party_b__path__under=within)
     return dict(qs.values_list("status").annotate(n=Count("id")).order_by())
 
 
@@ -154,7 +154,7 @@ def items_with_progress(agreement, *, original: bool = True):
 
 
 def _signed_in(region, year):
-    return Agreement.objects.filter(year=year, kind=AgreementKind.STANDARD, party_b__path__startswith=region.path,
+    return Agreement.objects.filter(year=year, kind=AgreementKind.STANDARD, party_b__path__under=region.path,
                                     status__in=SIGNED_STATUSES)
 
 
