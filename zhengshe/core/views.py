@@ -17,6 +17,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from zhengshe.utilities.excel import workbook_response
 
 from .errors import ServiceError
+from .pagination import DeferredJoinPaginator
 from .scoping import Scope, get_scoped_or_404
 
 
@@ -35,6 +36,7 @@ class ScopedListView(ScopedMixin, ListView):
     filterset_class = None
     template_name = "core/object_list.html"
     paginate_by = 50
+    paginator_class = DeferredJoinPaginator
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
     ordering = None
