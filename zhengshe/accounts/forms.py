@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengshe.regions.models import Region
 
-from .roles import ORGANIZATION_ROLES, Role
+from .roles import COUNCIL_ROLES, ORGANIZATION_ROLES, Role
 
 
 class LoginForm(forms.Form):
@@ -88,16 +88,44 @@ class PasswordResetForm(forms.Form):
                                help_text=_("用户下次登录时须修改。"))
 
 
+class CouncilChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.region.name} · {obj.name}"
+
+
 class RoleGrantForm(forms.Form):
+    """Grant a role within a region, an organization, or (居民自治理事会代表) one residents' council.
+
+    Only councils inside the granting administrator's subtree are offered; any other id is refused here with a
+    form error (the service checks the scope again).
+    """
+
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     region_code = forms.CharField(label=_("区划代码"), max_length=24, required=False)
     organization_id = forms.IntegerField(label=_("组织编号"), required=False)
+    council = CouncilChoiceField(label=_("居民自治理事会"), queryset=None, required=False,
+                                 help_text=_("仅“居民自治理事会代表”角色填写：该账号只能办理这个理事会的“2+1”协议"),
+                                 error_messages={"invalid_choice": _("该理事会不存在，或不在您的管理范围内。")})
     department = forms.CharField(label=_("所在部门"), max_length=100, required=False,
                                  help_text=_("如：双凤镇社会事业局、太仓市民政局"))
+
+    def __init__(self, *args, actor=None, **kwargs):
+        from .selectors import councils_grantable_by
+
+        super().__init__(*args, **kwargs)
+        self.fields["council"].queryset = councils_grantable_by(actor)
 
     def clean(self):
         data = super().clean()
         role = data.get("role")
+        if role in COUNCIL_ROLES:
+            if not data.get("council") and "council" not in self.errors:
+                self.add_error("council", _("居民自治理事会代表须指定理事会"))
+            if (data.get("region_code") or "").strip() or data.get("organization_id"):
+                self.add_error("council", _("居民自治理事会代表只绑定理事会，不另填区划代码或组织编号"))
+            return data
+        if data.get("council"):
+            self.add_error("council", _("只有居民自治理事会代表可以绑定理事会"))
         if role in ORGANIZATION_ROLES and not data.get("organization_id"):
             self.add_error("organization_id", _("社会组织用户须指定组织"))
         if role and role not in ORGANIZATION_ROLES and not (data.get("region_code") or "").strip():

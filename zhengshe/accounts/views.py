@@ -183,7 +183,7 @@ def totp_setup_view(request):
 def _roles_text(user) -> str:
     parts = []
     for a in user.active_assignments:
-        where = a.region or a.organization
+        where = a.region or a.organization or a.council
         parts.append(f"{a.get_role_display()}（{where}{'·' + a.department if a.department else ''}）")
     return "、".join(parts)
 
@@ -236,7 +236,7 @@ def user_detail_view(request, pk):
     target = _managed_user_or_404(request, pk)
     scope = Scope.for_user(request.user)
     can_grant = scope.is_superuser or scope.has_role(Role.SECURITY_ADMIN)
-    form = RoleGrantForm(request.POST or None)
+    form = RoleGrantForm(request.POST or None, actor=request.user)
     if request.method == "POST":
         if not can_grant:
             raise PermissionDenied
@@ -256,7 +256,8 @@ def user_detail_view(request, pk):
                 if data.get("organization_id") and organization is None:
                     raise ServiceError(_("组织编号 %s 不存在。") % data["organization_id"])
                 services.role_grant(actor=request.user, user=target, role=data["role"], region=region,
-                                    organization=organization, department=data.get("department") or "")
+                                    organization=organization, council=data.get("council"),
+                                    department=data.get("department") or "")
             except ServiceError as exc:
                 messages.error(request, exc.message)
             except ValidationError as exc:
@@ -264,7 +265,7 @@ def user_detail_view(request, pk):
             else:
                 messages.success(request, _("已授权。"))
                 return redirect("accounts:user_detail", pk=target.pk)
-    past = RoleAssignment.objects.filter(user=target, active=False).select_related("region", "organization")
+    past = RoleAssignment.objects.filter(user=target, active=False).select_related("region", "organization", "council")
     return render(request, "accounts/user_detail.html", {
         "target": target, "form": form, "can_grant": can_grant, "past_assignments": past,
         "locked": lockout.is_account_locked(target.username),
