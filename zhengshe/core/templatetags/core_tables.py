@@ -1,7 +1,9 @@
-"""``{% table_body table_rows %}``: a table's rows as escaped markup, rendered in Python (core.tables)."""
+"""Hot parts of every page rendered in Python: ``{% table_body table_rows %}`` (core.tables) and
+``{% main_menu %}`` (core.navigation)."""
 
 from django import template
 
+from zhengshe.core import navigation
 from zhengshe.core.tables import render_body
 
 register = template.Library()
@@ -10,3 +12,12 @@ register = template.Library()
 @register.simple_tag
 def table_body(rows):
     return render_body(rows)
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context):
+    scope = context.get("user_scope")
+    request = context.get("request")
+    if scope is None or not scope.user_id or request is None:
+        return ""
+    return navigation.menu_html(scope, request.path)
