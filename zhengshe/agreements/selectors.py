@@ -28,24 +28,6 @@ def agreements_for(user, action: str = "view"):
     return Agreement.objects.restrict(user, action).select_related("party_a", "party_b", "council")
 
 
-def with_path_range(qs, user, lookup: str = "party_b__path", action: str = "view"):
-    """Add an index-friendly range (path ≥ prefix AND < prefix + U+FFFF) beside the scope's LIKE filter.
-
-    SQLite only. Implied by the scope when the user covers a single subtree; SQLite cannot use an index for ``LIKE 'x%'``
-    (case-insensitive), but can for the range, so a town's list no longer walks the whole province.
-    """
-    from django.db import connection
-
-    from zhengshe.core.scoping import Scope, roles_for_action
-
-    if connection.vendor != "sqlite":  # binary collation only: a locale collation may order "/" differently
-        return qs
-    paths = Scope.for_user(user).region_paths(roles_for_action(qs.model, action))
-    if len(paths) != 1:
-        return qs
-    return qs.filter(**{f"{lookup}__gte": paths[0], f"{lookup}__lt": paths[0] + "\uffff"})
-
-
 def get_agreement(user, pk, action: str = "view") -> Agreement:
     return get_scoped_or_404(Agreement.objects.select_related("party_a", "party_b", "council", "template"), user,
                              action, pk=pk)
@@ -82,6 +64,12 @@ GROUPINGS = {
 FUNDS = ("allocated", "paid", "withheld", "awarded")
 
 
+# Grouping by the foreign key (not the code and name of the joined region) keeps the GROUP BY narrow and saves a
+# join; the ≤ a few hundred group labels are read afterwards in one query on the primary key.
+GROUP_IDS = {"town": "party_b__parent_id", "county": "party_b__parent__parent_id", "committee": "party_b_id"}
+FUNDED = Q(funds_allocated__gt=0) | Q(funds_paid__gt=0) | Q(funds_withheld__gt=0) | Q(funds_awarded__gt=0)
+
+
 def funds_rollup(user, *, year: int | None = None, group: str = "town", within: str = "") -> list[dict]:
     """Funds summed by town, county, committee (over the agreements' ledger sums) or item (over ledger lines).
 
@@ -89,23 +77,50 @@ def funds_rollup(user, *, year: int | None = None, group: str = "town", within: 
     """
     if group == "item":
         return _item_rollup(user, year=year, within=within)
-    key, label = GROUPINGS.get(group, GROUPINGS["town"])
-    qs = with_path_range(Agreement.objects.restrict(user, "view"), user).filter(
-        Q(funds_allocated__gt=0) | Q(funds_paid__gt=0) | Q(funds_withheld__gt=0) | Q(funds_awarded__gt=0))
+    return funds_and_status(user, year=year, group=group, within=within)[0]
+
+
+def funds_and_status(user, *, year: int | None, group: str = "town", within: str = "") -> tuple[list[dict], list[dict]]:
+    """The funds rollup and the signing-state counts of standard agreements, grouped alike, from one GROUP BY.
+
+    Returns (funds rows: groups with a funded agreement, status rows: groups with a standard agreement), each
+    ordered by the group's code. ``group="item"`` counts states by town (items have no signing state).
+    """
+    id_field = GROUP_IDS.get(group if group != "item" else "town", GROUP_IDS["town"])
+    qs = Agreement.objects.restrict(user, "view")
     if year:
         qs = qs.filter(year=year)
     if within:
         qs = qs.filter(party_b__path__under=within)
-    rows = (qs.values(key, label).annotate(
-        agreements=Count("id"), **{k: Coalesce(Sum(f"funds_{k}"), ZERO) for k in FUNDS})
-        .annotate(balance=F("allocated") + F("awarded") - F("withheld") - F("paid")).order_by(key))
-    return [{"key": r[key], "label": r[label], **{k: r[k] for k in (*FUNDS, "balance", "agreements")}}
-            for r in rows]
+    standard = Q(kind=AgreementKind.STANDARD)
+    rows = list(qs.values(id_field).annotate(
+        agreements=Count("id", filter=FUNDED), **{k: Coalesce(Sum(f"funds_{k}", filter=FUNDED), ZERO) for k in FUNDS},
+        total=Count("id", filter=standard), signed=Count("id", filter=standard & Q(status__in=SIGNED_STATUSES)),
+        drafting=Count("id", filter=standard & Q(status__in=[AgreementStatus.DRAFT, AgreementStatus.NEGOTIATING])),
+        funding=Coalesce(Sum("total_funding", filter=standard), ZERO)).order_by())
+    labels = _region_labels(r[id_field] for r in rows)
+    rows.sort(key=lambda r: labels.get(r[id_field], ("", ""))[0])
+    funds, status = [], []
+    for r in rows:
+        key, label = labels.get(r[id_field], ("", ""))
+        if r["agreements"]:
+            funds.append({"key": key, "label": label, **{k: r[k] for k in (*FUNDS, "agreements")},
+                          "balance": r["allocated"] + r["awarded"] - r["withheld"] - r["paid"]})
+        if r["total"]:
+            status.append({"key": key, "label": label, **{k: r[k] for k in ("total", "signed", "drafting", "funding")}})
+    return funds, status
+
+
+def _region_labels(ids) -> dict:
+    from zhengshe.regions.models import Region
+
+    ids = {i for i in ids if i is not None}
+    return {pk: (code, name) for pk, code, name in Region.objects.filter(pk__in=ids).values_list("pk", "code", "name")}
 
 
 def _item_rollup(user, *, year, within) -> list[dict]:
     key, label = GROUPINGS["item"]
-    qs = with_path_range(LedgerEntry.objects.restrict(user, "view"), user, "agreement__party_b__path").filter(
+    qs = LedgerEntry.objects.restrict(user, "view").filter(
         item__isnull=False)  # payments are per agreement
     if year:
         qs = qs.filter(agreement__year=year)
@@ -256,13 +271,4 @@ def revision_diff(old: dict, new: dict) -> dict:
 
 def agreement_status_counts(user, year: int, group: str = "town"):
     """Agreements by signing state, grouped like the funds table (item → by town): one GROUP BY query."""
-    key, label = GROUPINGS.get(group if group != "item" else "town", GROUPINGS["town"])
-    rows = (with_path_range(Agreement.objects.restrict(user), user).filter(year=year, kind=AgreementKind.STANDARD)
-            .values(key, label)
-            .annotate(total=Count("id"),
-                      signed=Count("id", filter=Q(status__in=SIGNED_STATUSES)),
-                      drafting=Count("id", filter=Q(status__in=[AgreementStatus.DRAFT, AgreementStatus.NEGOTIATING])),
-                      funding=Coalesce(Sum("total_funding"), ZERO))
-            .order_by(key))
-    return [{"key": r[key], "label": r[label], **{k: r[k] for k in ("total", "signed", "drafting", "funding")}}
-            for r in rows]
+    return funds_and_status(user, year=year, group=group)[1]

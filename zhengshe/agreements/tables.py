@@ -5,8 +5,9 @@ from zhengshe.core.tables import Column, Table
 
 class AgreementTable(Table):
     columns = [
-        Column("number", _("协议编号"), link="self", render=lambda r: r.number or f"#{r.pk}"),
-        Column("party_b_name", _("乙方"), link="self"),
+        Column("number", _("协议编号"), link="agreements:detail", link_arg="pk",
+               render=lambda r: r.number or f"#{r.pk}"),
+        Column("party_b_name", _("乙方"), link="agreements:detail", link_arg="pk"),
         Column("party_b__code", _("乙方区划代码")),
         Column("party_a_name", _("甲方")),
         Column("year", _("年度"), numeric=True),
@@ -50,3 +51,51 @@ class LedgerTable(Table):
         Column("reason", _("事由")),
         Column("source", _("来源")),
     ]
+
+
+def _yuan(key):
+    from .templatetags.agreement_money import yuan
+
+    return lambda r: yuan(r[key])
+
+
+def _value(key):
+    return lambda r: r[key]
+
+
+def _str(key):
+    return lambda r: "" if r[key] is None else str(r[key])
+
+
+class FundsTable(Table):
+    """The funds rollup (rows are dicts from ``selectors.funds_rollup``), rendered in Python: 100+ rows at province
+    scale with six amounts each."""
+
+    columns = [
+        Column("key", _("代码"), render=_str("key")),
+        Column("label", _("名称"), render=_str("label")),
+        Column("agreements", _("协议数"), numeric=True, render=_value("agreements")),
+        *[Column(k, label, numeric=True, render=_yuan(k)) for k, label in [
+            ("allocated", _("核定（元）")), ("paid", _("已拨付（元）")), ("withheld", _("扣减（元）")),
+            ("awarded", _("奖励（元）")), ("balance", _("未拨余额（元）"))]],
+    ]
+
+
+class StatusCountTable(Table):
+    """Agreements by signing state per group (dicts from ``selectors.funds_and_status``); ``list_url`` set per
+    render links a town to its agreement list."""
+
+    def __init__(self, *, list_url: str | None = None):
+        from django.utils.html import format_html
+
+        def place(r):
+            if list_url:
+                return format_html('<a href="{}{}">{}</a>', list_url, r["key"], r["label"])
+            return format_html('{} <small class="text-muted">{}</small>', r["label"], r["key"])
+
+        self.columns = [
+            Column("label", _("区划"), render=place),
+            *[Column(k, label, numeric=True, render=_value(k)) for k, label in [
+                ("total", _("协议数")), ("signed", _("已签署")), ("drafting", _("起草/协商中"))]],
+            Column("funding", _("经费合计（元）"), numeric=True, render=_yuan("funding")),
+        ]

@@ -66,7 +66,7 @@ from .models import (
     TemplateItem,
 )
 from .pdf import agreement_pdf, amendment_pdf, pdf_filename, stream_zip
-from .tables import AgreementTable, CouncilTable, LedgerTable, TemplateTable
+from .tables import AgreementTable, CouncilTable, FundsTable, LedgerTable, StatusCountTable, TemplateTable
 from .workflows import AGREEMENT_FLOW, AMENDMENT_FLOW, BUTTON_ACTIONS, user_side
 
 ZIP_STREAM_LIMIT = 60  # above this many PDFs the ZIP is built by a background job
@@ -86,9 +86,6 @@ class AgreementListView(ScopedListView):
 
     def base_queryset(self):
         return Agreement.objects.defer(*Agreement.CLAUSES, "terminated_reason")
-
-    def get_queryset(self):
-        return selectors.with_path_range(super().get_queryset(), self.request.user)
 
 
 class TemplateListView(ScopedListView):
@@ -120,9 +117,6 @@ class LedgerListView(ScopedListView):
     ordering = ("-entry_date", "-id")
     title = gettext_lazy("经费台账明细")
     export_filename = "协议经费台账"
-
-    def get_queryset(self):
-        return selectors.with_path_range(super().get_queryset(), self.request.user, "agreement__party_b__path")
 
 
 # ---------------------------------------------------------------- one agreement
@@ -730,7 +724,11 @@ def funds(request):
         year = int(request.GET.get("year") or timezone.localdate().year)
     except ValueError:
         year = timezone.localdate().year
-    rows = selectors.funds_rollup(request.user, year=year, group=group)
+    if group == "item":
+        rows = selectors.funds_rollup(request.user, year=year, group=group)
+        status_counts = selectors.agreement_status_counts(request.user, year, group)
+    else:  # funds and signing states from one pass over the agreements
+        rows, status_counts = selectors.funds_and_status(request.user, year=year, group=group)
     totals = selectors.funds_totals(rows)
     headers = [_("代码"), _("名称"), _("协议数"), _("核定（元）"), _("已拨付（元）"), _("扣减（元）"), _("奖励（元）"),
                _("未拨余额（元）")]
@@ -744,8 +742,10 @@ def funds(request):
         return workbook_response(headers, body, f"协议经费汇总-{year}-{group}.xlsx", title=str(_("经费汇总")))
     return render(request, "agreements/funds.html", {
         "rows": rows, "totals": totals, "year": year, "group": group, "groups": GROUP_LABELS, "headers": headers,
-        "title": _("协议经费汇总"), "status_counts": selectors.agreement_status_counts(request.user, year, group),
-        "town_group": group in ("town", "item")})
+        "title": _("协议经费汇总"), "status_counts": status_counts,
+        "funds_rows": FundsTable().html_rows(rows),
+        "status_rows": StatusCountTable(list_url=f"{reverse('agreements:list')}?year={year}&town=" if group in (
+            "town", "item") else None).html_rows(status_counts)})
 
 
 @login_required
