@@ -8,6 +8,7 @@ with their joins. Same rows, same order.
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -35,3 +36,18 @@ class StandardPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
     django_paginator_class = DeferredJoinPaginator
+
+
+class CountedPaginator(DeferredJoinPaginator):
+    """A paginator whose row count comes from ``count_func(queryset)`` (e.g. a cached count)."""
+
+    count_func = None
+
+    @cached_property
+    def count(self):
+        return type(self).count_func(self.object_list)
+
+
+def counted_paginator(count_func):
+    """A ``DeferredJoinPaginator`` class counting rows with ``count_func`` (for ListView.paginator_class)."""
+    return type("CountedPaginator", (CountedPaginator,), {"count_func": staticmethod(count_func)})

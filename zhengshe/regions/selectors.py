@@ -157,3 +157,21 @@ def breadcrumbs(region: Region, user) -> list[dict]:
     for r in ancestors(region, include_self=True):
         crumbs.append({"name": r.name, "code": r.code, "link": scope.covers_path(r.path, scope.roles)})
     return crumbs
+
+
+def cached_count(queryset) -> int:
+    """``queryset.count()`` for a queryset of regions, cached under the tree's version.
+
+    The key is the query's own SQL and parameters, so every scope and filter has its own entry, and a
+    write to the tree (a new token) retires them all.
+    """
+    import hashlib
+
+    sql, params = queryset.query.sql_with_params()
+    digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+    key = _key("count", tree_token(), digest)
+    count = cache.get(key)
+    if count is None:
+        count = queryset.count()
+        cache.set(key, count, CACHE_SECONDS)
+    return count

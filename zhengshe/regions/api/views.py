@@ -4,6 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from zhengshe.core.api import ScopedReadOnlyViewSet
+from zhengshe.core.pagination import StandardPagination, counted_paginator
 
 from .. import selectors, services
 from ..filtersets import RegionFilterSet
@@ -23,6 +24,10 @@ class RegionFiguresSerializer(serializers.ModelSerializer):
                   "expected_updated_at"]
 
 
+class RegionPagination(StandardPagination):
+    django_paginator_class = counted_paginator(selectors.cached_count)
+
+
 class RegionViewSet(ScopedReadOnlyViewSet):
     """Regions within the caller's scope. ``/api/regions/{code}/`` looks up by code; PATCH changes figures
     (district or system administrator above the region), audited like the page."""
@@ -33,6 +38,7 @@ class RegionViewSet(ScopedReadOnlyViewSet):
     lookup_field = "code"
     lookup_value_regex = r"[0-9A-Za-z-]+"
     select_related = ("parent",)
+    pagination_class = RegionPagination
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):

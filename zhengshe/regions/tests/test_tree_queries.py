@@ -189,3 +189,27 @@ def test_region_search_by_name_part_or_code_prefix(world, client_for):
     assert found(village.code[:9], level="village") == {c for c in by_code if len(c) == 12}
     assert found("不存在的名字") == set()
     assert world.village_b1x.code not in found(world.village_b1x.name)  # another county: outside the scope
+
+
+def test_region_list_count_is_cached_per_filter_and_follows_the_tree(world, client_for):
+    client = client_for(world.district_admin)
+
+    def shown_total(**params):
+        html = client.get(reverse("regions:list"), params).content.decode()
+        return html.count("</tr>") - 1, int(html.split("共 ")[1].split(" 条")[0]) if "共 " in html else None
+
+    county = Region.objects.filter(path__under=world.county_a.path)
+    grow(Region.objects.get(pk=world.town_a1.pk), 60)  # two pages
+    assert shown_total()[1] == county.count()
+    assert shown_total(level="village")[1] == county.filter(level="village").count()  # its own entry
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse("regions:list"))
+    assert not any("COUNT(*)" in q["sql"] for q in ctx.captured_queries)  # served from the cache
+    grow(Region.objects.get(pk=world.town_a2.pk), 3)
+    assert shown_total()[1] == county.count()  # a new tree version: counted again
+    assert shown_total(level="village")[1] == county.filter(level="village").count()
+    api = client.get("/api/regions/", {"level": "village"}).json()
+    assert api["count"] == county.filter(level="village").count()
