@@ -38,10 +38,20 @@ class Column:
     html: bool = True
     link_arg: str = "pk"  # the attribute passed to ``link`` (e.g. "code")
     grouped: bool = False  # numbers grouped by thousands (906,084), as ``intcomma``; codes and years never are
+    raw: bool = False  # the stored value even where the field has choices (a code, not its label)
     parts: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    key: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         self.parts = tuple(self.accessor.replace(".", "__").split("__"))
+        self.key = "__".join(self.parts)
+
+    def dict_value(self, row: dict, labels: dict | None):
+        """The cell's value from a ``values()`` row; ``labels`` maps stored values to choice labels."""
+        value = row.get(self.key)
+        if labels is not None and not self.raw:
+            value = labels.get(value, value)
+        return "" if value is None else value
 
     def value(self, row, choices_cache: dict | None = None):
         """The cell's value; a field with choices gives its label (``choices_cache`` reuses the labels)."""
@@ -51,6 +61,9 @@ class Column:
         for part in self.parts:
             if target is None:
                 return ""
+            if self.raw:
+                target = getattr(target, part, None)
+                continue
             labels = _choice_labels(type(target), part, choices_cache)
             if labels is not None:
                 raw = getattr(target, part, None)
@@ -89,6 +102,21 @@ def _choice_labels(cls, name: str, cache: dict | None):
     return cache[key]
 
 
+def _path_labels(model, parts: tuple[str, ...], cache: dict):
+    """Choice labels of the field at the end of ``parts`` (following relations from ``model``), or None."""
+    key = ("path", model, parts)
+    if key not in cache:
+        labels = None
+        try:
+            for part in parts[:-1]:
+                model = model._meta.get_field(part).related_model
+            labels = _choice_labels(model, parts[-1], cache)
+        except (FieldDoesNotExist, AttributeError):
+            labels = None
+        cache[key] = labels
+    return cache[key]
+
+
 class _Formatter:
     """Localized display of one value, with the active language's number formats read once."""
 
@@ -121,6 +149,10 @@ class _UrlBuilder:
                 self.prefix, self.suffix = pattern.split(_URL_SENTINEL)
 
     def __call__(self, row):
+        if isinstance(row, dict):
+            if self.prefix is None:
+                return None if not self.column.link else reverse(self.column.link, args=[row[self.column.link_arg]])
+            return f"{self.prefix}{quote(str(row[self.column.link_arg]), safe=_URL_SAFE)}{self.suffix}"
         if self.prefix is None:
             return self.column.url(row)
         return f"{self.prefix}{quote(str(getattr(row, self.column.link_arg)), safe=_URL_SAFE)}{self.suffix}"
@@ -130,6 +162,22 @@ class Table:
     """Subclass and set ``columns``; ``rows(objects)`` gives cells for templates and Excel alike."""
 
     columns: list[Column] = []
+    model = None  # set to read rows as ``values()`` dicts (``values_fields``), without model instances
+
+    def values_fields(self) -> list[str] | None:
+        """The ``values()`` names the HTML rows need, or None when a column needs the model instance."""
+        if self.model is None:
+            return None
+        names: list[str] = []
+        for c in self.columns:
+            if not c.html:
+                continue
+            if c.render is not None or c.link == "self":
+                return None
+            for name in (c.key, c.link_arg if c.link else None):
+                if name and name not in names:
+                    names.append(name)
+        return names
 
     def headers(self, *, export: bool = False) -> list[str]:
         return [str(c.label) for c in self.columns if (c.export if export else c.html)]
@@ -138,8 +186,15 @@ class Table:
         fmt = _Formatter()
         labels: dict = {}
         shown = [(c, _UrlBuilder(c), c.numeric, c.grouped) for c in self.columns if c.html]
-        return [[{"value": fmt(c.value(obj, labels), grouped), "url": url(obj), "numeric": numeric}
-                 for c, url, numeric, grouped in shown] for obj in objects]
+        rows = []
+        for obj in objects:
+            if isinstance(obj, dict):
+                rows.append([{"value": fmt(c.dict_value(obj, _path_labels(self.model, c.parts, labels)), grouped),
+                              "url": url(obj), "numeric": numeric} for c, url, numeric, grouped in shown])
+            else:
+                rows.append([{"value": fmt(c.value(obj, labels), grouped), "url": url(obj), "numeric": numeric}
+                             for c, url, numeric, grouped in shown])
+        return rows
 
     def export_rows(self, objects):
         labels: dict = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -87,7 +88,11 @@ class ScopedListView(ScopedMixin, ListView):
         if self.table_class is not None:
             table = self.table_class()
             ctx["table_headers"] = table.headers()
-            ctx["table_rows"] = table.html_rows(ctx["object_list"])
+            rows = ctx["object_list"]
+            fields = table.values_fields()
+            if fields is not None and isinstance(rows, models.QuerySet):
+                rows = rows.values(*fields)  # plain rows: no model instance per row and per join
+            ctx["table_rows"] = table.html_rows(rows)
         ctx["filterset"] = self.filterset
         ctx["title"] = self.title
         query = self.request.GET.copy()

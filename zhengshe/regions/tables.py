@@ -2,14 +2,17 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengshe.core.tables import Column, Table
 
+from .models import Region
+
 
 class RegionTable(Table):
+    model = Region
     columns = [
         Column("code", _("区划代码"), link="regions:detail", link_arg="code"),
         Column("name", _("名称"), link="regions:detail", link_arg="code"),
         Column("level", _("层级")),
         Column("parent__name", _("上级")),
-        Column("urban_rural_code", _("城乡分类代码"), render=lambda r: r.urban_rural_code),
+        Column("urban_rural_code", _("城乡分类代码"), raw=True),
         Column("population", _("人口"), numeric=True),
         Column("households", _("户数"), numeric=True),
         Column("service_centre_area", _("服务中心面积（㎡）"), numeric=True),

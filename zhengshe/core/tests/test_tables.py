@@ -65,3 +65,32 @@ def test_region_page_lists_children_with_grouped_totals_and_links(world, client_
     assert f'<a href="/regions/{town.code}/">{town.name}</a>' in row
     assert '<td class="num">6,000</td>' in row and '<td class="num">1,800</td>' in row  # 1000+2000+3000, 300+600+900
     assert f"<td>{town.get_level_display()}</td>" in row
+
+
+@pytest.mark.django_db
+def test_region_rows_from_values_equal_rows_from_instances(world):
+    """The list reads ``values()`` dicts (no model instances); the cells must be the same as from objects."""
+    table = RegionTable()
+    fields = table.values_fields()
+    assert fields is not None and "parent__name" in fields and "code" in fields
+    qs = Region.objects.select_related("parent").order_by("path")
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            assert table.html_rows(qs.values(*fields)) == table.html_rows(qs)
+    level = table.headers().index("层级")
+    with translation.override("zh-hans"):
+        assert {row[level]["value"] for row in table.html_rows(qs.values(*fields))} >= {"村/社区"}
+    ur = table.headers().index("城乡分类代码")
+    village = Region.objects.filter(urban_rural_code__gt="").first()
+    row = table.html_rows(Region.objects.filter(pk=village.pk).values(*fields))[0]
+    assert row[ur]["value"] == village.urban_rural_code  # the code itself, not its label
+
+
+def test_tables_needing_instances_do_not_offer_values():
+    class T(Table):
+        model = Region
+        columns = [Column("name", "名称", link="self")]
+
+    assert T().values_fields() is None
+    T.columns = [Column("name", "名称", render=lambda r: r.name.upper())]
+    assert T().values_fields() is None
