@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import quote
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.urls import NoReverseMatch, reverse
 from django.utils import numberformat
@@ -124,12 +125,15 @@ class _Formatter:
         self.decimal_sep = get_format("DECIMAL_SEPARATOR")
         self.thousand_sep = get_format("THOUSAND_SEPARATOR")
         self.grouping = get_format("NUMBER_GROUPING")
+        self.always_group = settings.USE_THOUSAND_SEPARATOR
 
     def __call__(self, value, grouped: bool = False):
         if isinstance(value, str):
             return value
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
             return localize(value)
+        if type(value) is int and not grouped and not self.always_group:
+            return str(value)  # what numberformat gives an ungrouped int, without its checks
         return numberformat.format(value, self.decimal_sep, grouping=self.grouping, thousand_sep=self.thousand_sep,
                                    force_grouping=grouped)
 

@@ -45,15 +45,15 @@ def regions_for_user(user):
     return Region.objects.restrict(user, "view")
 
 
-def totals(path_prefix: str) -> dict:
+def totals(path_prefix: str, *, token: str | None = None) -> dict:
     """Villages/communities, population, households and centre area summed over a subtree.
 
     Two small reads when cached (the tree token and the cache), else one aggregate query.
     """
-    return totals_for_paths([path_prefix])[path_prefix]
+    return totals_for_paths([path_prefix], token=token)[path_prefix]
 
 
-def children_with_totals(region: Region):
+def children_with_totals(region: Region, *, token: str | None = None):
     """Direct children of ``region``, each with village/population/household sums of its own subtree.
 
     Two queries whatever the tree size: the children, and one GROUP BY over the subtree's villages keyed
@@ -64,7 +64,7 @@ def children_with_totals(region: Region):
     if not children:
         return []
     lengths = tuple(sorted({len(c.path) for c in children if c.level not in (Level.GRID, Level.GROUP)}))
-    key = _key("children", tree_token(), f"{region.path}:{lengths}")
+    key = _key("children", token or tree_token(), f"{region.path}:{lengths}")
     sums = cache.get(key)
     if sums is None:
         sums = _children_sums(region, lengths)
@@ -91,11 +91,11 @@ def _children_sums(region: Region, lengths) -> dict:
     return sums
 
 
-def totals_for_paths(paths: list[str]) -> dict[str, dict]:
+def totals_for_paths(paths: list[str], *, token: str | None = None) -> dict[str, dict]:
     """``totals`` for several subtrees at once: the cached ones, and one query for the others."""
     if not paths:
         return {}
-    token = tree_token()
+    token = token or tree_token()
     keys = {path: _key("totals", token, path) for path in paths}
     found = cache.get_many(list(keys.values()))
     result = {path: found[key] for path, key in keys.items() if key in found}

@@ -52,8 +52,9 @@ class RegionDetailView(ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         region = self.object
         ctx["breadcrumbs"] = selectors.breadcrumbs(region, self.request.user)
-        ctx["totals"] = selectors.totals(region.path)
-        children = selectors.children_with_totals(region)
+        token = selectors.tree_token()  # one read of the tree's version for both sums
+        ctx["totals"] = selectors.totals(region.path, token=token)
+        children = selectors.children_with_totals(region, token=token)
         page = Paginator(children, 50).get_page(self.request.GET.get("page"))
         ctx["children"] = page
         ctx["page_obj"] = page
