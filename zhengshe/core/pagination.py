@@ -41,13 +41,12 @@ class StandardPagination(PageNumberPagination):
 class CountedPaginator(DeferredJoinPaginator):
     """A paginator whose row count comes from ``count_func(queryset)`` (e.g. a cached count)."""
 
-    count_func = None
+    def __init__(self, *args, count_func=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_func = count_func
 
     @cached_property
     def count(self):
-        return type(self).count_func(self.object_list)
-
-
-def counted_paginator(count_func):
-    """A ``DeferredJoinPaginator`` class counting rows with ``count_func`` (for ListView.paginator_class)."""
-    return type("CountedPaginator", (CountedPaginator,), {"count_func": staticmethod(count_func)})
+        if self.count_func is None:
+            return Paginator.count.func(self)
+        return self.count_func(self.object_list)

@@ -10,6 +10,7 @@ read once per table. ``html_rows`` still returns the cell dicts (subclasses adju
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,6 +27,7 @@ from django.utils.safestring import SafeData, mark_safe
 # int, str, slug and path converters alike.
 _URL_SENTINEL = "90817263545362718"
 _URL_SAFE = "!$&'()*+,;=~:@"
+_NEEDS_ESCAPE = re.compile(r"[&<>\"']")
 
 
 @dataclass
@@ -214,7 +216,14 @@ def render_body(rows) -> str:
         out.append("<tr>")
         for cell in row:
             value = cell["value"]
-            text = value if isinstance(value, SafeData) else html.escape("" if value is None else str(value))
+            if isinstance(value, SafeData) or type(value) is int:
+                text = value
+            elif value is None:
+                text = ""
+            else:
+                text = str(value)
+                if _NEEDS_ESCAPE.search(text):
+                    text = html.escape(text)
             url = cell.get("url")
             out.append('<td class="num">' if cell.get("numeric") else "<td>")
             out.append(f'<a href="{html.escape(str(url))}">{text}</a></td>' if url else f"{text}</td>")

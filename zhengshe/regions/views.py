@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from zhengshe.audit.services import record_event
 from zhengshe.core.errors import ServiceError
-from zhengshe.core.pagination import counted_paginator
+from zhengshe.core.pagination import CountedPaginator
 from zhengshe.core.scoping import Scope, get_scoped_or_404
 from zhengshe.core.views import ScopedDetailView, ScopedListView
 from zhengshe.utilities.excel import XLSX_MIME, ImportFileError, error_report_workbook, file_response, workbook_response
@@ -29,7 +29,10 @@ class RegionListView(ScopedListView):
     export_filename = "行政区划"
     create_url_name = None
     import_url_name = "regions:import"
-    paginator_class = counted_paginator(selectors.cached_count)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        key = selectors.list_count_key("page", self.request)
+        return CountedPaginator(queryset, per_page, count_func=lambda qs: selectors.cached_count(qs, key), **kwargs)
 
     def base_queryset(self):
         # The table's columns only (not the timestamps, nor the parent's own figures): fewer values to convert.

@@ -1,10 +1,12 @@
+import functools
+
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from zhengshe.core.api import ScopedReadOnlyViewSet
-from zhengshe.core.pagination import StandardPagination, counted_paginator
+from zhengshe.core.pagination import CountedPaginator, StandardPagination
 
 from .. import selectors, services
 from ..filtersets import RegionFilterSet
@@ -25,7 +27,13 @@ class RegionFiguresSerializer(serializers.ModelSerializer):
 
 
 class RegionPagination(StandardPagination):
-    django_paginator_class = counted_paginator(selectors.cached_count)
+    """Counts cached under the tree's version, keyed by the caller's scope and filters."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        key = selectors.list_count_key("api", request)
+        self.django_paginator_class = functools.partial(
+            CountedPaginator, count_func=lambda qs: selectors.cached_count(qs, key))
+        return super().paginate_queryset(queryset, request, view)
 
 
 class RegionViewSet(ScopedReadOnlyViewSet):
