@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from zhengshe.core.models import BaseModel
+from zhengshe.core.scoping import ScopedQuerySet
 
 from .roles import COUNCIL_ROLES, ORGANIZATION_ROLES, Role
 
@@ -25,9 +26,13 @@ class User(AbstractUser):
                                     related_name="+", verbose_name=_("所属区划"),
                                     help_text=_("账号归属的单位所在区划；决定哪些系统/安全管理员能管理该账号"))
     totp_last_step = models.BigIntegerField(_("最近使用的动态口令时间片"), default=0, editable=False)
+    # Replaced (random) with every change to the user's role grants, in the same transaction: the key under
+    # which ``core.scoping.Scope`` caches the grants, so a page does not read them again — and a revoked
+    # grant is gone from the very next request, since the user row is read on every request anyway.
+    grants_token = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     scope_region_field = "role_assignments__region"
-    audit_exclude = ("password", "totp_secret", "totp_last_step")
+    audit_exclude = ("password", "totp_secret", "totp_last_step", "grants_token")
     audit_region_field = "home_region"
     audit_ignore_fields = ("last_login",)  # sign-ins are their own audit events
 
@@ -37,6 +42,48 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name or self.username
+
+
+def renew_grants_token(user_ids) -> str:
+    """A new grants token for these users (their cached scope is retired); inside the caller's transaction."""
+    import uuid
+
+    token = uuid.uuid4().hex
+    ids = {i for i in user_ids if i is not None}
+    if ids:
+        User.objects.filter(pk__in=ids).update(grants_token=token)
+    return token
+
+
+class RoleAssignmentQuerySet(ScopedQuerySet):
+    """Bulk writes to grants renew their users' grants tokens too."""
+
+    def _users(self):
+        return list(self.values_list("user_id", flat=True).distinct())
+
+    def update(self, **kwargs):
+        users = self._users()
+        rows = super().update(**kwargs)
+        renew_grants_token(users + ([kwargs["user"].pk] if "user" in kwargs else []))
+        return rows
+
+    def delete(self):
+        users = self._users()
+        result = super().delete()
+        renew_grants_token(users)
+        return result
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        created = super().bulk_create(objs, *args, **kwargs)
+        renew_grants_token(o.user_id for o in objs)
+        return created
+
+    def bulk_update(self, objs, *args, **kwargs):
+        objs = list(objs)
+        rows = super().bulk_update(objs, *args, **kwargs)
+        renew_grants_token(o.user_id for o in objs)
+        return rows
 
 
 class RoleAssignment(BaseModel):
@@ -61,6 +108,8 @@ class RoleAssignment(BaseModel):
     scope_org_field = "organization"
     scope_council_field = "council"
 
+    objects = RoleAssignmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("角色授权")
         verbose_name_plural = _("角色授权")
@@ -78,6 +127,25 @@ class RoleAssignment(BaseModel):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.region or self.organization or self.council}"
+
+    def save(self, *args, **kwargs):
+        previous = None
+        if self.pk is not None:
+            previous = RoleAssignment.objects.filter(pk=self.pk).values_list("user_id", flat=True).first()
+        super().save(*args, **kwargs)
+        self._renewed(renew_grants_token([self.user_id, previous]))
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self._renewed(renew_grants_token([self.user_id]))
+        return result
+
+    def _renewed(self, token: str) -> None:
+        """The user object this grant holds sees its new token and scope at once (same request)."""
+        user = self._state.fields_cache.get("user")
+        if user is not None:
+            user.grants_token = token
+            user.__dict__.pop("_zhengshe_scope", None)
 
     def clean(self):
         from .roles import SEPARATED_ROLES

@@ -67,11 +67,7 @@ class Scope:
         cached = getattr(user, "_zhengshe_scope", None)
         if cached is not None:
             return cached
-        from zhengshe.accounts.models import RoleAssignment
-
-        rows = RoleAssignment.objects.filter(user_id=user.pk, active=True).values_list(
-            "role", "region_id", "region__path", "region__level", "organization_id", "council_id"
-        )
+        rows = _grant_rows(user)
         scope = cls(user_id=user.pk, grants=[Grant(*row) for row in rows], is_superuser=user.is_superuser)
         user._zhengshe_scope = scope
         return scope
@@ -114,6 +110,28 @@ class Scope:
     @cached_property
     def home_paths(self) -> list[str]:
         return self.region_paths(self.roles)
+
+
+def _grant_rows(user) -> list[tuple]:
+    """The user's active grants, cached under their grants token (renewed with every change to them).
+
+    Stored only once the reading transaction commits (at once outside a transaction): grants read inside a
+    transaction that later rolls back never reach the cache.
+    """
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from zhengshe.accounts.models import RoleAssignment
+
+    token = getattr(user, "grants_token", None)
+    key = f"zs:grants:{user.pk}:{token}" if token is not None else None
+    rows = cache.get(key) if key else None
+    if rows is None:
+        rows = list(RoleAssignment.objects.filter(user_id=user.pk, active=True).values_list(
+            "role", "region_id", "region__path", "region__level", "organization_id", "council_id"))
+        if key:
+            transaction.on_commit(lambda: cache.set(key, rows, 3600))
+    return rows
 
 
 def roles_for_action(model, action: str) -> set[str]:
