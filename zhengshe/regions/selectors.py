@@ -7,7 +7,7 @@ aggregating 20 000 villages, and never show totals older than the tree.
 """
 
 from django.core.cache import cache
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, Subquery, Sum
 from django.db.models.functions import Substr
 
 from zhengshe.core.scoping import Scope, ancestor_paths
@@ -60,11 +60,27 @@ def children_with_totals(region: Region, *, token: str | None = None):
     by the child's path prefix (children of one parent share one code length; grids and villagers'
     groups hold no villages, so they need no sums).
     """
-    children = list(Region.objects.filter(parent=region).order_by("code"))
+    return _children_and_token(region, token)[0]
+
+
+def totals_and_children(region: Region) -> tuple[dict, list[Region]]:
+    """A region page's sums: its subtree's ``totals`` and ``children_with_totals``, reading the tree's
+    version once, in the same query as the children."""
+    children, token = _children_and_token(region, None)
+    return totals(region.path, token=token), children
+
+
+def _children_and_token(region: Region, token: str | None) -> tuple[list[Region], str]:
+    qs = Region.objects.filter(parent=region).order_by("code")
+    if token is None:  # the tree's version read with the children: one round trip instead of two
+        qs = qs.annotate(tree_version=Subquery(TreeVersion.objects.filter(pk=1).values("token")[:1]))
+    children = list(qs)
+    if token is None:
+        token = (children[0].tree_version or "-") if children else tree_token()
     if not children:
-        return []
+        return [], token
     lengths = tuple(sorted({len(c.path) for c in children if c.level not in (Level.GRID, Level.GROUP)}))
-    key = _key("children", token or tree_token(), f"{region.path}:{lengths}")
+    key = _key("children", token, f"{region.path}:{lengths}")
     sums = cache.get(key)
     if sums is None:
         sums = _children_sums(region, lengths)
@@ -74,7 +90,7 @@ def children_with_totals(region: Region, *, token: str | None = None):
         child.total_villages = row.get("villages", 0) or 0
         child.total_population = row.get("population", 0) or (child.population or 0)
         child.total_households = row.get("households", 0) or (child.households or 0)
-    return children
+    return children, token
 
 
 def _children_sums(region: Region, lengths) -> dict:
@@ -150,11 +166,27 @@ def home_summary(user) -> dict:
     return {"scope_roots": roots, "grant_labels": labels}
 
 
+# ``select_related(ANCESTOR_CHAIN)`` reads a region with every ancestor in the same query (the tree is at
+# most seven levels deep: province … villagers' group); ``breadcrumbs`` then needs no query of its own.
+ANCESTOR_CHAIN = "__".join(["parent"] * 6)
+
+
+def _loaded_chain(region: Region) -> list[Region] | None:
+    """The region and its ancestors, root first, if they were read with it (``ANCESTOR_CHAIN``); else None."""
+    chain = [region]
+    while chain[-1].parent_id is not None:
+        parent = chain[-1]._state.fields_cache.get("parent")
+        if parent is None:
+            return None
+        chain.append(parent)
+    return chain[::-1]
+
+
 def breadcrumbs(region: Region, user) -> list[dict]:
     """Ancestors for the breadcrumb; links only where the user's scope reaches."""
     scope = Scope.for_user(user)
     crumbs = []
-    for r in ancestors(region, include_self=True):
+    for r in _loaded_chain(region) or ancestors(region, include_self=True):
         crumbs.append({"name": r.name, "code": r.code, "link": scope.covers_path(r.path, scope.roles)})
     return crumbs
 

@@ -47,7 +47,9 @@ class RegionDetailView(ScopedDetailView):
     template_name = "regions/region_detail.html"
 
     def get_object(self, queryset=None):
-        return get_scoped_or_404(Region, self.request.user, "view", code=self.kwargs["code"])
+        # With its ancestors in the same query, for the breadcrumb.
+        return get_scoped_or_404(Region.objects.select_related(selectors.ANCESTOR_CHAIN), self.request.user, "view",
+                                 code=self.kwargs["code"])
 
     def get_context_data(self, **kwargs):
         from django.core.paginator import Paginator
@@ -55,9 +57,7 @@ class RegionDetailView(ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         region = self.object
         ctx["breadcrumbs"] = selectors.breadcrumbs(region, self.request.user)
-        token = selectors.tree_token()  # one read of the tree's version for both sums
-        ctx["totals"] = selectors.totals(region.path, token=token)
-        children = selectors.children_with_totals(region, token=token)
+        ctx["totals"], children = selectors.totals_and_children(region)
         page = Paginator(children, 50).get_page(self.request.GET.get("page"))
         ctx["children"] = page
         ctx["page_obj"] = page

@@ -67,7 +67,8 @@ def test_tree_totals_are_cached_until_the_tree_changes_and_never_stale(world):
     # A second read is the tree token and the cache, not another aggregate over the villages.
     assert count_queries(None, lambda: selectors.totals(county.path)) == 1
     children = {c.code: c.total_population for c in selectors.children_with_totals(county)}
-    assert count_queries(None, lambda: selectors.children_with_totals(county)) == 2
+    assert count_queries(None, lambda: selectors.children_with_totals(county)) == 1  # the tree version rides along
+    assert count_queries(None, lambda: selectors.totals_and_children(county)) == 1
 
     # An edit through the service shows at once, in the totals and in the children's sums.
     village = Region.objects.get(pk=world.village_a1x.pk)
@@ -75,6 +76,9 @@ def test_tree_totals_are_cached_until_the_tree_changes_and_never_stale(world):
     assert selectors.totals(county.path)["population"] == before["population"] + 7
     assert {c.code: c.total_population for c in selectors.children_with_totals(county)}[world.town_a1.code] == (
         children[world.town_a1.code] + 7)
+    page_totals, page_children = selectors.totals_and_children(county)
+    assert page_totals["population"] == before["population"] + 7
+    assert {c.code: c.total_population for c in page_children}[world.town_a1.code] == children[world.town_a1.code] + 7
 
     # Bulk writes too (the demo and bench loads).
     grow(Region.objects.get(pk=world.town_a2.pk), 5)
@@ -213,3 +217,15 @@ def test_region_list_count_is_cached_per_filter_and_follows_the_tree(world, clie
     assert shown_total(level="village")[1] == county.filter(level="village").count()
     api = client.get("/api/regions/", {"level": "village"}).json()
     assert api["count"] == county.filter(level="village").count()
+
+
+def test_breadcrumbs_from_the_ancestor_chain_read_with_the_region(world):
+    grow(Region.objects.get(pk=world.town_a1.pk), 2)  # villages with grids: the deepest level
+    grid = Region.objects.filter(level=Level.GRID).first()
+    chained = Region.objects.select_related(selectors.ANCESTOR_CHAIN).get(pk=grid.pk)
+    plain = Region.objects.get(pk=grid.pk)
+    assert count_queries(None, lambda: selectors.breadcrumbs(chained, world.town_staff)) <= 1  # the scope only
+    assert selectors.breadcrumbs(chained, world.town_staff) == selectors.breadcrumbs(plain, world.town_staff)
+    crumbs = selectors.breadcrumbs(chained, world.town_staff)
+    assert [c["code"] for c in crumbs][-3:] == [world.town_a1.code, grid.parent.code, grid.code]
+    assert crumbs[0]["link"] is False and crumbs[-1]["link"] is True  # the province is outside a town's scope
