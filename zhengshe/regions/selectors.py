@@ -166,27 +166,11 @@ def home_summary(user) -> dict:
     return {"scope_roots": roots, "grant_labels": labels}
 
 
-# ``select_related(ANCESTOR_CHAIN)`` reads a region with every ancestor in the same query (the tree is at
-# most seven levels deep: province … villagers' group); ``breadcrumbs`` then needs no query of its own.
-ANCESTOR_CHAIN = "__".join(["parent"] * 6)
-
-
-def _loaded_chain(region: Region) -> list[Region] | None:
-    """The region and its ancestors, root first, if they were read with it (``ANCESTOR_CHAIN``); else None."""
-    chain = [region]
-    while chain[-1].parent_id is not None:
-        parent = chain[-1]._state.fields_cache.get("parent")
-        if parent is None:
-            return None
-        chain.append(parent)
-    return chain[::-1]
-
-
 def breadcrumbs(region: Region, user) -> list[dict]:
     """Ancestors for the breadcrumb; links only where the user's scope reaches."""
     scope = Scope.for_user(user)
     crumbs = []
-    for r in _loaded_chain(region) or ancestors(region, include_self=True):
+    for r in ancestors(region, include_self=True):
         crumbs.append({"name": r.name, "code": r.code, "link": scope.covers_path(r.path, scope.roles)})
     return crumbs
 

@@ -47,9 +47,7 @@ class RegionDetailView(ScopedDetailView):
     template_name = "regions/region_detail.html"
 
     def get_object(self, queryset=None):
-        # With its ancestors in the same query, for the breadcrumb.
-        return get_scoped_or_404(Region.objects.select_related(selectors.ANCESTOR_CHAIN), self.request.user, "view",
-                                 code=self.kwargs["code"])
+        return get_scoped_or_404(Region, self.request.user, "view", code=self.kwargs["code"])
 
     def get_context_data(self, **kwargs):
         from django.core.paginator import Paginator

@@ -217,15 +217,3 @@ def test_region_list_count_is_cached_per_filter_and_follows_the_tree(world, clie
     assert shown_total(level="village")[1] == county.filter(level="village").count()
     api = client.get("/api/regions/", {"level": "village"}).json()
     assert api["count"] == county.filter(level="village").count()
-
-
-def test_breadcrumbs_from_the_ancestor_chain_read_with_the_region(world):
-    grow(Region.objects.get(pk=world.town_a1.pk), 2)  # villages with grids: the deepest level
-    grid = Region.objects.filter(level=Level.GRID).first()
-    chained = Region.objects.select_related(selectors.ANCESTOR_CHAIN).get(pk=grid.pk)
-    plain = Region.objects.get(pk=grid.pk)
-    assert count_queries(None, lambda: selectors.breadcrumbs(chained, world.town_staff)) <= 1  # the scope only
-    assert selectors.breadcrumbs(chained, world.town_staff) == selectors.breadcrumbs(plain, world.town_staff)
-    crumbs = selectors.breadcrumbs(chained, world.town_staff)
-    assert [c["code"] for c in crumbs][-3:] == [world.town_a1.code, grid.parent.code, grid.code]
-    assert crumbs[0]["link"] is False and crumbs[-1]["link"] is True  # the province is outside a town's scope
