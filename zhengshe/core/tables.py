@@ -51,6 +51,8 @@ class Column:
 
     def dict_value(self, row: dict, labels: dict | None):
         """The cell's value from a ``values()`` row; ``labels`` maps stored values to choice labels."""
+        if self.render is not None:
+            return self.render(row)
         value = row.get(self.key)
         if labels is not None and not self.raw:
             value = labels.get(value, value)
@@ -195,7 +197,8 @@ class Table:
         rows = []
         for obj in objects:
             if isinstance(obj, dict):
-                rows.append([{"value": fmt(c.dict_value(obj, _path_labels(self.model, c.parts, labels)), grouped),
+                rows.append([{"value": fmt(c.dict_value(obj, _path_labels(self.model, c.parts, labels)
+                                                        if self.model is not None else None), grouped),
                               "url": url(obj), "numeric": numeric} for c, url, numeric, grouped in shown])
             else:
                 rows.append([{"value": fmt(c.value(obj, labels), grouped), "url": url(obj), "numeric": numeric}

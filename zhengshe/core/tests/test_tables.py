@@ -94,3 +94,14 @@ def test_tables_needing_instances_do_not_offer_values():
     assert T().values_fields() is None
     T.columns = [Column("name", "名称", render=lambda r: r.name.upper())]
     assert T().values_fields() is None
+
+
+def test_dict_rows_use_render_functions_and_plain_keys():
+    class T(Table):
+        columns = [Column("key", "代码", render=lambda r: f"#{r['key']}"), Column("amount", "金额", numeric=True),
+                   Column("name", "名称", link="regions:detail", link_arg="key")]
+
+    row = T().html_rows([{"key": "320581", "amount": 1200, "name": "<县>"}])[0]
+    assert [c["value"] for c in row] == ["#320581", "1200", "<县>"]
+    assert row[2]["url"] == "/regions/320581/"
+    assert "&lt;县&gt;" in render_body([row])
