@@ -16,7 +16,8 @@ ROOT = Path(settings.BASE_DIR)
 def settings_under(env: dict, expression: str) -> str:
     """Evaluate ``expression`` on config.settings.prod in a fresh interpreter with ``env``."""
     clean = {k: v for k, v in os.environ.items()
-             if k not in ("DEBUG", "USE_TLS", "DJANGO_SETTINGS_MODULE") and not k.startswith("ZHENGSHE_")}
+             if k not in ("DEBUG", "USE_TLS", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+             and not k.startswith("ZHENGSHE_")}  # (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright)
     clean.update(env, ZHENGSHE_DATA_DIR=str(Path(settings.DATA_DIR)))
     code = f"import config.settings.prod as s; print({expression})"
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True,
@@ -65,7 +66,8 @@ def test_https_details_come_from_the_environment():
 def deploy_check(env: dict) -> tuple[int, list[str]]:
     """``manage.py check --deploy`` on the prod settings: exit status and the security checks it raised."""
     clean = {k: v for k, v in os.environ.items()
-             if k not in ("DEBUG", "USE_TLS", "DJANGO_SETTINGS_MODULE") and not k.startswith("ZHENGSHE_")}
+             if k not in ("DEBUG", "USE_TLS", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+             and not k.startswith("ZHENGSHE_")}  # (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright)
     clean.update(env, ZHENGSHE_DATA_DIR=str(Path(settings.DATA_DIR)), DJANGO_SETTINGS_MODULE="config.settings.prod")
     run = subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=clean,
                          capture_output=True, text=True)
