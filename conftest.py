@@ -1,4 +1,7 @@
-"""Root fixtures: the small world with users at every level, and logged-in clients."""
+"""Root fixtures: the small world with users at every level, logged-in clients, a headless browser."""
+
+import os
+import shutil
 
 import pytest
 from django.test import Client
@@ -28,3 +31,17 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {**settings.STORAGES, "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "media"}}}
+
+
+@pytest.fixture
+def browser():
+    """Debian's chromium driven by Playwright (never a downloaded browser); ``CHROMIUM`` overrides the path."""
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    assert shutil.which(chromium), f"{chromium} missing"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        yield b
+        b.close()

@@ -110,3 +110,21 @@ def assert_max_queries(limit: int):
     if count > limit:
         listing = "\n".join(q["sql"][:200] for q in ctx.captured_queries)
         raise AssertionError(f"{count} queries > budget {limit}:\n{listing}")
+
+
+def signed_in_tab(browser, live_server, user, problems: list[str]):
+    """A Playwright tab signed in as ``user`` (session made by the test client: sign-in itself is tested in
+    core) that collects page errors and console errors into ``problems``."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend="zhengshe.accounts.backends.LockoutModelBackend")
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000})
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
+                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url}])
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    tab.on("pageerror", lambda exc: problems.append(str(exc)))
+    tab.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    return tab

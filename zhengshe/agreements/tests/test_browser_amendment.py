@@ -2,44 +2,13 @@
 money; the committee (party B) and then the town (party A) sign it; the agreement's page shows the item in force with
 the new amount (headless Debian chromium via Playwright, live server; no browser download)."""
 
-import os
 import re
-import shutil
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+from zhengshe.core.testing import signed_in_tab
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert shutil.which(CHROMIUM), f"{CHROMIUM} missing"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
-
-
-def _tab(browser, live_server, user, problems):
-    """A tab signed in as ``user`` (session made by the test client: sign-in itself is tested in core)."""
-    client = Client()
-    client.force_login(user, backend="zhengshe.accounts.backends.LockoutModelBackend")
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000})
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url}])
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    tab.on("pageerror", lambda exc: problems.append(str(exc)))
-    tab.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-    return tab
 
 
 def _sign(tab, url, signer, seal):
@@ -58,7 +27,7 @@ def test_town_amends_an_items_money_both_sides_sign_and_the_item_in_force_shows_
     assert a03.funding_amount == 5000
 
     # Given the town worker on the signed agreement, when they draft a supplementary agreement
-    town = _tab(browser, live_server, world.town_staff, problems)
+    town = signed_in_tab(browser, live_server, world.town_staff, problems)
     town.goto(detail_url)
     with town.expect_navigation():
         town.get_by_role("link", name="签订补充协议").click()
@@ -80,7 +49,7 @@ def test_town_amends_an_items_money_both_sides_sign_and_the_item_in_force_shows_
     assert "A03" in lines and "5,000.00" in lines and "6,500.00" in lines and "1,500.00" in lines
 
     # Then party B signs, then party A
-    village = _tab(browser, live_server, world.village_staff, problems)
+    village = signed_in_tab(browser, live_server, world.village_staff, problems)
     _sign(village, amendment_url, "张村长", "村章-002")
     assert "乙方已签署" in village.locator("h1").inner_text(), village.locator("main").inner_text()
     _sign(town, amendment_url, "李镇长", "镇章-002")

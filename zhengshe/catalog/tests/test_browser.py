@@ -1,43 +1,12 @@
 """Browser: a town worker submits an admission request, the district approves it for two villages, and a
 village worker finds it in the register (headless Debian chromium via Playwright, live server)."""
 
-import os
-import shutil
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+from zhengshe.core.testing import signed_in_tab
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert shutil.which(CHROMIUM), f"{CHROMIUM} missing"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
-
-
-def _tab(browser, live_server, user, problems):
-    """A tab signed in as ``user`` (session made by the test client: sign-in itself is tested in core)."""
-    client = Client()
-    client.force_login(user, backend="zhengshe.accounts.backends.LockoutModelBackend")
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000})
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                          "url": live_server.url}])
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    tab.on("pageerror", lambda exc: problems.append(str(exc)))
-    tab.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-    return tab
 
 
 def test_request_from_submission_to_a_villages_register(world, live_server, browser):
@@ -46,7 +15,7 @@ def test_request_from_submission_to_a_villages_register(world, live_server, brow
     factories.departments(world)
     problems: list = []
     title = "浏览器测试：消防安全巡查台账"
-    town = _tab(browser, live_server, world.town_staff, problems)
+    town = signed_in_tab(browser, live_server, world.town_staff, problems)
     town.goto(f"{live_server.url}/catalog/admission/new/")
     town.get_by_label("事项类型").select_option("ledger")
     town.get_by_label("台账/挂牌类别").select_option("paper")
@@ -64,7 +33,7 @@ def test_request_from_submission_to_a_villages_register(world, live_server, brow
     assert "待审核" in town.locator("h1").inner_text()
     url = town.url
 
-    district = _tab(browser, live_server, world.district_admin, problems)
+    district = signed_in_tab(browser, live_server, world.district_admin, problems)
     district.goto(url)
     district.get_by_role("link", name="准入", exact=True).click()
     district.wait_for_url("**/approve/")
@@ -75,10 +44,10 @@ def test_request_from_submission_to_a_villages_register(world, live_server, brow
     assert "已准入" in district.locator("h1").inner_text()
     assert "准入〔" in district.locator("main").inner_text()
 
-    village = _tab(browser, live_server, world.village_staff, problems)
+    village = signed_in_tab(browser, live_server, world.village_staff, problems)
     village.goto(f"{live_server.url}/catalog/register/")
     assert title in village.locator("main").inner_text()
-    sibling = _tab(browser, live_server, world.sibling_staff, problems)
+    sibling = signed_in_tab(browser, live_server, world.sibling_staff, problems)
     sibling.goto(f"{live_server.url}/catalog/register/")
     assert title not in sibling.locator("main").inner_text()
     # the burden page draws its chart from the local ECharts file
