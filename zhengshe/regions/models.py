@@ -37,6 +37,9 @@ class TreeVersion(models.Model):
         verbose_name = _("区划树版本")
         verbose_name_plural = _("区划树版本")
 
+    def __str__(self):
+        return self.token
+
 
 _deferred_bump: ContextVar[list | None] = ContextVar("regions_deferred_bump", default=None)
 
