@@ -21,7 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from zhengshe.audit.services import record_event
-from zhengshe.core.errors import ServiceError
+from zhengshe.core.errors import ServiceError, add_to_form
 from zhengshe.core.middleware import client_ip
 from zhengshe.core.permissions import RolesRequiredMixin, roles_required
 from zhengshe.core.scoping import Scope
@@ -332,9 +332,7 @@ def user_create_view(request):
                                         display_name=data["display_name"], phone=data.get("phone") or "",
                                         region=form.region)
         except ServiceError as exc:
-            for field, errors in exc.fields.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            add_to_form(form, exc)
             if not exc.fields:
                 form.add_error(None, exc.message)
         else:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from zhengshe.accounts.roles import Role
 from zhengshe.audit.services import record_event
-from zhengshe.core.errors import ConflictError, ServiceError
+from zhengshe.core.errors import ConflictError, ServiceError, add_to_form
 from zhengshe.core.scoping import Scope, get_scoped_or_404
 from zhengshe.core.views import ScopedListView, run_service
 from zhengshe.core.workflows import history
@@ -299,9 +299,7 @@ def agreement_sign(request, pk):
             services.agreement_sign(actor=request.user, agreement=agreement, **form.cleaned_data)
         except ServiceError as exc:
             messages.error(request, exc.message)
-            for field, errors in exc.fields.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("签署成功。"))
             return redirect(_detail(agreement))
@@ -437,9 +435,7 @@ def _amendment_line_form(request, amendment, form, save, title: str):
             form.is_valid()
         except ServiceError as exc:
             messages.error(request, exc.message)
-            for field, errors in exc.fields.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("已保存到补充协议草稿。"))
             return redirect(amendment.get_absolute_url())

@@ -21,6 +21,13 @@ class ServiceError(Exception):
         self.fields = fields or {}
 
 
+def add_to_form(form, exc: ServiceError) -> None:
+    """Put a refused action's per-field messages on the form's fields (the others on the whole form)."""
+    for field, errors in exc.fields.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
 class ConflictError(ServiceError):
     """Someone else changed the record first (optimistic locking) or a duplicate submit."""
 
