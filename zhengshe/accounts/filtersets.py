@@ -2,11 +2,13 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zhengshe.core.filtersets import StyledFilterSet
+
 from .models import User
 from .roles import Role
 
 
-class UserFilterSet(django_filters.FilterSet):
+class UserFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(label=_("用户名或姓名"), method="search")
     role = django_filters.ChoiceFilter(label=_("角色"), choices=Role.choices, method="with_role")
     is_active = django_filters.BooleanFilter(label=_("启用"))

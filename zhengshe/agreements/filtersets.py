@@ -2,11 +2,13 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zhengshe.core.filtersets import StyledFilterSet
+
 from .choices import AgreementKind, AgreementStatus, LedgerKind
 from .models import Agreement, AgreementTemplate, LedgerEntry
 
 
-class AgreementFilterSet(django_filters.FilterSet):
+class AgreementFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(label=_("乙方名称、代码或协议编号"), method="search")
     year = django_filters.NumberFilter(label=_("年度"))
     status = django_filters.ChoiceFilter(label=_("状态"), choices=AgreementStatus.choices)
@@ -28,7 +30,7 @@ class AgreementFilterSet(django_filters.FilterSet):
         return queryset.filter(party_b__parent__code=value.strip()) if value.strip() else queryset
 
 
-class TemplateFilterSet(django_filters.FilterSet):
+class TemplateFilterSet(StyledFilterSet):
     year = django_filters.NumberFilter(label=_("年度"))
 
     class Meta:
@@ -36,7 +38,7 @@ class TemplateFilterSet(django_filters.FilterSet):
         fields = ["year"]
 
 
-class LedgerFilterSet(django_filters.FilterSet):
+class LedgerFilterSet(StyledFilterSet):
     year = django_filters.NumberFilter(label=_("年度"), field_name="agreement__year")
     kind = django_filters.ChoiceFilter(label=_("类别"), choices=LedgerKind.choices)
     q = django_filters.CharFilter(label=_("乙方或凭证号"), method="search")

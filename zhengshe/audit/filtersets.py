@@ -2,10 +2,12 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zhengshe.core.filtersets import StyledFilterSet
+
 from .models import AuditEntry
 
 
-class AuditEntryFilterSet(django_filters.FilterSet):
+class AuditEntryFilterSet(StyledFilterSet):
     """Filter the trail by object (type, id or name), by user and by date."""
 
     q = django_filters.CharFilter(label=_("对象名称"), method="search")

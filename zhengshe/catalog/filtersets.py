@@ -2,22 +2,11 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zhengshe.core.filtersets import StyledFilterSet
 from zhengshe.regions.models import Region
 
 from .choices import AdmissionStatus, AskKind, AskOutcome, BurdenKind, BurdenState, BurdenSubtype, ListKind, ListStatus
 from .models import AdmissionRequest, BurdenItem, Department, DutyList, UnlistedAsk
-
-
-class StyledFilterSet(django_filters.FilterSet):
-    """Bootstrap classes on every filter widget, so the filter bar matches the forms."""
-
-    @property
-    def form(self):
-        form = super().form
-        for field in form.fields.values():
-            is_select = field.widget.__class__.__name__.endswith("Select")
-            field.widget.attrs.setdefault("class", "form-select" if is_select else "form-control")
-        return form
 
 
 class _RegionCode(django_filters.CharFilter):

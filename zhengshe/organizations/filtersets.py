@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from zhengshe.core.filtersets import StyledFilterSet
 from zhengshe.regions.models import Region
 
 from .choices import (
@@ -29,7 +30,7 @@ def _under(queryset, lookup, value):
     return queryset.filter(**{f"{field}__in": Region.objects.filter(path__under=path).values("id")})
 
 
-class OrganizationFilterSet(django_filters.FilterSet):
+class OrganizationFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(label=_("名称或代码"), method="search")
     org_type = django_filters.ChoiceFilter(label=_("类型"), choices=OrgType.choices)
     category = django_filters.ChoiceFilter(label=_("类别"), choices=Category.choices)
@@ -70,7 +71,7 @@ class PublicDirectoryFilterSet(OrganizationFilterSet):
             self.filters.pop(name, None)
 
 
-class ChangeRequestFilterSet(django_filters.FilterSet):
+class ChangeRequestFilterSet(StyledFilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=ChangeStatus.choices)
 
     class Meta:
@@ -78,7 +79,7 @@ class ChangeRequestFilterSet(django_filters.FilterSet):
         fields = ["status"]
 
 
-class AnnualReportFilterSet(django_filters.FilterSet):
+class AnnualReportFilterSet(StyledFilterSet):
     year = django_filters.NumberFilter(label=_("年度"))
     status = django_filters.ChoiceFilter(label=_("状态"), choices=ReportStatus.choices)
     late = django_filters.BooleanFilter(label=_("逾期"))
@@ -89,7 +90,7 @@ class AnnualReportFilterSet(django_filters.FilterSet):
         fields = ["year", "status", "late", "q"]
 
 
-class CreditEntryFilterSet(django_filters.FilterSet):
+class CreditEntryFilterSet(StyledFilterSet):
     list_kind = django_filters.ChoiceFilter(label=_("名录"), choices=CreditList.choices)
     current = django_filters.BooleanFilter(label=_("仍在名录中"), field_name="removed_on", lookup_expr="isnull")
     q = django_filters.CharFilter(label=_("组织名称"), field_name="organization__name", lookup_expr="contains")

@@ -2,11 +2,13 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zhengshe.core.filtersets import StyledFilterSet
+
 from .choices import Level
 from .models import Region
 
 
-class RegionFilterSet(django_filters.FilterSet):
+class RegionFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(label=_("名称或代码"), method="search")
     level = django_filters.ChoiceFilter(label=_("层级"), choices=Level.choices)
     within = django_filters.CharFilter(label=_("上级区划代码"), method="under")
