@@ -212,6 +212,16 @@ class Table:
             yield [c.value(obj, labels) for c in exported]
 
 
+def render_head(headers, rows) -> str:
+    """``<th>`` cells for ``headers``, numeric columns (as the first row says) aligned like their cells."""
+    first = rows[0] if rows else []
+    cells = []
+    for i, header in enumerate(headers):
+        numeric = i < len(first) and first[i].get("numeric")
+        cells.append(f'<th scope="col"{' class="num"' if numeric else ""}>{html.escape(str(header))}</th>')
+    return mark_safe("".join(cells))  # noqa: S308 — headers escaped above
+
+
 def render_body(rows) -> str:
     """``<tr>`` markup for ``html_rows`` output, every value escaped (unless already safe)."""
     out = []

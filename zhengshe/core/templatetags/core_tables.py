@@ -4,9 +4,14 @@
 from django import template
 
 from zhengshe.core import navigation
-from zhengshe.core.tables import render_body
+from zhengshe.core.tables import render_body, render_head
 
 register = template.Library()
+
+
+@register.simple_tag
+def table_head(headers, rows):
+    return render_head(headers, rows)
 
 
 @register.simple_tag

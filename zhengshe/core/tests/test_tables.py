@@ -105,3 +105,11 @@ def test_dict_rows_use_render_functions_and_plain_keys():
     assert [c["value"] for c in row] == ["#320581", "1200", "<县>"]
     assert row[2]["url"] == "/regions/320581/"
     assert "&lt;县&gt;" in render_body([row])
+
+
+def test_header_cells_of_numeric_columns_align_with_their_cells():
+    from zhengshe.core.tables import render_head
+
+    rows = [[{"value": "甲", "url": None, "numeric": False}, {"value": 3, "url": None, "numeric": True}]]
+    assert render_head(["名称", "人口<"], rows) == '<th scope="col">名称</th><th scope="col" class="num">人口&lt;</th>'
+    assert render_head(["名称"], []) == '<th scope="col">名称</th>'
