@@ -83,16 +83,19 @@ class ScopedListView(ScopedMixin, ListView):
         return workbook_response(table.headers(export=True), rows, f"{name}-{timezone.localdate():%Y%m%d}.xlsx",
                                  title=str(self.title))
 
+    def table_rows(self, table, rows, page_obj) -> list[list[dict]]:
+        """The page's cells (a view may cache them: they depend on the rows, the page and the language)."""
+        fields = table.values_fields()
+        if fields is not None and isinstance(rows, models.QuerySet):
+            rows = rows.values(*fields)  # plain rows: no model instance per row and per join
+        return table.html_rows(rows)
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         if self.table_class is not None:
             table = self.table_class()
             ctx["table_headers"] = table.headers()
-            rows = ctx["object_list"]
-            fields = table.values_fields()
-            if fields is not None and isinstance(rows, models.QuerySet):
-                rows = rows.values(*fields)  # plain rows: no model instance per row and per join
-            ctx["table_rows"] = table.html_rows(rows)
+            ctx["table_rows"] = self.table_rows(table, ctx["object_list"], ctx.get("page_obj"))
         ctx["filterset"] = self.filterset
         ctx["title"] = self.title
         query = self.request.GET.copy()

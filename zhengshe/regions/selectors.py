@@ -68,11 +68,11 @@ def children_with_totals(region: Region, *, token: str | None = None):
     return _children_and_token(region, token)[0]
 
 
-def totals_and_children(region: Region) -> tuple[dict, list[Region]]:
-    """A region page's sums: its subtree's ``totals`` and ``children_with_totals``, reading the tree's
-    version once, in the same query as the children."""
+def totals_and_children(region: Region) -> tuple[dict, list[Region], str]:
+    """A region page's sums: its subtree's ``totals`` and ``children_with_totals``, and the tree's version,
+    read once, in the same query as the children."""
     children, token = _children_and_token(region, None)
-    return totals(region.path, token=token), children
+    return totals(region.path, token=token), children, token
 
 
 def _children_and_token(region: Region, token: str | None) -> tuple[list[Region], str]:
@@ -171,34 +171,35 @@ def home_summary(user) -> dict:
     return {"scope_roots": roots, "grant_labels": labels}
 
 
-def breadcrumbs(region: Region, user) -> list[dict]:
-    """Ancestors for the breadcrumb; links only where the user's scope reaches."""
+def breadcrumbs(region: Region, user, *, token: str | None = None) -> list[dict]:
+    """Ancestors for the breadcrumb (cached under the tree's version); links only where the user's scope reaches."""
     scope = Scope.for_user(user)
-    crumbs = []
-    for r in ancestors(region, include_self=True):
-        crumbs.append({"name": r.name, "code": r.code, "link": scope.covers_path(r.path, scope.roles)})
-    return crumbs
+    chain = cached_under_tree("ancestors", (region.path,), lambda: list(
+        ancestors(region, include_self=True).values_list("name", "code", "path")), token=token)
+    return [{"name": name, "code": code, "link": scope.covers_path(path, scope.roles)} for name, code, path in chain]
 
 
-def cached_count(queryset, key_parts: tuple) -> int:
-    """``queryset.count()`` for a list of regions, cached under the tree's version.
-
-    ``key_parts`` must determine the queryset (the user's scope and the list's filters, e.g.
-    ``list_count_key``); a write to the tree (a new token) retires every entry. Building the key from the
-    request is cheaper than compiling the query, and the province's count is 21 000 index entries.
-    """
+def cached_under_tree(kind: str, key_parts: tuple, compute, *, token: str | None = None):
+    """``compute()``, cached under the tree's version and ``key_parts``, which must determine the result
+    (e.g. ``list_key``: the user's scope and the list's filters). A write to the tree (a new token) retires
+    every entry; a key built from the request is cheaper than compiling the query it stands for."""
     import hashlib
 
     digest = hashlib.sha256(repr(key_parts).encode()).hexdigest()
-    key = _key("count", tree_token(), digest)
-    count = cache.get(key)
-    if count is None:
-        count = queryset.count()
-        cache.set(key, count, CACHE_SECONDS)
-    return count
+    key = _key(kind, token or tree_token(), digest)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
 
 
-def list_count_key(kind: str, request) -> tuple:
+def cached_count(queryset, key_parts: tuple, *, token: str | None = None) -> int:
+    """``queryset.count()`` for a list of regions (the province's is 21 000 index entries), cached."""
+    return cached_under_tree("count", key_parts, queryset.count, token=token)
+
+
+def list_key(kind: str, request) -> tuple:
     """What a region list's rows depend on: the user's scope and the query string (but the page)."""
     from zhengshe.core.scoping import roles_for_action
 

@@ -30,7 +30,7 @@ class RegionPagination(StandardPagination):
     """Counts cached under the tree's version, keyed by the caller's scope and filters."""
 
     def paginate_queryset(self, queryset, request, view=None):
-        key = selectors.list_count_key("api", request)
+        key = selectors.list_key("api", request)
         self.django_paginator_class = functools.partial(
             CountedPaginator, count_func=lambda qs: selectors.cached_count(qs, key))
         return super().paginate_queryset(queryset, request, view)

@@ -76,7 +76,7 @@ def test_tree_totals_are_cached_until_the_tree_changes_and_never_stale(world):
     assert selectors.totals(county.path)["population"] == before["population"] + 7
     assert {c.code: c.total_population for c in selectors.children_with_totals(county)}[world.town_a1.code] == (
         children[world.town_a1.code] + 7)
-    page_totals, page_children = selectors.totals_and_children(county)
+    page_totals, page_children, _token = selectors.totals_and_children(county)
     assert page_totals["population"] == before["population"] + 7
     assert {c.code: c.total_population for c in page_children}[world.town_a1.code] == children[world.town_a1.code] + 7
 
@@ -217,3 +217,34 @@ def test_region_list_count_is_cached_per_filter_and_follows_the_tree(world, clie
     assert shown_total(level="village")[1] == county.filter(level="village").count()
     api = client.get("/api/regions/", {"level": "village"}).json()
     assert api["count"] == county.filter(level="village").count()
+
+
+def test_region_list_rows_and_breadcrumbs_are_cached_yet_always_current(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zhengshe.regions import services
+
+    client = client_for(world.district_admin)
+    url = reverse("regions:list")
+    village = Region.objects.get(pk=world.village_a1x.pk)
+    assert village.name in client.get(url, {"q": village.code}).content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(url, {"q": village.code}).content.decode()
+    assert village.name in html
+    assert not any('FROM "regions_region"' in q["sql"] for q in ctx.captured_queries)  # rows and count cached
+
+    # A change shows at once: in the list and in the breadcrumb of the pages below it.
+    services.region_update(actor=world.district_admin, region=village, name="改名村")
+    assert "改名村" in client.get(url, {"q": village.code}).content.decode()
+    town = Region.objects.get(pk=world.town_a1.pk)
+    client.get(reverse("regions:detail", args=[village.code]))
+    services.region_update(actor=world.district_admin, region=town, name="改名镇")
+    crumbs = client.get(reverse("regions:detail", args=[village.code])).content.decode()
+    assert '<ol class="breadcrumb">' in crumbs and "改名镇" in crumbs.split('<ol class="breadcrumb">')[1].split("</ol>")[0]
+
+    # Each language and each scope has its own rows.
+    client.cookies["django_language"] = "en"
+    assert "Village" in client.get(url, {"q": village.code}).content.decode()
+    other = client_for(world.district_admin_b).get(url, {"q": village.code}).content.decode()
+    assert "改名村" not in other
