@@ -1,5 +1,6 @@
 import functools
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -55,6 +56,14 @@ class RegionViewSet(ScopedReadOnlyViewSet):
             qs = qs.only(*[f for f in RegionSerializer.Meta.fields if f not in ("level_display", "parent_code")],
                          "parent__code")
         return qs
+
+    def list(self, request, *args, **kwargs):
+        """A page of regions, cached under the tree's version for this caller's scope, query and language."""
+        key = (*selectors.list_key("api", request), request.GET.get("page"), request.build_absolute_uri("/"),
+               get_language())
+        data = selectors.cached_under_tree("api", key, lambda: super(RegionViewSet, self).list(
+            request, *args, **kwargs).data)
+        return Response(data)
 
     def get_serializer_class(self):
         return RegionFiguresSerializer if self.action == "partial_update" else RegionSerializer

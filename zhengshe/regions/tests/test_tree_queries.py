@@ -248,3 +248,18 @@ def test_region_list_rows_and_breadcrumbs_are_cached_yet_always_current(world, c
     assert "Village" in client.get(url, {"q": village.code}).content.decode()
     other = client_for(world.district_admin_b).get(url, {"q": village.code}).content.decode()
     assert "改名村" not in other
+
+
+def test_regions_api_pages_are_cached_yet_always_current(world, client_for):
+    from zhengshe.regions import services
+
+    client = client_for(world.district_admin)
+    village = Region.objects.get(pk=world.village_a1x.pk)
+    first = client.get("/api/regions/", {"q": village.code}).json()
+    assert [r["name"] for r in first["results"]] == [village.name]
+    assert client.get("/api/regions/", {"q": village.code}).json() == first
+    services.region_update(actor=world.district_admin, region=village, name="接口改名村")
+    assert [r["name"] for r in client.get("/api/regions/", {"q": village.code}).json()["results"]] == ["接口改名村"]
+    other = client_for(world.district_admin_b).get("/api/regions/", {"q": village.code}).json()
+    assert other["count"] == 0 and other["results"] == []
+    assert client.get("/api/regions/", {"page": 99}).status_code == 404  # errors are not cached as pages
