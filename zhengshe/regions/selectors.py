@@ -68,11 +68,14 @@ def children_with_totals(region: Region, *, token: str | None = None):
     return _children_and_token(region, token)[0]
 
 
-def totals_and_children(region: Region) -> tuple[dict, list[Region], str]:
-    """A region page's sums: its subtree's ``totals`` and ``children_with_totals``, and the tree's version,
-    read once, in the same query as the children."""
-    children, token = _children_and_token(region, None)
-    return totals(region.path, token=token), children, token
+def children_rows(region: Region, *, token: str | None = None) -> list[dict]:
+    """``children_with_totals`` as plain rows (code, name, level and the sums), cached under the tree's
+    version: a region's page reads no children until the tree changes."""
+    token = token or tree_token()
+    return cached_under_tree("children-rows", (region.path,), lambda: [
+        {"code": c.code, "name": c.name, "level": c.level, "total_villages": c.total_villages,
+         "total_population": c.total_population, "total_households": c.total_households}
+        for c in children_with_totals(region, token=token)], token=token)
 
 
 def _children_and_token(region: Region, token: str | None) -> tuple[list[Region], str]:

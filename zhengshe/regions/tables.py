@@ -20,7 +20,9 @@ class RegionTable(Table):
 
 
 class ChildRegionTable(Table):
-    """A region's direct children with the sums of their own subtrees (``selectors.children_with_totals``)."""
+    """A region's direct children with the sums of their own subtrees (``selectors.children_rows``)."""
+
+    model = Region  # rows are dicts; the level's label comes from the model's choices
 
     columns = [
         Column("code", _("代码"), link="regions:detail", link_arg="code"),

@@ -66,7 +66,9 @@ class RegionDetailView(ScopedDetailView):
 
         ctx = super().get_context_data(**kwargs)
         region = self.object
-        ctx["totals"], children, token = selectors.totals_and_children(region)
+        token = selectors.tree_token()
+        ctx["totals"] = selectors.totals(region.path, token=token)
+        children = selectors.children_rows(region, token=token)
         ctx["breadcrumbs"] = selectors.breadcrumbs(region, self.request.user, token=token)
         page = Paginator(children, 50).get_page(self.request.GET.get("page"))
         ctx["children"] = page
