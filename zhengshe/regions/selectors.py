@@ -8,7 +8,7 @@ aggregating 20 000 villages, and never show totals older than the tree.
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Q, Subquery, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 
 from zhengshe.core.scoping import Scope, ancestor_paths
@@ -65,7 +65,21 @@ def children_with_totals(region: Region, *, token: str | None = None):
     by the child's path prefix (children of one parent share one code length; grids and villagers'
     groups hold no villages, so they need no sums).
     """
-    return _children_and_token(region, token)[0]
+    children = list(Region.objects.filter(parent=region).order_by("code"))
+    if not children:
+        return []
+    lengths = tuple(sorted({len(c.path) for c in children if c.level not in (Level.GRID, Level.GROUP)}))
+    key = _key("children", token or tree_token(), f"{region.path}:{lengths}")
+    sums = cache.get(key)
+    if sums is None:
+        sums = _children_sums(region, lengths)
+        cache.set(key, sums, CACHE_SECONDS)
+    for child in children:
+        row = sums.get(child.path, {})
+        child.total_villages = row.get("villages", 0) or 0
+        child.total_population = row.get("population", 0) or (child.population or 0)
+        child.total_households = row.get("households", 0) or (child.households or 0)
+    return children
 
 
 def children_rows(region: Region, *, token: str | None = None) -> list[dict]:
@@ -76,29 +90,6 @@ def children_rows(region: Region, *, token: str | None = None) -> list[dict]:
         {"code": c.code, "name": c.name, "level": c.level, "total_villages": c.total_villages,
          "total_population": c.total_population, "total_households": c.total_households}
         for c in children_with_totals(region, token=token)], token=token)
-
-
-def _children_and_token(region: Region, token: str | None) -> tuple[list[Region], str]:
-    qs = Region.objects.filter(parent=region).order_by("code")
-    if token is None:  # the tree's version read with the children: one round trip instead of two
-        qs = qs.annotate(tree_version=Subquery(TreeVersion.objects.filter(pk=1).values("token")[:1]))
-    children = list(qs)
-    if token is None:
-        token = (children[0].tree_version or "-") if children else tree_token()
-    if not children:
-        return [], token
-    lengths = tuple(sorted({len(c.path) for c in children if c.level not in (Level.GRID, Level.GROUP)}))
-    key = _key("children", token, f"{region.path}:{lengths}")
-    sums = cache.get(key)
-    if sums is None:
-        sums = _children_sums(region, lengths)
-        cache.set(key, sums, CACHE_SECONDS)
-    for child in children:
-        row = sums.get(child.path, {})
-        child.total_villages = row.get("villages", 0) or 0
-        child.total_population = row.get("population", 0) or (child.population or 0)
-        child.total_households = row.get("households", 0) or (child.households or 0)
-    return children, token
 
 
 def _children_sums(region: Region, lengths) -> dict:
