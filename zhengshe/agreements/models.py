@@ -5,6 +5,7 @@ Party B's region (the committee's village/community) is what scopes every row: t
 committees' agreements, the committee its own, the district its subtree.
 """
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhengshe.core.models import BaseModel, VersionedModel
+from zhengshe.core.scoping import ScopedQuerySet
 
 from .choices import (
     AgreementKind,
@@ -29,6 +31,74 @@ from .choices import (
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 USER = settings.AUTH_USER_MODEL
+
+
+class FundsVersion(models.Model):
+    """One row whose token changes in the same transaction as every write to agreements, instalments and ledger
+    lines (``regions.TreeVersion``'s pattern): the funds rollups are cached under it, so no reader sees sums older
+    than the rows, and a rolled-back write restores the old token with the old rows."""
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("协议经费版本")
+        verbose_name_plural = _("协议经费版本")
+
+    def __str__(self):
+        return self.token
+
+
+def bump_funds_version() -> None:
+    """A new random token (inside the caller's transaction; random, so a rolled-back and a later write differ)."""
+    from django.utils import timezone
+
+    token = uuid.uuid4().hex
+    if not FundsVersion.objects.filter(pk=1).update(token=token, changed_at=timezone.now()):
+        FundsVersion.objects.bulk_create([FundsVersion(pk=1, token=token)], ignore_conflicts=True)
+        FundsVersion.objects.filter(pk=1).update(token=token)
+
+
+class FundsQuerySet(ScopedQuerySet):
+    """Bulk writes (bench and demo loads, services' bulk_create) renew the funds token too."""
+
+    def bulk_create(self, *args, **kwargs):
+        created = super().bulk_create(*args, **kwargs)
+        bump_funds_version()
+        return created
+
+    def bulk_update(self, *args, **kwargs):
+        rows = super().bulk_update(*args, **kwargs)
+        bump_funds_version()
+        return rows
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        bump_funds_version()
+        return rows
+
+    def delete(self):
+        result = super().delete()
+        bump_funds_version()
+        return result
+
+
+class FundsVersioned(models.Model):
+    """Rows the funds rollups read: every save and delete renews ``FundsVersion``."""
+
+    objects = FundsQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        bump_funds_version()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        bump_funds_version()
+        return result
 
 
 class ResidentsCouncil(BaseModel):
@@ -158,7 +228,7 @@ class TemplateItem(ItemTerms, BaseModel):
         return str(self.list_item)
 
 
-class Agreement(ClauseFields, VersionedModel):
+class Agreement(FundsVersioned, ClauseFields, VersionedModel):
     """One yearly agreement between party A (a town, or a committee for "2+1") and party B (a committee or council).
 
     Editable while draft or under negotiation (optimistic locking on ``version``); frozen once anybody signed;
@@ -450,7 +520,7 @@ class ProgressReport(BaseModel):
         return f"{self.item} · {self.get_status_display()}"
 
 
-class Instalment(BaseModel):
+class Instalment(FundsVersioned, BaseModel):
     """One planned payment of an agreement's money: amount, due date; paid when a ledger payment cites it."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="instalments",
@@ -478,7 +548,7 @@ class Instalment(BaseModel):
         return bool(self.paid_on and self.paid_on > self.due_date)
 
 
-class LedgerEntry(BaseModel):
+class LedgerEntry(FundsVersioned, BaseModel):
     """One line of an agreement's funds ledger. Append-only: corrections are new lines, never edits.
 
     allocated (allocate) + awarded (award) − withheld (withhold) − paid (pay) = balance still owed to party B.

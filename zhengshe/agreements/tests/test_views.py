@@ -49,7 +49,9 @@ def test_list_pages_scoped_and_within_query_budget(world, client_for, template):
         Region.objects.create(code=f"{world.town_a1.code}{300 + n:03d}", name=f"新村{n}", level="village",
                               parent=world.town_a1, households=100, population=300)
     services.drafting_start(actor=world.town_staff, template=template)
-    with assert_max_queries(15) as large:
+    with assert_max_queries(15):  # the first read after a write computes the count and cells again
+        town.get(url)
+    with assert_max_queries(15) as large:  # warm, like ``small``: the list's cache read, whatever its size
         assert town.get(url).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
     district = client_for(world.district_admin)
