@@ -51,10 +51,16 @@ def _allocated(prefix: str = ""):
 
 
 def ledger_totals(agreement) -> dict:
-    """allocated, paid, withheld, awarded and balance (allocated + awarded − withheld − paid): one query."""
-    agg = LedgerEntry.objects.filter(agreement=agreement).aggregate(
-        allocated=_allocated(), paid=_sum(LedgerKind.PAY), withheld=_sum(LedgerKind.WITHHOLD),
-        awarded=_sum(LedgerKind.AWARD))
+    """allocated, paid, withheld, awarded and balance (allocated + awarded − withheld − paid) from the ledger.
+
+    One GROUP BY kind (a single SUM: far cheaper for the ORM to compile than five filtered sums), added up here.
+    """
+    by_kind = dict(LedgerEntry.objects.filter(agreement=agreement).values_list("kind").annotate(
+        total=Sum("amount")).order_by())
+    zero = Decimal("0.00")
+    agg = {"allocated": by_kind.get(LedgerKind.ALLOCATE, zero) - by_kind.get(LedgerKind.REDUCE, zero),
+           "paid": by_kind.get(LedgerKind.PAY, zero), "withheld": by_kind.get(LedgerKind.WITHHOLD, zero),
+           "awarded": by_kind.get(LedgerKind.AWARD, zero)}
     agg["balance"] = agg["allocated"] + agg["awarded"] - agg["withheld"] - agg["paid"]
     return agg
 

@@ -155,8 +155,8 @@ def agreement_detail(request, pk):
         "items": list(selectors.items_with_progress(agreement)),
         "notes": list(agreement.notes.select_related("author", "item", "decided_by")),
         "revisions": list(agreement.revisions.select_related("author").order_by("-number")),
-        "amendments": list(agreement.amendments.order_by("number")),
-        **_amended(agreement),
+        "amendments": (amendments := list(agreement.amendments.order_by("number"))),
+        **_amended(agreement, amendments),
         "instalments": list(agreement.instalments.order_by("number")),
         "totals": selectors.ledger_totals(agreement),
         "history": list(history(agreement)),
@@ -179,9 +179,9 @@ def agreement_detail(request, pk):
     return render(request, "agreements/agreement_detail.html", ctx)
 
 
-def _amended(agreement) -> dict:
+def _amended(agreement, amendments) -> dict:
     """The items in force when signed amendments changed items (else nothing extra to show)."""
-    if not AmendmentItem.objects.filter(amendment__agreement=agreement,
+    if not any(a.status == AmendmentStatus.IN_FORCE for a in amendments) or not AmendmentItem.objects.filter(amendment__agreement=agreement,
                                         amendment__status=AmendmentStatus.IN_FORCE).exists():
         return {"effective": None, "ended_items": set()}
     effective = effective_items(agreement)
