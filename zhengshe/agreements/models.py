@@ -5,7 +5,6 @@ Party B's region (the committee's village/community) is what scopes every row: t
 committees' agreements, the committee its own, the district its subtree.
 """
 
-import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhengshe.core.models import BaseModel, VersionedModel
-from zhengshe.core.scoping import ScopedQuerySet
+from zhengshe.core.versions import RenewsVersion, VersionToken
 
 from .choices import (
     AgreementKind,
@@ -33,72 +32,22 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 USER = settings.AUTH_USER_MODEL
 
 
-class FundsVersion(models.Model):
-    """One row whose token changes in the same transaction as every write to agreements, instalments and ledger
-    lines (``regions.TreeVersion``'s pattern): the funds rollups are cached under it, so no reader sees sums older
-    than the rows, and a rolled-back write restores the old token with the old rows."""
-
-    token = models.CharField(max_length=32)
-    changed_at = models.DateTimeField(auto_now=True)
+class FundsVersion(VersionToken):
+    """The agreements' funds version (``core.versions``): renewed in the same transaction as every write to
+    agreements, instalments and ledger lines; the funds rollups, list cells and API pages are cached under it."""
 
     class Meta:
         verbose_name = _("协议经费版本")
         verbose_name_plural = _("协议经费版本")
 
-    def __str__(self):
-        return self.token
 
+class FundsVersioned(RenewsVersion):
+    """Rows the funds rollups read: every save, delete and bulk write renews ``FundsVersion``."""
 
-def bump_funds_version() -> None:
-    """A new random token (inside the caller's transaction; random, so a rolled-back and a later write differ)."""
-    from django.utils import timezone
-
-    token = uuid.uuid4().hex
-    if not FundsVersion.objects.filter(pk=1).update(token=token, changed_at=timezone.now()):
-        FundsVersion.objects.bulk_create([FundsVersion(pk=1, token=token)], ignore_conflicts=True)
-        FundsVersion.objects.filter(pk=1).update(token=token)
-
-
-class FundsQuerySet(ScopedQuerySet):
-    """Bulk writes (bench and demo loads, services' bulk_create) renew the funds token too."""
-
-    def bulk_create(self, *args, **kwargs):
-        created = super().bulk_create(*args, **kwargs)
-        bump_funds_version()
-        return created
-
-    def bulk_update(self, *args, **kwargs):
-        rows = super().bulk_update(*args, **kwargs)
-        bump_funds_version()
-        return rows
-
-    def update(self, **kwargs):
-        rows = super().update(**kwargs)
-        bump_funds_version()
-        return rows
-
-    def delete(self):
-        result = super().delete()
-        bump_funds_version()
-        return result
-
-
-class FundsVersioned(models.Model):
-    """Rows the funds rollups read: every save and delete renews ``FundsVersion``."""
-
-    objects = FundsQuerySet.as_manager()
+    version_model = FundsVersion
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        bump_funds_version()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        bump_funds_version()
-        return result
 
 
 class ResidentsCouncil(BaseModel):

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
 
-from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from zhengshe.core.scoping import Scope, get_scoped_or_404, roles_for_action
+from zhengshe.core.versions import cached_under, read_tokens
 
 from .choices import SIGNED_STATUSES, AgreementKind, AgreementStatus, AmendmentStatus, LedgerKind, ProgressStatus
 from .effective import effective_items  # noqa: F401  (the terms in force; re-exported as a selector)
 from .models import Agreement, AgreementItem, FundsVersion, Instalment, LedgerEntry, ProgressReport
 
-CACHE_SECONDS = 6 * 3600
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
 
 
@@ -91,17 +88,11 @@ def funds_rollup(user, *, year: int | None = None, group: str = "town", within: 
 
 
 def funds_token() -> str:
-    """The funds version and the region tree's version in one single-row read (raw SQL: cheaper than the ORM).
-
-    Rollups group agreements by their committee's town or county and label them with region names, so they
-    depend on both; either write gives a new pair."""
+    """The funds version and the region tree's version, in one read: the rollups group agreements by their
+    committee's town or county and label them with region names, so they depend on both."""
     from zhengshe.regions.models import TreeVersion
 
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT (SELECT token FROM {FundsVersion._meta.db_table} WHERE id = 1), "
-                       f"(SELECT token FROM {TreeVersion._meta.db_table} WHERE id = 1)")
-        funds, tree = cursor.fetchone()
-    return f"{funds or '-'}.{tree or '-'}"
+    return read_tokens(FundsVersion, TreeVersion)
 
 
 def scope_key(user, model=Agreement, action: str = "view") -> tuple:
@@ -114,13 +105,7 @@ def scope_key(user, model=Agreement, action: str = "view") -> tuple:
 
 def cached_under_funds(kind: str, key_parts: tuple, compute, *, token: str | None = None):
     """``compute()`` cached under the funds and tree versions and ``key_parts`` (which must determine it)."""
-    digest = hashlib.sha256(repr(key_parts).encode()).hexdigest()
-    key = f"zs:agreements:{kind}:{token or funds_token()}:{digest}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, CACHE_SECONDS)
-    return value
+    return cached_under(f"agreements:{kind}", token or funds_token(), key_parts, compute)
 
 
 def funds_and_status(user, *, year: int | None, group: str = "town", within: str = "") -> tuple[list[dict], list[dict]]:

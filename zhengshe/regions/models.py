@@ -5,7 +5,6 @@
 ancestors are one ``path IN (...)`` query on SQLite and PostgreSQL alike.
 """
 
-import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -15,90 +14,51 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhengshe.core.models import BaseModel
-from zhengshe.core.scoping import ScopedQuerySet, ancestor_paths
+from zhengshe.core.scoping import ancestor_paths
+from zhengshe.core.versions import RenewsVersion, VersionToken
 
 from . import codes
 from .choices import LEVEL_DEPTH, URBAN_RURAL_CHOICES, Level
 
 
-class TreeVersion(models.Model):
-    """One row whose token changes in the same transaction as every write to the region tree.
-
-    Totals over a subtree (villages, population, households…) are cached under this token
-    (``selectors.cached``): a write gives a new token, so no reader ever gets totals older than the tree
-    it reads, and a rolled-back write restores the old token together with the old data. A random token,
-    not a counter, so a rolled-back and a later write never share one.
-    """
-
-    token = models.CharField(max_length=32)
-    changed_at = models.DateTimeField(auto_now=True)
+class TreeVersion(VersionToken):
+    """The region tree's version (``core.versions``): renewed in the same transaction as every write to the
+    tree; subtree totals, list cells and breadcrumbs are cached under it. An import renews it once per file
+    (``tree_changes``)."""
 
     class Meta:
         verbose_name = _("区划树版本")
         verbose_name_plural = _("区划树版本")
 
-    def __str__(self):
-        return self.token
+    @classmethod
+    def renew(cls) -> None:
+        pending = _deferred_renewal.get()
+        if pending is not None:
+            pending.append(True)
+            return
+        super().renew()
 
 
-_deferred_bump: ContextVar[list | None] = ContextVar("regions_deferred_bump", default=None)
-
-
-def bump_tree_version() -> None:
-    """A new token for the region tree (inside the caller's transaction); deferred in ``tree_changes()``."""
-    pending = _deferred_bump.get()
-    if pending is not None:
-        pending.append(True)
-        return
-    from django.utils import timezone
-
-    token = uuid.uuid4().hex
-    if not TreeVersion.objects.filter(pk=1).update(token=token, changed_at=timezone.now()):
-        TreeVersion.objects.bulk_create([TreeVersion(pk=1, token=token)], ignore_conflicts=True)
-        TreeVersion.objects.filter(pk=1).update(token=token)
+_deferred_renewal: ContextVar[list | None] = ContextVar("regions_deferred_renewal", default=None)
 
 
 @contextmanager
 def tree_changes():
-    """Many region writes (an import), one new token at the end instead of one per row."""
-    if _deferred_bump.get() is not None:
+    """Many region writes (an import), one new tree version at the end instead of one per row."""
+    if _deferred_renewal.get() is not None:
         yield
         return
     pending: list = []
-    reset = _deferred_bump.set(pending)
+    reset = _deferred_renewal.set(pending)
     try:
         yield
     finally:
-        _deferred_bump.reset(reset)
+        _deferred_renewal.reset(reset)
         if pending:
-            bump_tree_version()
+            TreeVersion.renew()
 
 
-class RegionQuerySet(ScopedQuerySet):
-    """Bulk writes give the tree a new version too (demo and bench loads, tests)."""
-
-    def bulk_create(self, *args, **kwargs):
-        created = super().bulk_create(*args, **kwargs)
-        bump_tree_version()
-        return created
-
-    def bulk_update(self, *args, **kwargs):
-        rows = super().bulk_update(*args, **kwargs)
-        bump_tree_version()
-        return rows
-
-    def update(self, **kwargs):
-        rows = super().update(**kwargs)
-        bump_tree_version()
-        return rows
-
-    def delete(self):
-        result = super().delete()
-        bump_tree_version()
-        return result
-
-
-class Region(BaseModel):
+class Region(RenewsVersion, BaseModel):
     """One unit of the tree: province, city, county, town/street, village/community, grid or group."""
 
     code = models.CharField(_("区划代码"), max_length=24, unique=True)
@@ -116,8 +76,7 @@ class Region(BaseModel):
     is_active = models.BooleanField(_("有效"), default=True)
 
     scope_region_field = "self"
-
-    objects = RegionQuerySet.as_manager()
+    version_model = TreeVersion
 
     class Meta:
         verbose_name = _("行政区划")
@@ -154,12 +113,6 @@ class Region(BaseModel):
         self.path = (self.parent.path if self.parent_id else "") + f"{self.code}/"
         self.depth = LEVEL_DEPTH[self.level]
         super().save(*args, **kwargs)
-        bump_tree_version()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        bump_tree_version()
-        return result
 
     @property
     def ancestor_paths(self) -> list[str]:

@@ -7,29 +7,23 @@ aggregating 20 000 villages, and never show totals older than the tree.
 """
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 
 from zhengshe.core.scoping import Scope, ancestor_paths
+from zhengshe.core.versions import CACHE_SECONDS, cached_under, read_tokens, version_key
 
 from .choices import Level
 from .models import Region, TreeVersion
 
-CACHE_SECONDS = 6 * 3600
-
 
 def tree_token() -> str:
-    """The region tree's current version: one single-row read by primary key, written in SQL (the ORM's
-    own overhead for it was larger than the query's)."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT token FROM {TreeVersion._meta.db_table} WHERE id = 1")
-        row = cursor.fetchone()
-    return (row[0] if row else "") or "-"
+    """The region tree's current version (``core.versions.read_tokens``)."""
+    return read_tokens(TreeVersion)
 
 
 def _key(kind: str, token: str, path: str) -> str:
-    return f"zs:regions:{kind}:{token}:{path}"
+    return version_key(f"regions:{kind}", token, path)
 
 
 def subtree(region: Region, *, include_self: bool = True):
@@ -175,17 +169,9 @@ def breadcrumbs(region: Region, user, *, token: str | None = None) -> list[dict]
 
 def cached_under_tree(kind: str, key_parts: tuple, compute, *, token: str | None = None):
     """``compute()``, cached under the tree's version and ``key_parts``, which must determine the result
-    (e.g. ``list_key``: the user's scope and the list's filters). A write to the tree (a new token) retires
-    every entry; a key built from the request is cheaper than compiling the query it stands for."""
-    import hashlib
-
-    digest = hashlib.sha256(repr(key_parts).encode()).hexdigest()
-    key = _key(kind, token or tree_token(), digest)
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, CACHE_SECONDS)
-    return value
+    (e.g. ``list_key``: the user's scope and the list's filters); a key built from the request is cheaper
+    than compiling the query it stands for."""
+    return cached_under(f"regions:{kind}", token or tree_token(), key_parts, compute)
 
 
 def cached_count(queryset, key_parts: tuple, *, token: str | None = None) -> int:
