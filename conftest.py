@@ -45,3 +45,13 @@ def browser():
         b = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
         yield b
         b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A Chinese-locale tab in that browser (sign in through the real login form, or use ``signed_in_tab``)."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000})
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()

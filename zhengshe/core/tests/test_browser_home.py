@@ -5,31 +5,9 @@ pytest-django's live server (static files served by the staticfiles handler, the
 CSP, CSRF, session policy).
 """
 
-import os
-import shutil
-
 import pytest
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    assert shutil.which(CHROMIUM), f"{CHROMIUM} missing: `make test` installs Debian's chromium (scripts/system_deps.sh)"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        tab = context.new_page()
-        tab.set_default_timeout(15_000)
-        yield tab
-        context.close()
-        browser.close()
 
 
 def test_town_worker_logs_in_and_sees_chinese_home(world, live_server, page):

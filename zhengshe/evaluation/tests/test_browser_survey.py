@@ -1,17 +1,11 @@
 """A resident answers the survey on a phone-sized screen (390×844) in headless Chromium, then cannot answer twice."""
 
-import os
-
 import pytest
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_survey_on_a_phone(live_server, world):
-    from playwright.sync_api import sync_playwright
-
+def test_survey_on_a_phone(live_server, world, browser):
     from zhengshe.evaluation.models import SurveyAnswer, SurveyResponse
     from zhengshe.evaluation.surveys import questions
     from zhengshe.evaluation.tests import factories
@@ -20,26 +14,23 @@ def test_survey_on_a_phone(live_server, world):
     survey = ns.survey
     url = f"{live_server.url}/p/evaluation/s/{survey.token}/"
     before = SurveyResponse.objects.filter(survey=survey).count()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
-        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                      locale="zh-CN")
-        page = context.new_page()
-        page.goto(url)
-        assert page.locator("html").get_attribute("lang") == "zh-CN"
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1  # no sideways scrolling
-        for indicator in [i for _h, inds in questions(survey) for i in inds]:
-            label = page.locator(f"label[for='q{indicator.pk}_4']")
-            box = label.bounding_box()
-            assert box["height"] >= 44  # touch target
-            label.tap()
-        page.get_by_role("button", name="提交").tap()
-        page.wait_for_url("**/thanks/")
-        assert "提交成功" in page.content()
-        page.goto(url)
-        page.locator("label.btn").first.tap()
-        page.get_by_role("button", name="提交").tap()
-        assert "已参与过" in page.locator("#survey-error").inner_text()
-        browser.close()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  locale="zh-CN")
+    page = context.new_page()
+    page.goto(url)
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1  # no sideways scrolling
+    for indicator in [i for _h, inds in questions(survey) for i in inds]:
+        label = page.locator(f"label[for='q{indicator.pk}_4']")
+        box = label.bounding_box()
+        assert box["height"] >= 44  # touch target
+        label.tap()
+    page.get_by_role("button", name="提交").tap()
+    page.wait_for_url("**/thanks/")
+    assert "提交成功" in page.content()
+    page.goto(url)
+    page.locator("label.btn").first.tap()
+    page.get_by_role("button", name="提交").tap()
+    assert "已参与过" in page.locator("#survey-error").inner_text()
     assert SurveyResponse.objects.filter(survey=survey).count() == before + 1
     assert SurveyAnswer.objects.filter(response__survey=survey, level=4).exists()
