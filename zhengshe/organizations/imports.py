@@ -7,6 +7,7 @@ written unless every row passes; the report lists each bad row in Chinese.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.utils import timezone
@@ -78,36 +79,84 @@ def _choice(value, table, label, report, row, default=None):
     return table[text]
 
 
-def import_register(upload, *, actor, override_reason: str = "") -> ImportReport:
-    """Import a register file; returns the report (``report.ok`` and ``report.created`` when written).
+@dataclass
+class _RegisterFile:
+    """What checking one register file needs to know: the rows' look-ups in the database and what earlier rows
+    of the same file already used (codes, filing numbers, names per region)."""
 
-    With ``override_reason`` (civil-affairs administrators only), codes whose only fault is a check
-    character are accepted as really issued; each such organization is flagged and audited.
-    """
-    from zhengshe.regions.models import Region
+    scope: object
+    override_reason: str
+    existing_codes: set
+    regions: dict
+    names_in_db: set
+    existing_filings: set
+    overridden: set = field(default_factory=set)
+    seen_codes: dict = field(default_factory=dict)
+    seen_names: dict = field(default_factory=dict)
 
-    scope = Scope.for_user(actor)
-    if not (scope.is_superuser or scope.has_role(*IMPORT_ROLES)):
-        raise NotAllowed(_("只有民政部门可以导入社会组织名册。"))
-    rows = read_table(upload, IMPORT_HEADERS, required=REQUIRED_HEADERS)
-    report = ImportReport(total=len(rows))
-    codes_in_file = [str(r.get("统一社会信用代码") or "").strip() for _n, r in rows]
-    existing_codes = set(Organization.objects.filter(credit_code__in=[c for c in codes_in_file if c]).values_list(
-        "credit_code", flat=True))
-    region_codes = {str(r.get("所在区划代码") or "").strip() for _n, r in rows}
-    regions = {r.code: r for r in Region.objects.filter(code__in=region_codes)}
-    names_in_db = set(Organization.objects.filter(region__code__in=region_codes).values_list("name", "region__code"))
-    filings = [str(r.get("备案编号") or "").strip() for _n, r in rows]
-    existing_filings = set(Organization.objects.filter(filing_number__in=[f for f in filings if f]).values_list(
-        "filing_number", flat=True))
-    overridden: set[int] = set()
-    seen_codes: dict[str, int] = {}
-    seen_names: dict[tuple, int] = {}
-    parsed = []
-    for number, rec in rows:
-        name = str(rec.get("名称") or "").strip()
-        code = str(rec.get("统一社会信用代码") or "").strip()
-        region_code = str(rec.get("所在区划代码") or "").strip()
+    @classmethod
+    def load(cls, rows, *, scope, override_reason: str) -> _RegisterFile:
+        from zhengshe.regions.models import Region
+
+        codes = [c for c in (_cell(r, "统一社会信用代码") for _n, r in rows) if c]
+        region_codes = {_cell(r, "所在区划代码") for _n, r in rows}
+        filings = [f for f in (_cell(r, "备案编号") for _n, r in rows) if f]
+        return cls(
+            scope=scope, override_reason=override_reason,
+            existing_codes=set(Organization.objects.filter(credit_code__in=codes).values_list("credit_code", flat=True)),
+            regions={r.code: r for r in Region.objects.filter(code__in=region_codes)},
+            names_in_db=set(Organization.objects.filter(region__code__in=region_codes).values_list(
+                "name", "region__code")),
+            existing_filings=set(Organization.objects.filter(filing_number__in=filings).values_list(
+                "filing_number", flat=True)),
+        )
+
+    def check_code(self, code: str, kind: str, report: ImportReport, number: int) -> None:
+        """The credit code is valid (or only its check character fails, under an override) and not a duplicate."""
+        if not code:
+            if kind == RegistrationKind.REGISTERED:
+                report.add(number, _("已登记的社会组织须填写统一社会信用代码"))
+            return
+        errors = credit_code_errors(code)
+        if errors and self.override_reason.strip() and all("校验" in e for e in errors):
+            self.overridden.add(number)
+        else:
+            for error in errors:
+                report.add(number, error)
+        if code in self.existing_codes:
+            report.add(number, _("统一社会信用代码“%s”已存在于系统中（重复）") % code)
+        elif code in self.seen_codes:
+            report.add(number, _("统一社会信用代码“%(c)s”与第 %(r)d 行重复") % {"c": code, "r": self.seen_codes[code]})
+        else:
+            self.seen_codes[code] = number
+
+    def check_filing(self, filing: str, report: ImportReport, number: int) -> None:
+        if filing and (filing in self.existing_filings or self.seen_codes.get(filing)):
+            report.add(number, _("备案编号“%s”重复") % filing)
+        elif filing:
+            self.seen_codes[filing] = number
+
+    def check_region(self, region_code: str, name: str, report: ImportReport, number: int):
+        """The row's region exists and is in the importer's scope, and the name is not registered there yet."""
+        region = self.regions.get(region_code)
+        if region is None:
+            report.add(number, _("所在区划代码“%s”不存在") % region_code if region_code else _("所在区划代码为空"))
+            return None
+        if not (self.scope.is_superuser or self.scope.covers_path(region.path, IMPORT_ROLES)):
+            report.add(number, _("区划“%s”不在您的管理范围内") % region.name)
+        if name:
+            key = (name, region.code)
+            if key in self.names_in_db:
+                report.add(number, _("“%(n)s”已在“%(r)s”登记（重复）") % {"n": name, "r": region.name})
+            elif key in self.seen_names:
+                report.add(number, _("名称与第 %d 行重复") % self.seen_names[key])
+            else:
+                self.seen_names[key] = number
+        return region
+
+    def parse(self, number: int, rec: dict, report: ImportReport) -> dict:
+        """One row checked and turned into the organization's fields (errors go to ``report``)."""
+        name = _cell(rec, "名称")
         if not name:
             report.add(number, _("名称为空"))
         org_type = _choice(rec.get("组织类型"), TYPES, _("组织类型"), report, number)
@@ -119,92 +168,94 @@ def import_register(upload, *, actor, override_reason: str = "") -> ImportReport
         level = _choice(rec.get("登记层级"), LEVELS, _("登记层级"), report, number,
                         RegistrationLevel.TOWN if kind == RegistrationKind.FILED else RegistrationLevel.COUNTY)
         status = _choice(rec.get("状态"), STATUSES, _("状态"), report, number, OrgStatus.ACTIVE)
-        if code:
-            errors = credit_code_errors(code)
-            if errors and override_reason.strip() and all("校验" in e for e in errors):
-                overridden.add(number)
-            else:
-                for error in errors:
-                    report.add(number, error)
-            if code in existing_codes:
-                report.add(number, _("统一社会信用代码“%s”已存在于系统中（重复）") % code)
-            elif code in seen_codes:
-                report.add(number, _("统一社会信用代码“%(c)s”与第 %(r)d 行重复") % {"c": code, "r": seen_codes[code]})
-            else:
-                seen_codes[code] = number
-        elif kind == RegistrationKind.REGISTERED:
-            report.add(number, _("已登记的社会组织须填写统一社会信用代码"))
-        filing = str(rec.get("备案编号") or "").strip()
-        if filing and (filing in existing_filings or seen_codes.get(filing)):
-            report.add(number, _("备案编号“%s”重复") % filing)
-        elif filing:
-            seen_codes[filing] = number
-        region = regions.get(region_code)
-        if region is None:
-            report.add(number, _("所在区划代码“%s”不存在") % region_code if region_code else _("所在区划代码为空"))
-        elif not (scope.is_superuser or scope.covers_path(region.path, IMPORT_ROLES)):
-            report.add(number, _("区划“%s”不在您的管理范围内") % region.name)
-        if name and region is not None:
-            key = (name, region.code)
-            if key in names_in_db:
-                report.add(number, _("“%(n)s”已在“%(r)s”登记（重复）") % {"n": name, "r": region.name})
-            elif key in seen_names:
-                report.add(number, _("名称与第 %d 行重复") % seen_names[key])
-            else:
-                seen_names[key] = number
-        data = {
+        code = _cell(rec, "统一社会信用代码")
+        self.check_code(code, kind, report, number)
+        self.check_filing(_cell(rec, "备案编号"), report, number)
+        region = self.check_region(_cell(rec, "所在区划代码"), name, report, number)
+        return {
             "name": name, "credit_code": code, "org_type": org_type, "category": category,
             "registration_kind": kind, "registration_level": level, "status": status, "region": region,
-            "registration_authority": str(rec.get("登记管理机关") or "").strip()[:100],
-            "founded_on": _date(rec.get("成立日期"), _("成立日期"), report, number),
-            "registered_on": _date(rec.get("登记日期"), _("登记日期"), report, number),
-            "legal_representative": str(rec.get("法定代表人") or "").strip()[:50],
-            "contact_person": str(rec.get("联系人") or "").strip()[:50],
-            "contact_phone": str(rec.get("联系电话") or "").strip()[:20],
-            "address": str(rec.get("住所") or "").strip()[:200],
-            "business_scope": str(rec.get("业务范围") or "").strip(),
-            "members": _int(rec.get("会员数"), _("会员数"), report, number),
-            "full_time_staff": _int(rec.get("专职工作人员"), _("专职工作人员"), report, number),
-            "social_workers": _int(rec.get("持证社工"), _("持证社工"), report, number),
-            "volunteers": _int(rec.get("志愿者"), _("志愿者"), report, number),
-            "has_party_org": str(rec.get("党组织") or "").strip() in YES,
-            "filing_number": str(rec.get("备案编号") or "").strip()[:32] if kind == RegistrationKind.FILED else "",
+            **_row_facts(rec, report, number),
+            "filing_number": _cell(rec, "备案编号")[:32] if kind == RegistrationKind.FILED else "",
         }
-        parsed.append((number, data))
+
+
+def _cell(rec: dict, header: str) -> str:
+    return str(rec.get(header) or "").strip()
+
+
+def _row_facts(rec: dict, report: ImportReport, number: int) -> dict:
+    """The descriptive columns of a row: dates, people, counts."""
+    return {
+        "registration_authority": _cell(rec, "登记管理机关")[:100],
+        "founded_on": _date(rec.get("成立日期"), _("成立日期"), report, number),
+        "registered_on": _date(rec.get("登记日期"), _("登记日期"), report, number),
+        "legal_representative": _cell(rec, "法定代表人")[:50],
+        "contact_person": _cell(rec, "联系人")[:50],
+        "contact_phone": _cell(rec, "联系电话")[:20],
+        "address": _cell(rec, "住所")[:200],
+        "business_scope": _cell(rec, "业务范围"),
+        "members": _int(rec.get("会员数"), _("会员数"), report, number),
+        "full_time_staff": _int(rec.get("专职工作人员"), _("专职工作人员"), report, number),
+        "social_workers": _int(rec.get("持证社工"), _("持证社工"), report, number),
+        "volunteers": _int(rec.get("志愿者"), _("志愿者"), report, number),
+        "has_party_org": _cell(rec, "党组织") in YES,
+    }
+
+
+def import_register(upload, *, actor, override_reason: str = "") -> ImportReport:
+    """Import a register file; returns the report (``report.ok`` and ``report.created`` when written).
+
+    With ``override_reason`` (civil-affairs administrators only), codes whose only fault is a check
+    character are accepted as really issued; each such organization is flagged and audited.
+    """
+    scope = Scope.for_user(actor)
+    if not (scope.is_superuser or scope.has_role(*IMPORT_ROLES)):
+        raise NotAllowed(_("只有民政部门可以导入社会组织名册。"))
+    rows = read_table(upload, IMPORT_HEADERS, required=REQUIRED_HEADERS)
+    report = ImportReport(total=len(rows))
+    checked = _RegisterFile.load(rows, scope=scope, override_reason=override_reason)
+    parsed = [(number, checked.parse(number, rec, report)) for number, rec in rows]
     if not report.ok:
         return report
-
-    from .services import next_filing_number
-
-    serials: dict[str, int] = {}
-
-    def filing_number(region, year) -> str:
-        """Like ``next_filing_number``, one query per town and year rather than per row."""
-        prefix = f"BA{region.code[:9]}{year}"
-        if prefix not in serials:
-            serials[prefix] = int(next_filing_number(region, year)[-4:]) - 1
-        serials[prefix] += 1
-        return f"{prefix}{serials[prefix]:04d}"
-
-    def handle(number, data, rep):
-        org = Organization(**data)
-        if org.registration_kind == RegistrationKind.FILED and not org.filing_number:
-            org.filing_number = filing_number(org.region, (org.registered_on or timezone.localdate()).year)
-        if number in overridden:
-            org.credit_code_override = True
-            org.credit_code_override_reason = override_reason.strip()[:200]
-        org.full_clean(exclude=["region"], validate_constraints=False)  # the region was checked above
-        org.save()
-        if number in overridden:
-            record_event("organizations.credit_code_override", org,
-                         after={"credit_code": org.credit_code, "reason": org.credit_code_override_reason, "row": number})
-        rep.created += 1
-
-    result = run_import(parsed, handle)
+    result = run_import(parsed, _RegisterWriter(checked.overridden, override_reason.strip()[:200]))
     result.total = report.total
     if result.ok:
         record_event("organizations.import", None, after={"rows": result.created}, object_repr=_("社会组织名册导入"))
     return result
+
+
+class _RegisterWriter:
+    """Writes one checked row (``run_import``'s handler); filing numbers counted once per town and year."""
+
+    def __init__(self, overridden: set, override_reason: str):
+        self.overridden = overridden
+        self.override_reason = override_reason
+        self.serials: dict[str, int] = {}
+
+    def filing_number(self, region, year) -> str:
+        """Like ``next_filing_number``, one query per town and year rather than per row."""
+        from .services import next_filing_number
+
+        prefix = f"BA{region.code[:9]}{year}"
+        if prefix not in self.serials:
+            self.serials[prefix] = int(next_filing_number(region, year)[-4:]) - 1
+        self.serials[prefix] += 1
+        return f"{prefix}{self.serials[prefix]:04d}"
+
+    def __call__(self, number, data, rep) -> None:
+        org = Organization(**data)
+        if org.registration_kind == RegistrationKind.FILED and not org.filing_number:
+            org.filing_number = self.filing_number(org.region, (org.registered_on or timezone.localdate()).year)
+        if number in self.overridden:
+            org.credit_code_override = True
+            org.credit_code_override_reason = self.override_reason
+        org.full_clean(exclude=["region"], validate_constraints=False)  # the region was checked above
+        org.save()
+        if number in self.overridden:
+            record_event("organizations.credit_code_override", org,
+                         after={"credit_code": org.credit_code, "reason": org.credit_code_override_reason, "row": number})
+        rep.created += 1
 
 
 def export_rows(queryset, *, full: bool):

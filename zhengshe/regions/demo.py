@@ -86,6 +86,59 @@ COUNTY_WORDS = "江宁 溧水 高淳 宜兴 江阴 丰县 沛县 睢宁 新沂 �
     "沭阳 泗阳 泗洪 洪泽 大丰 姜堰 六合 浦口 栖霞 雨花 锡山 惠山 滨湖 铜山 贾汪 武进 新北 相城 通州 赣榆".split()
 
 
+def _village_spec(rng: random.Random, town_code: str, v: int, street: bool) -> tuple:
+    """One village or community of a generated town: 街道 hold only 社区; 镇 a few 社区, the rest 村."""
+    community = street or v < 4
+    suffix = (1 + v) if community else (201 + v - 4)
+    population = rng.randint(3_000, 12_000) if community else rng.randint(1_500, 6_000)
+    return (town_code, f"{town_code}{suffix:03d}", f"{rng.choice(SYLLABLES)}{'社区' if community else '村'}", {
+        "urban_rural_code": ("111" if street else "121") if community else rng.choice(["220", "220", "210"]),
+        "population": population,
+        "households": int(population / rng.uniform(2.5, 3.2)),
+        "service_centre_area": _centre_area(rng)})
+
+
+def _province_specs(rng: random.Random, per_town: int) -> list[tuple[list, str]]:
+    """(parent code, code, name, extra fields) rows of every level below the province, level by level."""
+    cities, counties, towns, villages = [], [], [], []
+    words = list(COUNTY_WORDS)
+    rng.shuffle(words)
+    for ci, (city_code, city_name) in enumerate(PROVINCE_CITIES):
+        cities.append((PROVINCE[0], city_code, city_name, {}))
+        for c in range(COUNTIES_PER_CITY):
+            # GB/T 2260: 01–20 市辖区, 21–80 县, 81–99 县级市
+            kind, number = ("区", 2 + c) if c < 2 else ("县", 21 + c - 2) if c < 5 else ("市", 81 + c - 5)
+            county_code = f"{city_code[:4]}{number:02d}"
+            if county_code == COUNTY[0]:  # leave 太仓市 to the demo county
+                county_code = f"{city_code[:4]}{number + 5:02d}"
+            county_name = f"{words[(ci * COUNTIES_PER_CITY + c) % len(words)]}{kind}"
+            counties.append((city_code, county_code, county_name, {}))
+            town_words = rng.sample(SYLLABLES, TOWNS_PER_COUNTY)
+            for t in range(TOWNS_PER_COUNTY):
+                # 统计用区划代码: 001–099 街道, 100–199 镇
+                street = t < 2
+                town_code = f"{county_code}{(1 + t) if street else (100 + t - 2):03d}"
+                towns.append((county_code, town_code, f"{town_words[t]}{'街道' if street else '镇'}", {}))
+                villages.extend(_village_spec(rng, town_code, v, street) for v in range(per_town))
+    return [(cities, Level.CITY), (counties, Level.COUNTY), (towns, Level.TOWN), (villages, Level.VILLAGE)]
+
+
+def _insert_wave(province: Region, known: dict, specs: list[tuple], level: str) -> None:
+    """Insert the (parent code, code, name, extra fields) rows that do not exist yet, then index them in ``known``."""
+    depth = LEVEL_DEPTH[level]
+    rows = []
+    for parent_code, code, name, extra in specs:
+        if code in known:
+            continue
+        parent_pk, parent_path = known[parent_code]
+        rows.append(Region(code=code, name=name, level=level, parent_id=parent_pk,
+                           path=f"{parent_path}{code}/", depth=depth, **extra))
+    Region.objects.bulk_create(rows, batch_size=2000)
+    if rows:
+        known.update({code: (pk, path) for code, pk, path in Region.objects.filter(
+            level=level, path__under=province.path).values_list("code", "id", "path")})
+
+
 def build_province(rng: random.Random, *, villages_target: int = 20_000) -> Region:
     """≈``villages_target`` villages/communities in 13 cities × 7 counties × 11 towns, for the benchmark.
 
@@ -101,53 +154,6 @@ def build_province(rng: random.Random, *, villages_target: int = 20_000) -> Regi
             code=PROVINCE[0], name=PROVINCE[1], level=Level.PROVINCE, parent=None)
         known = {code: (pk, path) for code, pk, path in
                  Region.objects.filter(path__under=province.path).values_list("code", "id", "path")}
-
-        def wave(specs: list[tuple], level: str) -> None:
-            """Insert the (parent code, code, name, extra fields) rows that do not exist yet, then index them."""
-            depth = LEVEL_DEPTH[level]
-            rows = []
-            for parent_code, code, name, extra in specs:
-                if code in known:
-                    continue
-                parent_pk, parent_path = known[parent_code]
-                rows.append(Region(code=code, name=name, level=level, parent_id=parent_pk,
-                                   path=f"{parent_path}{code}/", depth=depth, **extra))
-            Region.objects.bulk_create(rows, batch_size=2000)
-            if rows:
-                known.update({code: (pk, path) for code, pk, path in Region.objects.filter(
-                    level=level, path__under=province.path).values_list("code", "id", "path")})
-
-        cities, counties, towns, villages = [], [], [], []
-        words = list(COUNTY_WORDS)
-        rng.shuffle(words)
-        for ci, (city_code, city_name) in enumerate(PROVINCE_CITIES):
-            cities.append((PROVINCE[0], city_code, city_name, {}))
-            for c in range(COUNTIES_PER_CITY):
-                # GB/T 2260: 01–20 市辖区, 21–80 县, 81–99 县级市
-                kind, number = ("区", 2 + c) if c < 2 else ("县", 21 + c - 2) if c < 5 else ("市", 81 + c - 5)
-                county_code = f"{city_code[:4]}{number:02d}"
-                if county_code == COUNTY[0]:  # leave 太仓市 to the demo county
-                    county_code = f"{city_code[:4]}{number + 5:02d}"
-                county_name = f"{words[(ci * COUNTIES_PER_CITY + c) % len(words)]}{kind}"
-                counties.append((city_code, county_code, county_name, {}))
-                town_words = rng.sample(SYLLABLES, TOWNS_PER_COUNTY)
-                for t in range(TOWNS_PER_COUNTY):
-                    # 统计用区划代码: 001–099 街道, 100–199 镇
-                    street = t < 2
-                    town_code = f"{county_code}{(1 + t) if street else (100 + t - 2):03d}"
-                    towns.append((county_code, town_code, f"{town_words[t]}{'街道' if street else '镇'}", {}))
-                    for v in range(per_town):
-                        community = street or v < 4  # 街道: all 社区; 镇: a few 社区, the rest 村
-                        suffix = (1 + v) if community else (201 + v - 4)
-                        population = rng.randint(3_000, 12_000) if community else rng.randint(1_500, 6_000)
-                        villages.append((town_code, f"{town_code}{suffix:03d}",
-                                         f"{rng.choice(SYLLABLES)}{'社区' if community else '村'}", {
-                                             "urban_rural_code": ("111" if street else "121") if community else rng.choice(
-                                                 ["220", "220", "210"]),
-                                             "population": population,
-                                             "households": int(population / rng.uniform(2.5, 3.2)),
-                                             "service_centre_area": _centre_area(rng)}))
-        for specs, level in ((cities, Level.CITY), (counties, Level.COUNTY), (towns, Level.TOWN),
-                             (villages, Level.VILLAGE)):
-            wave(specs, level)
+        for specs, level in _province_specs(rng, per_town):
+            _insert_wave(province, known, specs, level)
     return province

@@ -77,48 +77,46 @@ def can_manage(actor, region: Region | None) -> bool:
     return _can_manage(actor, region.path if region is not None else None)
 
 
-def import_regions(upload, *, actor, update_existing: bool = False) -> ImportReport:
-    """Import a file in the 统计用区划代码 layout. Every bad row is reported; nothing is written unless all pass."""
-    rows = read_table(upload, IMPORT_HEADERS, required=REQUIRED_HEADERS)
-    report = ImportReport(total=len(rows))
-    parsed = []
-    seen: dict[str, int] = {}
-    for number, rec in rows:
-        code = str(rec.get("统计用区划代码") or "").strip()
-        parent_code = str(rec.get("上级代码") or "").strip()
-        name = str(rec.get("名称") or "").strip()
-        level_text = str(rec.get("层级") or "").strip()
-        level = LEVEL_BY_LABEL.get(level_text) if level_text else codes.level_of(code)
-        if level_text and level is None:
-            report.add(number, _("层级“%s”无法识别") % level_text)
-        if not name:
-            report.add(number, _("名称为空"))
-        error = codes.format_error(code, level)
-        if error:
-            report.add(number, error)
-        elif code in seen:
-            report.add(number, _("区划代码“%(code)s”与第 %(row)d 行重复") % {"code": code, "row": seen[code]})
-        else:
-            seen[code] = number
-        urban = str(rec.get("城乡分类代码") or "").strip()
-        if urban and urban not in URBAN_RURAL:
-            report.add(number, _("城乡分类代码“%s”不在 111/112/121/122/123/210/220 之中") % urban)
-        area = rec.get("服务中心面积（㎡）")
-        try:
-            area = Decimal(str(area)).quantize(Decimal("0.01")) if area not in (None, "") else None
-        except InvalidOperation:
-            report.add(number, _("服务中心面积“%s”不是数字") % area)
-            area = None
-        fields = {
-            "population": nonnegative_int(rec.get("人口"), _("人口"), report, number),
-            "households": nonnegative_int(rec.get("户数"), _("户数"), report, number),
-            "service_centre_area": area,
-            "urban_rural_code": urban,
-        }
-        parsed.append((number, code, name, level, parent_code, fields))
+def _parse_row(number: int, rec: dict, report: ImportReport, seen: dict) -> tuple:
+    """One row of the file as (number, code, name, level, parent code, fields); its own errors go to ``report``."""
+    code = str(rec.get("统计用区划代码") or "").strip()
+    parent_code = str(rec.get("上级代码") or "").strip()
+    name = str(rec.get("名称") or "").strip()
+    level_text = str(rec.get("层级") or "").strip()
+    level = LEVEL_BY_LABEL.get(level_text) if level_text else codes.level_of(code)
+    if level_text and level is None:
+        report.add(number, _("层级“%s”无法识别") % level_text)
+    if not name:
+        report.add(number, _("名称为空"))
+    error = codes.format_error(code, level)
+    if error:
+        report.add(number, error)
+    elif code in seen:
+        report.add(number, _("区划代码“%(code)s”与第 %(row)d 行重复") % {"code": code, "row": seen[code]})
+    else:
+        seen[code] = number
+    urban = str(rec.get("城乡分类代码") or "").strip()
+    if urban and urban not in URBAN_RURAL:
+        report.add(number, _("城乡分类代码“%s”不在 111/112/121/122/123/210/220 之中") % urban)
+    area = rec.get("服务中心面积（㎡）")
+    try:
+        area = Decimal(str(area)).quantize(Decimal("0.01")) if area not in (None, "") else None
+    except InvalidOperation:
+        report.add(number, _("服务中心面积“%s”不是数字") % area)
+        area = None
+    fields = {
+        "population": nonnegative_int(rec.get("人口"), _("人口"), report, number),
+        "households": nonnegative_int(rec.get("户数"), _("户数"), report, number),
+        "service_centre_area": area,
+        "urban_rural_code": urban,
+    }
+    return number, code, name, level, parent_code, fields
 
-    existing = {r.code: r for r in Region.objects.filter(code__in=[p[1] for p in parsed] + [p[4] for p in parsed])}
-    levels_in_file = {p[1]: p[3] for p in parsed}
+
+def _check_nesting(parsed, existing: dict, levels_in_file: dict, report: ImportReport, update_existing: bool) -> None:
+    """Each row's parent exists (in the file or the system), one level up, with a code that nests."""
+    from .choices import PARENT_LEVEL
+
     for number, code, _name, level, parent_code, _f in parsed:
         if level is None:
             continue
@@ -133,8 +131,6 @@ def import_regions(upload, *, actor, update_existing: bool = False) -> ImportRep
         if parent_level is None:
             report.add(number, _("上级代码“%s”在文件和系统中都不存在") % parent_code)
             continue
-        from .choices import PARENT_LEVEL
-
         if parent_level not in PARENT_LEVEL.get(level, set()):
             report.add(number, _("层级顺序不正确：%(level)s 不能直接隶属于 %(parent)s") % {
                 "level": Level(level).label, "parent": Level(parent_level).label})
@@ -142,6 +138,11 @@ def import_regions(upload, *, actor, update_existing: bool = False) -> ImportRep
         error = codes.nesting_error(code, parent_code, level)
         if error:
             report.add(number, error)
+
+
+def _check_updates_and_scope(parsed, existing: dict, levels_in_file: dict, report: ImportReport, *, actor,
+                             update_existing: bool) -> None:
+    """Updates change neither level nor parent; new rows hang under parents the importer manages."""
     scope_is_super = Scope.for_user(actor).is_superuser
     for number, code, _name, level, parent_code, _f in parsed:
         if level is None:
@@ -163,19 +164,21 @@ def import_regions(upload, *, actor, update_existing: bool = False) -> ImportRep
             continue  # checked through the parent's own row
         if parent_code in existing and not _can_manage(actor, existing[parent_code].path):
             report.add(number, _("上级“%s”不在您的管理范围内") % parent_code)
-    if not report.ok:
-        return report
 
-    by_code = dict(existing)
-    ordered = sorted(parsed, key=lambda p: LEVEL_DEPTH[p[3]])
 
-    def handle(number, item, rep):
+class _RegionWriter:
+    """Writes one checked row (``run_import``'s handler), parents before children."""
+
+    def __init__(self, existing: dict, update_existing: bool):
+        self.by_code = dict(existing)
+        self.update_existing = update_existing
+
+    def __call__(self, number, item, rep) -> None:
         _n, code, name, level, parent_code, fields = item
-        parent = by_code.get(parent_code) if parent_code else None
-        if code in by_code and update_existing:
-            region = by_code[code]
-            changed = region.name != name or any(getattr(region, k) != v for k, v in fields.items())
-            if changed:
+        parent = self.by_code.get(parent_code) if parent_code else None
+        if code in self.by_code and self.update_existing:
+            region = self.by_code[code]
+            if region.name != name or any(getattr(region, k) != v for k, v in fields.items()):
                 region.name = name
                 for key, value in fields.items():
                     setattr(region, key, value)
@@ -187,7 +190,22 @@ def import_regions(upload, *, actor, update_existing: bool = False) -> ImportRep
             region.full_clean(validate_unique=False)
             region.save()
             rep.created += 1
-        by_code[code] = region
+        self.by_code[code] = region
+
+
+def import_regions(upload, *, actor, update_existing: bool = False) -> ImportReport:
+    """Import a file in the 统计用区划代码 layout. Every bad row is reported; nothing is written unless all pass."""
+    rows = read_table(upload, IMPORT_HEADERS, required=REQUIRED_HEADERS)
+    report = ImportReport(total=len(rows))
+    seen: dict[str, int] = {}
+    parsed = [_parse_row(number, rec, report, seen) for number, rec in rows]
+    existing = {r.code: r for r in Region.objects.filter(code__in=[p[1] for p in parsed] + [p[4] for p in parsed])}
+    levels_in_file = {p[1]: p[3] for p in parsed}
+    _check_nesting(parsed, existing, levels_in_file, report, update_existing)
+    _check_updates_and_scope(parsed, existing, levels_in_file, report, actor=actor, update_existing=update_existing)
+    if not report.ok:
+        return report
+    ordered = sorted(parsed, key=lambda p: LEVEL_DEPTH[p[3]])
 
     def finish(rep):
         record_event("regions.import", None, after={"created": rep.created, "updated": rep.updated,
@@ -196,7 +214,7 @@ def import_regions(upload, *, actor, update_existing: bool = False) -> ImportRep
 
     # One new tree version for the whole file, written inside the import's transaction.
     with context.channel("import", user=actor), transaction.atomic(), tree_changes():
-        result = run_import([(p[0], p) for p in ordered], handle, finish=finish)
+        result = run_import([(p[0], p) for p in ordered], _RegionWriter(existing, update_existing), finish=finish)
     result.total = report.total
     return result
 
