@@ -18,12 +18,17 @@ PYTEST = $(VENV)/bin/pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS); status=$$?;
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests (exit 5) — treated as a failure" >&2; fi; \
 	exit $$status
 
+# The layer contracts (pyproject.toml [tool.importlinter]) run first: a broken layer fails the suite.
+IMPORTS = $(VENV)/bin/lint-imports --no-cache
+
 test: deps
+	@$(IMPORTS)
 	@$(PYTEST)
 
 # The same suite against PostgreSQL (DATABASE_URL must point at a server; .ci/run sets it).
 test-pg: deps
 	@case "$${DATABASE_URL:-}" in postgres*) ;; *) echo "test-pg: set DATABASE_URL=postgres://…" >&2; exit 2;; esac
+	@$(IMPORTS)
 	@$(PYTEST)
 
 deps: system-deps $(STAMP) assets
@@ -56,6 +61,7 @@ bench-pg: deps
 
 lint: deps
 	$(VENV)/bin/ruff check zhengshe config bench
+	$(VENV)/bin/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) node_modules zhengshe/static/vendor data/staticfiles

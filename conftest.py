@@ -6,7 +6,7 @@ import shutil
 import pytest
 from django.test import Client
 
-from zhengshe.core.testing import build_world
+from zhengshe.testing import build_world
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ api_patterns = [
 ]
 
 urlpatterns = [
+    path("", include("zhengshe.dashboards.urls")),
     path("", include("zhengshe.core.urls")),
     path("accounts/", include("zhengshe.accounts.urls")),
     path("regions/", include("zhengshe.regions.urls")),

@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "zhengshe.catalog",
     "zhengshe.agreements",
     "zhengshe.evaluation",
+    "zhengshe.dashboards",
 ]
 
 MIDDLEWARE = [
@@ -160,7 +161,7 @@ TEMPLATES = [
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["zhengshe.accounts.backends.LockoutModelBackend"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "dashboards:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -28,7 +28,7 @@ class UserAdmin(NoDeleteAdmin):
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(NoDeleteAdmin):
-    list_display = ("user", "role", "region", "organization", "department", "active", "granted_by", "created_at")
+    list_display = ("user", "role", "region", "target_kind", "target_id", "department", "active", "granted_by", "created_at")
     list_filter = ("role", "active")
     search_fields = ("user__username", "department", "region__name", "region__code")
-    raw_id_fields = ("user", "region", "organization", "granted_by")
+    raw_id_fields = ("user", "region", "granted_by")

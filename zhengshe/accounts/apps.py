@@ -8,8 +8,13 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号与权限")
 
     def ready(self):
-        from zhengshe.core import navigation
+        from zhengshe.core import navigation, scoping
 
+        from .roles import ACTION_ROLES
+        from .selectors import grants_of
+
+        scoping.register_grant_provider(grants_of)
+        scoping.register_action_roles(ACTION_ROLES)
         navigation.register(navigation.MenuItem(
             _("用户与授权"), "accounts:user_list", roles=frozenset({"sys_admin", "security_admin"}), order=910,
             group=_("系统")))

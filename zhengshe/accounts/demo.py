@@ -26,15 +26,15 @@ DEMO_USERS = [
 TOTP_ROLES = {Role.DISTRICT_ADMIN, Role.EXPERT, Role.SYS_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}
 
 
-def build_users(county, organization) -> list[dict]:
-    """Create the demo users (idempotent) and return the printable login table."""
+def build_users(county, organization, council) -> list[dict]:
+    """Create the demo users (idempotent) and return the printable login table. ``organization`` and ``council``
+    are the objects the organization user and the council representative are bound to (made by their apps)."""
     from zhengshe.regions.models import Region
 
     shuangfeng = Region.objects.get(code="320585105")
     villages = list(Region.objects.filter(parent=shuangfeng, level="village").order_by("code"))
     xinhu = next(v for v in villages if v.name == "新湖村")
     other = next(v for v in villages if v.pk != xinhu.pk)
-    council = _xinhu_council(xinhu)
     logins = []
     for username, display, role, where, department in DEMO_USERS:
         user = User.objects.filter(username=username).first()
@@ -50,20 +50,13 @@ def build_users(county, organization) -> list[dict]:
             user.save()
             region = {"XINHU": xinhu, "SF2": other}.get(where) or (
                 None if where in ("org", "COUNCIL") else Region.objects.get(code=where))
-            RoleAssignment.objects.create(user=user, role=role, region=region,
-                                          organization=organization if where == "org" else None,
-                                          council=council if where == "COUNCIL" else None, department=department)
+            target = {"org": organization, "COUNCIL": council}.get(where)
+            RoleAssignment.objects.create(user=user, role=role, region=target.region if target else region,
+                                          target_kind={"org": "organization", "COUNCIL": "council"}.get(where, ""),
+                                          target_id=target.pk if target else None, department=department)
         scope = organization.name if where == "org" else council.name if where == "COUNCIL" else (
             {"XINHU": xinhu, "SF2": other}.get(where) or Region.objects.get(code=where)).name
         logins.append({"username": username, "password": DEMO_PASSWORD, "role": str(role.label), "scope": scope,
                        "totp_secret": user.totp_secret if user.totp_enabled else ""})
     return logins
 
-
-def _xinhu_council(xinhu):
-    """新湖村's residents' council ("2+1" party B), whose representative signs in as ``lishihui``."""
-    from zhengshe.agreements.models import ResidentsCouncil
-
-    council, _created = ResidentsCouncil.objects.get_or_create(region=xinhu, name="新湖村居民自治理事会",
-                                                               defaults={"chair": "吴桂英"})
-    return council

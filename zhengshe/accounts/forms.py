@@ -1,9 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhengshe.core.errors import ServiceError
 from zhengshe.regions.models import Region
 
-from .roles import COUNCIL_ROLES, ORGANIZATION_ROLES, Role
+from . import targets
+from .roles import Role
 
 
 class LoginForm(forms.Form):
@@ -88,46 +90,75 @@ class PasswordResetForm(forms.Form):
                                help_text=_("用户下次登录时须修改。"))
 
 
-class CouncilChoiceField(forms.ModelChoiceField):
+class TargetChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.region.name} · {obj.name}"
+        region = getattr(obj, "region", None)
+        return f"{region.name} · {obj}" if region is not None else str(obj)
+
+
+def _target_field_name(kind) -> str:
+    return f"target_{kind.kind}"
 
 
 class RoleGrantForm(forms.Form):
-    """Grant a role within a region, an organization, or (居民自治理事会代表) one residents' council.
+    """Grant a role within a region, or bound to one object of a registered kind (an organization by its number,
+    a residents' council picked from the list) — see ``accounts.targets``.
 
-    Only councils inside the granting administrator's subtree are offered; any other id is refused here with a
+    Only targets inside the granting administrator's subtree are offered in lists; any other id is refused with a
     form error (the service checks the scope again).
     """
 
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     region_code = forms.CharField(label=_("区划代码"), max_length=24, required=False)
-    organization_id = forms.IntegerField(label=_("组织编号"), required=False)
-    council = CouncilChoiceField(label=_("居民自治理事会"), queryset=None, required=False,
-                                 help_text=_("仅“居民自治理事会代表”角色填写：该账号只能办理这个理事会的“2+1”协议"),
-                                 error_messages={"invalid_choice": _("该理事会不存在，或不在您的管理范围内。")})
     department = forms.CharField(label=_("所在部门"), max_length=100, required=False,
                                  help_text=_("如：双凤镇社会事业局、太仓市民政局"))
 
     def __init__(self, *args, actor=None, **kwargs):
-        from .selectors import councils_grantable_by
+        from .selectors import targets_grantable_by
 
         super().__init__(*args, **kwargs)
-        self.fields["council"].queryset = councils_grantable_by(actor)
+        for kind in targets.kinds():
+            roles = "、".join(str(Role(r).label) for r in sorted(kind.roles))
+            if kind.pick_from_list:
+                field = TargetChoiceField(
+                    label=kind.label, queryset=targets_grantable_by(actor, kind), required=False,
+                    help_text=_("仅“%(roles)s”角色填写：该账号只办理这一%(kind)s的事务") % {"roles": roles, "kind": kind.label},
+                    error_messages={"invalid_choice": _("该%(kind)s不存在，或不在您的管理范围内。") % {"kind": kind.label}})
+            else:
+                field = forms.IntegerField(label=_("%(kind)s编号") % {"kind": kind.label}, required=False, min_value=1,
+                                           help_text=_("仅“%(roles)s”角色填写") % {"roles": roles})
+            self.fields[_target_field_name(kind)] = field
+        self.order_fields(["role", "region_code"] + [_target_field_name(k) for k in targets.kinds()] + ["department"])
 
     def clean(self):
         data = super().clean()
         role = data.get("role")
-        if role in COUNCIL_ROLES:
-            if not data.get("council") and "council" not in self.errors:
-                self.add_error("council", _("居民自治理事会代表须指定理事会"))
-            if (data.get("region_code") or "").strip() or data.get("organization_id"):
-                self.add_error("council", _("居民自治理事会代表只绑定理事会，不另填区划代码或组织编号"))
-            return data
-        if data.get("council"):
-            self.add_error("council", _("只有居民自治理事会代表可以绑定理事会"))
-        if role in ORGANIZATION_ROLES and not data.get("organization_id"):
-            self.add_error("organization_id", _("社会组织用户须指定组织"))
-        if role and role not in ORGANIZATION_ROLES and not (data.get("region_code") or "").strip():
+        bound = targets.kind_for_role(role) if role else None
+        for kind in targets.kinds():
+            name = _target_field_name(kind)
+            given = data.get(name)
+            if kind == bound:
+                if given in (None, "") and name not in self.errors:
+                    self.add_error(name, _("%(role)s须指定%(kind)s") % {"role": Role(role).label, "kind": kind.label})
+            elif given not in (None, ""):
+                roles = "、".join(str(Role(r).label) for r in sorted(kind.roles))
+                self.add_error(name, _("只有%(roles)s可以绑定%(kind)s") % {"roles": roles, "kind": kind.label})
+        if bound is not None and (data.get("region_code") or "").strip():
+            self.add_error("region_code", _("%(role)s只绑定%(kind)s，不另填区划代码") % {"role": Role(role).label,
+                                                                                   "kind": bound.label})
+        if role and bound is None and not (data.get("region_code") or "").strip():
             self.add_error("region_code", _("该角色须指定区划范围"))
         return data
+
+    def target(self):
+        """The object the grant is bound to (resolved from the cleaned data), or None; raises ServiceError if gone."""
+        bound = targets.kind_for_role(self.cleaned_data["role"])
+        if bound is None:
+            return None
+        given = self.cleaned_data[_target_field_name(bound)]
+        if bound.pick_from_list:
+            return given
+        found = bound.get(given)
+        if found is None:
+            raise ServiceError(_("%(kind)s编号 %(id)s 不存在。") % {"kind": bound.label, "id": given})
+        return found

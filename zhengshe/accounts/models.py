@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from zhengshe.core.models import BaseModel
 from zhengshe.core.scoping import ScopedQuerySet
 
-from .roles import COUNCIL_ROLES, ORGANIZATION_ROLES, Role
+from . import targets
+from .roles import Role
 
 
 class User(AbstractUser):
@@ -93,11 +94,11 @@ class RoleAssignment(BaseModel):
                              verbose_name=_("用户"))
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
     region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="role_assignments", verbose_name=_("区划范围"))
-    organization = models.ForeignKey("organizations.Organization", null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="role_assignments", verbose_name=_("组织"))
-    council = models.ForeignKey("agreements.ResidentsCouncil", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="role_assignments", verbose_name=_("居民自治理事会"))
+                               related_name="role_assignments", verbose_name=_("区划范围"),
+                               help_text=_("按区划授权时为管辖范围；绑定组织或理事会时为其所在区划（仅用于管理）"))
+    # A grant bound to one object of a registered kind (accounts.targets): an organization, a residents' council.
+    target_kind = models.CharField(_("绑定对象类型"), max_length=32, blank=True, default="")
+    target_id = models.PositiveBigIntegerField(_("绑定对象编号"), null=True, blank=True)
     department = models.CharField(_("所在部门"), max_length=100, blank=True,
                                   help_text=_("如：民政局、公安派出所、卫健办；用于准入申请和评估中的“部门”"))
     active = models.BooleanField(_("有效"), default=True)
@@ -105,28 +106,38 @@ class RoleAssignment(BaseModel):
                                    related_name="+", verbose_name=_("授权人"))
 
     scope_region_field = "region"
-    scope_org_field = "organization"
-    scope_council_field = "council"
 
     objects = RoleAssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("角色授权")
         verbose_name_plural = _("角色授权")
+        indexes = [models.Index(fields=["target_kind", "target_id"], name="role_assignment_target")]
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(region__isnull=False) & models.Q(organization__isnull=True)
-                           & models.Q(council__isnull=True))
-                | (models.Q(region__isnull=True) & models.Q(organization__isnull=False)
-                   & models.Q(council__isnull=True))
-                | (models.Q(region__isnull=True) & models.Q(organization__isnull=True)
-                   & models.Q(council__isnull=False)),
+                condition=(models.Q(target_kind="") & models.Q(target_id__isnull=True) & models.Q(region__isnull=False))
+                | (~models.Q(target_kind="") & models.Q(target_id__isnull=False)),
                 name="role_assignment_one_scope",
             )
         ]
 
     def __str__(self):
-        return f"{self.user} · {self.get_role_display()} · {self.region or self.organization or self.council}"
+        return f"{self.user} · {self.get_role_display()} · {self.where}"
+
+    @property
+    def target(self):
+        """The object this grant is bound to (an organization, a council), or None for a regional grant."""
+        if not self.target_kind:
+            return None
+        if "_target" not in self.__dict__:
+            kind = targets.kind(self.target_kind)
+            self.__dict__["_target"] = kind.get(self.target_id) if kind else None
+        return self.__dict__["_target"]
+
+    @property
+    def where(self):
+        """What the grant covers, for people: the bound object, else the region."""
+        return self.target or self.region
 
     def save(self, *args, **kwargs):
         previous = None
@@ -156,16 +167,23 @@ class RoleAssignment(BaseModel):
             for group in SEPARATED_ROLES:
                 if self.role in group and (held & group) - {self.role}:
                     raise ValidationError({"role": _("职责分离：系统管理员、安全管理员、审计管理员不能由同一人兼任。")})
-        if self.role in ORGANIZATION_ROLES and not self.organization_id:
-            raise ValidationError({"organization": _("社会组织用户须指定组织")})
-        if self.role in COUNCIL_ROLES:
-            if not self.council_id or self.region_id or self.organization_id:
-                raise ValidationError({"council": _("居民自治理事会代表须指定理事会（且不另设区划或组织范围）")})
+        self._clean_target()
+
+    def _clean_target(self):
+        """A role bound to a kind of object needs exactly one such object; any other role needs a region."""
+        bound = targets.kind_for_role(self.role)
+        if bound is None:
+            if self.target_kind:
+                raise ValidationError({"target_kind": _("该角色按区划授权，不绑定组织或理事会")})
+            if not self.region_id:
+                raise ValidationError({"region": _("该角色须指定区划范围")})
             return
-        if self.council_id:
-            raise ValidationError({"council": _("只有居民自治理事会代表可以绑定理事会")})
-        if self.role not in ORGANIZATION_ROLES and not self.region_id:
-            raise ValidationError({"region": _("该角色须指定区划范围")})
+        if self.target_kind != bound.kind or not self.target_id:
+            raise ValidationError({"target_id": _("%(role)s须指定%(kind)s") % {"role": self.get_role_display(),
+                                                                            "kind": bound.label}})
+        if self.target is None:
+            raise ValidationError({"target_id": _("%(kind)s编号 %(id)s 不存在。") % {"kind": bound.label,
+                                                                                 "id": self.target_id}})
 
 
 class LoginAttempt(models.Model):

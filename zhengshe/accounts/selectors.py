@@ -1,13 +1,54 @@
-"""Scoped reads over accounts: which users and grants a system/security administrator manages."""
+"""Scoped reads over accounts: which users and grants a system/security administrator manages, and the grants
+core's scoping reads (``grants_of``, registered as core's grant provider)."""
 
+from collections import defaultdict
+
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Prefetch, Q
 
-from zhengshe.core.scoping import Scope
+from zhengshe.core.scoping import Grant, Scope
 
+from . import targets
 from .models import RoleAssignment, User
 from .roles import Role
 
 MANAGER_ROLES = {Role.SYS_ADMIN, Role.SECURITY_ADMIN}
+
+
+def grants_of(user) -> list[Grant]:
+    """The user's active grants as core's ``Grant`` rows, cached under their grants token (renewed with every
+    change to them). A grant bound to a target carries no region path: it covers that object only.
+
+    Stored only once the reading transaction commits (at once outside a transaction): grants read inside a
+    transaction that later rolls back never reach the cache.
+    """
+    token = getattr(user, "grants_token", None)
+    key = f"zs:grants:v2:{user.pk}:{token}" if token is not None else None
+    rows = cache.get(key) if key else None
+    if rows is None:
+        rows = list(RoleAssignment.objects.filter(user_id=user.pk, active=True).values_list(
+            "role", "region_id", "region__path", "region__level", "target_kind", "target_id"))
+        if key:
+            transaction.on_commit(lambda: cache.set(key, rows, 3600))
+    return [Grant(role, None, None, None, kind, tid) if kind else Grant(role, rid, path, level)
+            for role, rid, path, level, kind, tid in rows]
+
+
+def attach_targets(assignments) -> None:
+    """Fetch the bound objects of many grants with one query per kind (for lists of grants)."""
+    wanted = defaultdict(set)
+    for a in assignments:
+        if a.target_kind:
+            wanted[a.target_kind].add(a.target_id)
+    found = {}
+    for name, ids in wanted.items():
+        kind = targets.kind(name)
+        if kind:
+            found[name] = kind.model_class._default_manager.in_bulk(ids)
+    for a in assignments:
+        if a.target_kind:
+            a.__dict__["_target"] = found.get(a.target_kind, {}).get(a.target_id)
 
 
 def _manager_paths(user) -> list[str] | None:
@@ -19,7 +60,8 @@ def _manager_paths(user) -> list[str] | None:
 
 
 def users_in_scope(user):
-    """Users whose home region or any grant lies inside the manager's subtree (one query plus one prefetch)."""
+    """Users whose home region or any grant lies inside the manager's subtree (one query plus one prefetch).
+    A grant bound to an organization or a council stores that object's region, so one lookup covers all."""
     paths = _manager_paths(user)
     if paths is None:
         qs = User.objects.all()
@@ -28,45 +70,40 @@ def users_in_scope(user):
     else:
         q = Q(pk__in=[])
         for path in paths:
-            q |= Q(home_region__path__under=path)
-            q |= Q(role_assignments__region__path__under=path)
-            q |= Q(role_assignments__organization__region__path__under=path)
-            q |= Q(role_assignments__council__region__path__under=path)
+            q |= Q(home_region__path__under=path) | Q(role_assignments__region__path__under=path)
         qs = User.objects.filter(pk__in=User.objects.filter(q).values("pk"))
     return qs.select_related("home_region").prefetch_related(Prefetch(
         "role_assignments",
-        queryset=RoleAssignment.objects.filter(active=True).select_related("region", "organization", "council"),
+        queryset=RoleAssignment.objects.filter(active=True).select_related("region"),
         to_attr="active_assignments"))
 
 
 def assignments_in_scope(user):
-    """Grants the manager may see and revoke: inside their subtree, by region, organization's or council's region."""
+    """Grants the manager may see and revoke: those whose region (the target's, for bound grants) is inside
+    their subtree."""
     paths = _manager_paths(user)
-    qs = RoleAssignment.objects.select_related("user", "region", "organization", "council__region")
+    qs = RoleAssignment.objects.select_related("user", "region")
     if paths is None:
         return qs
     if not paths:
         return qs.none()
     q = Q(pk__in=[])
     for path in paths:
-        q |= (Q(region__path__under=path) | Q(organization__region__path__under=path)
-              | Q(council__region__path__under=path))
+        q |= Q(region__path__under=path)
     return qs.filter(q)
 
 
-def councils_grantable_by(user):
-    """Residents' councils a security administrator may bind a 居民自治理事会代表 account to: those of the villages
-    inside their subtree (everything for a superuser, nothing for anyone else)."""
-    from zhengshe.agreements.models import ResidentsCouncil
-
+def targets_grantable_by(user, kind):
+    """Objects of one target kind a security administrator may bind an account to: those inside their subtree
+    (everything for a superuser)."""
     scope = Scope.for_user(user)
-    qs = ResidentsCouncil.objects.filter(is_active=True).select_related("region").order_by("region__path", "name")
+    model = kind.model_class
+    qs = model._default_manager.select_related(kind.region_field).order_by(f"{kind.region_field}__path", "pk")
+    if "is_active" in {f.name for f in model._meta.fields}:
+        qs = qs.filter(is_active=True)
     if scope.is_superuser:
         return qs
     paths = scope.region_paths({Role.SECURITY_ADMIN})
     if not paths:
         return qs.none()
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(region__path__under=path)
-    return qs.filter(q)
+    return qs.filter(pk__in=kind.within(paths).values("pk"))

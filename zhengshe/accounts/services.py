@@ -16,6 +16,7 @@ from zhengshe.core import context
 from zhengshe.core.errors import NotAllowed, ServiceError
 from zhengshe.core.scoping import Scope
 
+from . import targets
 from .models import PasswordHistory, RoleAssignment, User
 from .roles import ADMIN_ROLES, SEPARATED_ROLES, Role
 
@@ -29,12 +30,12 @@ def _check_manager(actor, region, *, grant: bool):
         raise NotAllowed(_("只有安全管理员可以在其管理范围内授予或收回角色。") if grant else None)
 
 
-def _grant_region(region, organization, council):
-    """The region a grant lies in, for the manager's scope check."""
-    for where in (region, getattr(organization, "region", None), getattr(council, "region", None)):
-        if where is not None:
-            return where
-    return None
+def _target_region(target):
+    """The region a grant target (an organization, a council) hangs on, for the manager's scope check."""
+    kind = targets.kind_of(target)
+    if kind is None:
+        raise ServiceError(_("不能把角色绑定到这类对象。"))
+    return kind, kind.region_of(target)
 
 
 @context.attributed
@@ -60,26 +61,28 @@ def user_create(*, actor, username: str, password: str, display_name: str = "", 
 
 @context.attributed
 @transaction.atomic
-def role_grant(*, actor, user: User, role: str, region=None, organization=None, council=None,
-               department: str = "") -> RoleAssignment:
-    """Grant ``role`` to ``user`` within a region, an organization or one residents' council (居民自治理事会代表),
-    keeping duties separated. The scope checked is the region, or the organization's or the council's region."""
-    scope_region = _grant_region(region, organization, council)
-    _check_manager(actor, scope_region, grant=True)
+def role_grant(*, actor, user: User, role: str, region=None, target=None, department: str = "") -> RoleAssignment:
+    """Grant ``role`` to ``user`` within a region, or bound to one target object (an organization, a residents'
+    council: ``accounts.targets``), keeping duties separated. The scope checked is the region, or the target's."""
+    kind = None
+    if target is not None:
+        kind, region = _target_region(target)
+    _check_manager(actor, region, grant=True)
     if actor is not None and actor.pk == user.pk:
         raise NotAllowed(_("不能给自己授权。"))
     held = set(user.role_assignments.filter(active=True).values_list("role", flat=True))
     for group in SEPARATED_ROLES:
         if role in group and (held & group) - {role}:
             raise ServiceError(_("职责分离：系统管理员、安全管理员、审计管理员不能由同一人兼任。"))
-    assignment = RoleAssignment(user=user, role=role, region=region, organization=organization, council=council,
-                                department=department, granted_by=actor if getattr(actor, "pk", None) else None)
+    assignment = RoleAssignment(user=user, role=role, region=region, target_kind=kind.kind if kind else "",
+                                target_id=target.pk if target is not None else None, department=department,
+                                granted_by=actor if getattr(actor, "pk", None) else None)
     assignment.full_clean()
     assignment.save()
     record_event("accounts.role_grant", assignment, after={"user": user.username, "role": role,
                                                            "region": getattr(region, "code", None),
-                                                           "organization": getattr(organization, "pk", None),
-                                                           "council": getattr(council, "pk", None)})
+                                                           "target_kind": assignment.target_kind,
+                                                           "target_id": assignment.target_id})
     user.__dict__.pop("_zhengshe_scope", None)
     return assignment
 
@@ -88,7 +91,7 @@ def role_grant(*, actor, user: User, role: str, region=None, organization=None, 
 @transaction.atomic
 def role_revoke(*, actor, assignment: RoleAssignment) -> RoleAssignment:
     """Revoke a grant; the row stays (inactive) so the history is kept."""
-    _check_manager(actor, _grant_region(assignment.region, assignment.organization, assignment.council), grant=True)
+    _check_manager(actor, assignment.region, grant=True)
     assignment.active = False
     assignment.save()
     record_event("accounts.role_revoke", assignment, before={"active": True}, after={"active": False})

@@ -43,7 +43,7 @@ from .forms import (
 )
 from .models import RoleAssignment, User
 from .roles import Role
-from .selectors import assignments_in_scope, users_in_scope
+from .selectors import assignments_in_scope, attach_targets, users_in_scope
 
 
 def _safe_next(request, fallback="/"):
@@ -54,7 +54,7 @@ def _safe_next(request, fallback="/"):
 @sensitive_post_parameters("password")
 def login_view(request):
     if request.user.is_authenticated and request.method == "GET":
-        return redirect(_safe_next(request, reverse("core:home")))
+        return redirect(_safe_next(request, reverse("dashboards:home")))
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         from django.contrib.auth import authenticate
@@ -147,7 +147,7 @@ def password_change_view(request):
 
             update_session_auth_hash(request, request.user)
             messages.success(request, _("密码已修改。"))
-            return redirect("core:home")
+            return redirect("dashboards:home")
     return render(request, "accounts/password_change.html", {"form": form, "forced": request.user.must_change_password})
 
 
@@ -174,7 +174,7 @@ def totp_setup_view(request):
         else:
             request.session.pop("totp_pending", None)
             messages.success(request, _("动态口令已启用，今后登录时需输入验证器上的 6 位数字。"))
-            return redirect("core:home")
+            return redirect("dashboards:home")
     return render(request, "accounts/totp_setup.html", {
         "form": form, "secret": secret, "qr": _qr_svg(services.totp_uri(request.user, secret)),
         "required": services.totp_required(request.user), "rebinding": rebinding})
@@ -183,7 +183,7 @@ def totp_setup_view(request):
 def _roles_text(user) -> str:
     parts = []
     for a in user.active_assignments:
-        where = a.region or a.organization or a.council
+        where = a.where
         parts.append(f"{a.get_role_display()}（{where}{'·' + a.department if a.department else ''}）")
     return "、".join(parts)
 
@@ -212,6 +212,11 @@ class UserListView(RolesRequiredMixin, ScopedListView):
     ordering = ("username",)
     create_url_name = "accounts:user_create"
     create_roles = frozenset({Role.SYS_ADMIN, Role.SECURITY_ADMIN})
+
+    def table_rows(self, table, rows, page_obj):
+        rows = list(rows)
+        attach_targets([a for u in rows for a in u.active_assignments])
+        return table.html_rows(rows)
 
     def get_queryset(self):
         qs = users_in_scope(self.request.user)
@@ -245,19 +250,11 @@ def user_detail_view(request, pk):
             region = None
             if data.get("region_code"):
                 region = Region.objects.filter(code=data["region_code"].strip()).first()
-            organization = None
-            if data.get("organization_id"):
-                from zhengshe.organizations.models import Organization
-
-                organization = Organization.objects.filter(pk=data["organization_id"]).first()
             try:
                 if data.get("region_code") and region is None:
                     raise ServiceError(_("区划代码“%s”不存在。") % data["region_code"])
-                if data.get("organization_id") and organization is None:
-                    raise ServiceError(_("组织编号 %s 不存在。") % data["organization_id"])
                 services.role_grant(actor=request.user, user=target, role=data["role"], region=region,
-                                    organization=organization, council=data.get("council"),
-                                    department=data.get("department") or "")
+                                    target=form.target(), department=data.get("department") or "")
             except ServiceError as exc:
                 messages.error(request, exc.message)
             except ValidationError as exc:
@@ -265,7 +262,8 @@ def user_detail_view(request, pk):
             else:
                 messages.success(request, _("已授权。"))
                 return redirect("accounts:user_detail", pk=target.pk)
-    past = RoleAssignment.objects.filter(user=target, active=False).select_related("region", "organization", "council")
+    past = list(RoleAssignment.objects.filter(user=target, active=False).select_related("region"))
+    attach_targets(past + list(target.active_assignments))
     return render(request, "accounts/user_detail.html", {
         "target": target, "form": form, "can_grant": can_grant, "past_assignments": past,
         "locked": lockout.is_account_locked(target.username),

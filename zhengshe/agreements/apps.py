@@ -8,11 +8,18 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("协助管理协议")
 
     def ready(self):
-        from zhengshe.accounts.roles import Role
+        from zhengshe.accounts.roles import COUNCIL_ROLES, Role
+        from zhengshe.accounts.targets import register_target
+        from zhengshe.catalog.interface import register_community_section
         from zhengshe.core import navigation
-        from zhengshe.evaluation.sources import register_source
+        from zhengshe.core.indicators import register_source
 
         from . import selectors
+        from .interface import community_agreement
+
+        register_community_section("agreement", community_agreement)
+        register_target("council", model="agreements.ResidentsCouncil", label=_("居民自治理事会"), roles=COUNCIL_ROLES,
+                        pick_from_list=True)
 
         work = frozenset({Role.DISTRICT_ADMIN, Role.TOWN_STAFF, Role.VILLAGE_STAFF, Role.LEADER})
         navigation.register(navigation.MenuItem(_("协议"), "agreements:list", roles=work | {Role.COUNCIL_REP}, order=30,

@@ -25,7 +25,7 @@ def _bench_town():
 
 
 def _list_for(county, year):
-    from zhengshe.catalog.models import DutyList, ItemIdentity, ListItem
+    from zhengshe.catalog.interface import DutyList, ItemIdentity, ListItem
 
     from .services import assisted_list_for
 

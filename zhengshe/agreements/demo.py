@@ -46,6 +46,18 @@ def seal_png(text: str, number: str) -> bytes:
     return out.getvalue()
 
 
+def xinhu_council(county):
+    """新湖村's residents' council ("2+1" party B), whose representative signs in as ``lishihui``."""
+    from zhengshe.regions.models import Region
+
+    from .models import ResidentsCouncil
+
+    xinhu = Region.objects.get(parent__code="320585105", level="village", name="新湖村")  # 双凤镇's
+    council, _created = ResidentsCouncil.objects.get_or_create(region=xinhu, name="新湖村居民自治理事会",
+                                                               defaults={"chair": "吴桂英"})
+    return council
+
+
 def build(ctx) -> None:
     from zhengshe.regions.models import Region
 
@@ -156,14 +168,15 @@ def _negotiate_and_sign(ctx, services, agreement, staff, village_user, year, *, 
 
 def _council_agreement(ctx, services, committee_user, council_user, year) -> None:
     """"2+1": 新湖村 (party A) and its residents' council (party B, signing through its own account lishihui)."""
-    from .models import Agreement, AgreementTemplate
+    from .models import Agreement, AgreementTemplate, ResidentsCouncil
 
     if committee_user is None or council_user is None:
         return
-    grant = council_user.role_assignments.filter(role="council_rep", active=True).select_related("council").first()
-    if grant is None:
+    grant = council_user.role_assignments.filter(role="council_rep", active=True, target_kind="council").first()
+    council = ResidentsCouncil.objects.select_related("region").filter(pk=getattr(grant, "target_id", None)).first()
+    if council is None:
         return
-    council, village = grant.council, grant.council.region
+    village = council.region
     if Agreement.objects.filter(council=council, year=year).exclude(status="draft").exists():
         return
     if services.assisted_list_for(village, "council") is None:

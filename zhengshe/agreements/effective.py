@@ -159,7 +159,7 @@ def describe_line(line) -> dict:
 
 def addable_list_items(agreement, amendment):
     """List items (the published versions) a supplementary agreement may add: not yet in the agreement or amendment."""
-    from zhengshe.catalog.models import ListItem
+    from zhengshe.catalog.interface import ListItem
 
     from .services import assisted_list_for
 

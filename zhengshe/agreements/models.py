@@ -60,7 +60,7 @@ class ResidentsCouncil(BaseModel):
     is_active = models.BooleanField(_("有效"), default=True)
 
     scope_region_field = "region"
-    scope_council_field = "pk"
+    scope_target_fields = {"council": "pk"}
 
     class Meta:
         verbose_name = _("居民自治理事会")
@@ -235,7 +235,7 @@ class Agreement(FundsVersioned, ClauseFields, VersionedModel):
     funds_awarded = models.DecimalField(_("奖励（元）"), default=Decimal("0"), **MONEY)
 
     scope_region_field = "party_b"
-    scope_council_field = "council"
+    scope_target_fields = {"council": "council"}
 
     class Meta:
         verbose_name = _("协助管理协议")
@@ -289,7 +289,7 @@ class AgreementItem(ItemTerms, BaseModel):
                                     related_name="created_item", verbose_name=_("由补充协议增加"))
 
     scope_region_field = "agreement__party_b"
-    scope_council_field = "agreement__council"
+    scope_target_fields = {"council": "agreement__council"}
 
     class Meta:
         verbose_name = _("协议事项")
@@ -313,7 +313,7 @@ class AgreementRevision(BaseModel):
                                verbose_name=_("修改人"))
 
     scope_region_field = "agreement__party_b"
-    scope_council_field = "agreement__council"
+    scope_target_fields = {"council": "agreement__council"}
 
     class Meta:
         verbose_name = _("协议版次")
@@ -344,7 +344,7 @@ class NegotiationNote(BaseModel):
     revision = models.PositiveIntegerField(_("针对版次"), default=1)
 
     scope_region_field = "agreement__party_b"
-    scope_council_field = "agreement__council"
+    scope_target_fields = {"council": "agreement__council"}
 
     class Meta:
         verbose_name = _("协商意见")
@@ -382,7 +382,7 @@ class Amendment(ClauseFields, VersionedModel):
     created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     scope_region_field = "agreement__party_b"
-    scope_council_field = "agreement__council"
+    scope_target_fields = {"council": "agreement__council"}
 
     class Meta:
         verbose_name = _("补充协议")
@@ -424,7 +424,7 @@ class AmendmentItem(ItemTerms, BaseModel):
     position = models.PositiveIntegerField(_("排序"), default=0)
 
     scope_region_field = "amendment__agreement__party_b"
-    scope_council_field = "amendment__agreement__council"
+    scope_target_fields = {"council": "amendment__agreement__council"}
 
     class Meta:
         verbose_name = _("补充协议事项变更")
@@ -458,7 +458,7 @@ class ProgressReport(BaseModel):
     reported_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("报告人"))
 
     scope_region_field = "item__agreement__party_b"
-    scope_council_field = "item__agreement__council"
+    scope_target_fields = {"council": "item__agreement__council"}
 
     class Meta:
         verbose_name = _("事项进展")
@@ -481,7 +481,7 @@ class Instalment(FundsVersioned, BaseModel):
     paid_on = models.DateField(_("实际拨付日期"), null=True, blank=True)
 
     scope_region_field = "agreement__party_b"
-    scope_council_field = "agreement__council"
+    scope_target_fields = {"council": "agreement__council"}
 
     class Meta:
         verbose_name = _("拨付计划")
@@ -521,7 +521,7 @@ class LedgerEntry(FundsVersioned, BaseModel):
                               verbose_name=_("经办人"))
 
     scope_region_field = "agreement__party_b"
-    scope_council_field = "agreement__council"
+    scope_target_fields = {"council": "agreement__council"}
 
     class Meta:
         verbose_name = _("经费台账")

@@ -99,8 +99,8 @@ def scope_key(user, model=Agreement, action: str = "view") -> tuple:
     """Everything of the user's scope that ``restrict(user, action)`` on ``model`` depends on."""
     scope = Scope.for_user(user)
     roles = roles_for_action(model, action)
-    return (scope.is_superuser, tuple(scope.region_paths(roles)), tuple(scope.organization_ids(roles)),
-            tuple(scope.council_ids(roles)))
+    return (scope.is_superuser, tuple(scope.region_paths(roles)), tuple(scope.target_ids("organization", roles)),
+            tuple(scope.target_ids("council", roles)))
 
 
 def cached_under_funds(kind: str, key_parts: tuple, compute, *, token: str | None = None):

@@ -634,7 +634,7 @@ def template_item_edit(request, pk):
 @require_POST
 def template_item_add(request, pk):
     template = get_scoped_or_404(AgreementTemplate, request.user, "change", pk=pk)
-    from zhengshe.catalog.models import ListItem
+    from zhengshe.catalog.interface import ListItem
 
     list_item = ListItem.objects.filter(pk=request.POST.get("list_item") or 0, duty_list=template.duty_list).first()
     if list_item is None:

@@ -29,7 +29,8 @@ def council_has_account(agreement) -> bool:
     if cached is None:
         from zhengshe.accounts.models import RoleAssignment
 
-        cached = RoleAssignment.objects.filter(council_id=agreement.council_id, role=Role.COUNCIL_REP, active=True,
+        cached = RoleAssignment.objects.filter(target_kind="council", target_id=agreement.council_id, role=Role.COUNCIL_REP,
+                                               active=True,
                                                user__is_active=True).exists()
         agreement._council_has_account = cached
     return cached

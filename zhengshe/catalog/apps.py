@@ -22,10 +22,8 @@ class CatalogConfig(AppConfig):
             navigation.MenuItem(_("社区减负"), "catalog:burden", order=25, group=group),
         ]:
             navigation.register(item)
-        try:
-            from zhengshe.evaluation.sources import register_source
-        except ImportError:  # evaluation not installed: nothing to feed
-            return
+        from zhengshe.core.indicators import register_source
+
         from . import selectors
 
         register_source("catalog.refusals", _("被村（社区）拒绝执行的未准入事项数"), selectors.refusal_count, unit="count")

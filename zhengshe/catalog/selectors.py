@@ -246,19 +246,10 @@ def refusals_by_department(*, region, year: int):
 
 # ---- community's side ------------------------------------------------------------------------------
 
-def agreement_summary(region, year: int) -> dict | None:
-    """The committee's agreement items if the agreements app provides them (guarded: it may not exist yet)."""
-    try:
-        from zhengshe.agreements.selectors import agreement_for
-    except ImportError:
-        return None
-    agreement = agreement_for(region, year)
-    if agreement is None:
-        return {"agreement": None, "items": [], "url": "/agreements/"}
-    items_rel = getattr(agreement, "items", None)
-    items = list(items_rel.all()[:200]) if items_rel is not None else []
-    url = agreement.get_absolute_url() if hasattr(agreement, "get_absolute_url") else "/agreements/"
-    return {"agreement": agreement, "items": items, "url": url}
+def _community_sections(region, year):
+    from .interface import community_sections
+
+    return community_sections(region, year)
 
 
 def community_today(region, *, on_date: date | None = None) -> dict:
@@ -270,7 +261,7 @@ def community_today(region, *, on_date: date | None = None) -> dict:
         "lists": [{"list": d, "groups": groups, "count": sum(len(g[1]) for g in groups)}
                   for d, groups in ((d, items_by_category(d)) for d in lists)],
         "register": list(admitted_for_region(region, on_date=day)),
-        "agreement": agreement_summary(region, day.year),
+        **_community_sections(region, day.year),
         "recent_asks": list(UnlistedAsk.objects.filter(region=region).order_by("-received_on", "-id")[:10]),
     }
 

@@ -8,6 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础框架")
 
     def ready(self):
-        from . import lookups, navigation, schema  # noqa: F401  (registers __under and the OpenAPI auth extensions)
-
-        navigation.register(navigation.MenuItem(_("首页"), "core:home", order=0, group=""))
+        from . import lookups, schema  # noqa: F401  (registers __under and the OpenAPI auth extensions)

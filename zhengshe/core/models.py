@@ -18,7 +18,7 @@ class BaseModel(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     scope_region_field: str | None = None
-    scope_org_field: str | None = None
+    scope_target_fields: dict[str, str] = {}
     scope_visible_from_below = False
     # Fields never written to the audit trail in clear (e.g. secrets); masked values are logged instead.
     audit_exclude: tuple[str, ...] = ()

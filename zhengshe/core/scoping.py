@@ -1,19 +1,21 @@
 """The one scoping mechanism: which rows of the region tree and which organizations a user covers.
 
-A user's grants are ``RoleAssignment`` rows (role within a region subtree or one organization).
-``Scope`` turns them into path prefixes and organization ids, once per request. Every scoped model's
+A user's grants (accounts' ``RoleAssignment`` rows: a role within a region subtree, or bound to one scope
+target such as an organization or a residents' council) reach core through a grant provider that the
+foundation registers (``register_grant_provider``): core imports no app. ``Scope`` turns them into path
+prefixes and target ids, once per request. Every scoped model's
 queryset offers ``restrict(user, action)``; views, API, exports and jobs all go through it, and
 anything outside answers 404.
 
 A scoped model declares (as class attributes):
 - ``scope_region_field``: lookup from the model to a ``Region`` FK (e.g. ``"region"``,
   ``"agreement__party_b"``), or None;
-- ``scope_org_field``: lookup to an ``Organization`` FK, or None;
-- ``scope_council_field``: lookup to a ``ResidentsCouncil`` FK (``"pk"`` for the council itself), or None:
-  grants bound to one council (its representative's account) see only rows of that council;
+- ``scope_target_fields``: {target kind: lookup to that target's FK} (``"pk"`` for the target itself),
+  e.g. ``{"organization": "organization"}`` or ``{"council": "agreement__council"}``: grants bound to one
+  target (an organization's account, a council representative's account) see only rows of that target;
 - ``scope_visible_from_below``: True when rows attached to a region are visible to everybody
   working inside that region's subtree (a list published by the county applies to its villages);
-- ``scope_roles``: optional {action: set of roles} overriding ``accounts.roles.ACTION_ROLES``.
+- ``scope_roles``: optional {action: set of roles} overriding the registered ``ACTION_ROLES``.
 """
 
 from __future__ import annotations
@@ -42,14 +44,32 @@ def collapse_paths(paths) -> list[str]:
     return kept
 
 
-@dataclass
+@dataclass(frozen=True)
 class Grant:
+    """One active grant as core sees it: a role over a region subtree, or bound to one target object."""
+
     role: str
     region_id: int | None
     region_path: str | None
     region_level: str | None
-    organization_id: int | None
-    council_id: int | None = None
+    target_kind: str = ""
+    target_id: int | None = None
+
+
+_grant_provider = None
+ACTION_ROLES: dict[str, set[str]] = {}
+
+
+def register_grant_provider(provider) -> None:
+    """``provider(user) -> list[Grant]``: the foundation (accounts) registers how a user's grants are read."""
+    global _grant_provider
+    _grant_provider = provider
+
+
+def register_action_roles(mapping: dict[str, set[str]]) -> None:
+    """The default roles per action (``view``, ``change``…), declared by the foundation."""
+    ACTION_ROLES.clear()
+    ACTION_ROLES.update(mapping)
 
 
 @dataclass
@@ -67,8 +87,8 @@ class Scope:
         cached = getattr(user, "_zhengshe_scope", None)
         if cached is not None:
             return cached
-        rows = _grant_rows(user)
-        scope = cls(user_id=user.pk, grants=[Grant(*row) for row in rows], is_superuser=user.is_superuser)
+        grants = list(_grant_provider(user)) if _grant_provider else []
+        scope = cls(user_id=user.pk, grants=grants, is_superuser=user.is_superuser)
         user._zhengshe_scope = scope
         return scope
 
@@ -85,25 +105,21 @@ class Scope:
     def region_paths(self, roles) -> list[str]:
         return collapse_paths(g.region_path for g in self.grants_for(roles) if g.region_path)
 
-    def organization_ids(self, roles) -> list[int]:
-        return sorted({g.organization_id for g in self.grants_for(roles) if g.organization_id})
-
-    def council_ids(self, roles) -> list[int]:
-        return sorted({g.council_id for g in self.grants_for(roles) if g.council_id})
+    def target_ids(self, kind: str, roles) -> list[int]:
+        """Ids of the targets of one kind (``"organization"``, ``"council"``) these roles are bound to."""
+        return sorted({g.target_id for g in self.grants_for(roles) if g.target_kind == kind and g.target_id})
 
     def covers_path(self, path: str, roles) -> bool:
         return any(path.startswith(p) for p in self.region_paths(roles))
 
-    def roles_covering(self, region_path: str | None = None, organization_id: int | None = None,
-                       council_id: int | None = None) -> set[str]:
-        """The roles this user holds over a given region (or organization, or residents' council)."""
+    def roles_covering(self, region_path: str | None = None, targets: dict[str, int | None] | None = None) -> set[str]:
+        """The roles this user holds over a region path, or bound to one of ``targets`` ({kind: id})."""
+        targets = targets or {}
         found = set()
         for g in self.grants:
-            if council_id and g.council_id == council_id:
+            if g.region_path and region_path and region_path.startswith(g.region_path):
                 found.add(g.role)
-            if region_path and g.region_path and region_path.startswith(g.region_path):
-                found.add(g.role)
-            if organization_id and g.organization_id == organization_id:
+            elif g.target_id and targets.get(g.target_kind) == g.target_id:
                 found.add(g.role)
         return found
 
@@ -112,31 +128,7 @@ class Scope:
         return self.region_paths(self.roles)
 
 
-def _grant_rows(user) -> list[tuple]:
-    """The user's active grants, cached under their grants token (renewed with every change to them).
-
-    Stored only once the reading transaction commits (at once outside a transaction): grants read inside a
-    transaction that later rolls back never reach the cache.
-    """
-    from django.core.cache import cache
-    from django.db import transaction
-
-    from zhengshe.accounts.models import RoleAssignment
-
-    token = getattr(user, "grants_token", None)
-    key = f"zs:grants:{user.pk}:{token}" if token is not None else None
-    rows = cache.get(key) if key else None
-    if rows is None:
-        rows = list(RoleAssignment.objects.filter(user_id=user.pk, active=True).values_list(
-            "role", "region_id", "region__path", "region__level", "organization_id", "council_id"))
-        if key:
-            transaction.on_commit(lambda: cache.set(key, rows, 3600))
-    return rows
-
-
 def roles_for_action(model, action: str) -> set[str]:
-    from zhengshe.accounts.roles import ACTION_ROLES
-
     override = getattr(model, "scope_roles", None) or {}
     return set(override.get(action, ACTION_ROLES.get(action, set())))
 
@@ -146,7 +138,6 @@ def scope_q(model, user, action: str = "view") -> Q | None:
     scope = Scope.for_user(user)
     roles = roles_for_action(model, action)
     region_field = getattr(model, "scope_region_field", None)
-    org_field = getattr(model, "scope_org_field", None)
     q = Q(pk__in=[])
     matched = False
     paths = scope.region_paths(roles)
@@ -158,15 +149,11 @@ def scope_q(model, user, action: str = "view") -> Q | None:
             above = {a for p in paths for a in ancestor_paths(p)}
             q |= Q(**{f"{lookup}__in": sorted(above)})
         matched = True
-    org_ids = scope.organization_ids(roles)
-    if org_field and org_ids:
-        q |= Q(**{f"{org_field}__in": org_ids})
-        matched = True
-    council_field = getattr(model, "scope_council_field", None)
-    council_ids = scope.council_ids(roles)
-    if council_field and council_ids:
-        q |= Q(**{f"{council_field}__in": council_ids})
-        matched = True
+    for kind, lookup in (getattr(model, "scope_target_fields", None) or {}).items():
+        ids = scope.target_ids(kind, roles)
+        if ids:
+            q |= Q(**{f"{lookup}__in": ids})
+            matched = True
     return q if matched else None
 
 
@@ -204,23 +191,23 @@ def object_region_path(obj) -> str | None:
     return getattr(target, "path", None)
 
 
-def object_organization_id(obj, attribute: str = "scope_org_field") -> int | None:
-    field_path = getattr(type(obj), attribute, None)
-    if not field_path:
-        return None
-    if field_path == "pk":
-        return obj.pk
-    target = obj
-    parts = field_path.split("__")
-    for part in parts[:-1]:
-        target = getattr(target, part, None)
-        if target is None:
-            return None
-    return getattr(target, f"{parts[-1]}_id", None)
+def object_targets(obj) -> dict[str, int | None]:
+    """{target kind: id} of the targets an object hangs on, following its ``scope_target_fields``."""
+    found = {}
+    for kind, field_path in (getattr(type(obj), "scope_target_fields", None) or {}).items():
+        if field_path == "pk":
+            found[kind] = obj.pk
+            continue
+        target = obj
+        parts = field_path.split("__")
+        for part in parts[:-1]:
+            target = getattr(target, part, None)
+            if target is None:
+                break
+        found[kind] = getattr(target, f"{parts[-1]}_id", None) if target is not None else None
+    return found
 
 
 def user_roles_on(user, obj) -> set[str]:
-    """Roles the user holds that cover ``obj`` (through its region or organization)."""
-    scope = Scope.for_user(user)
-    return scope.roles_covering(object_region_path(obj), object_organization_id(obj),
-                                object_organization_id(obj, "scope_council_field"))
+    """Roles the user holds that cover ``obj`` (through its region or one of its targets)."""
+    return Scope.for_user(user).roles_covering(object_region_path(obj), object_targets(obj))

@@ -6,7 +6,6 @@ from . import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
     path("elder/", views.set_elder_mode, name="elder"),
     # Browsers ask for /favicon.ico on every site; answer with the static icon instead of a 404.
     path("favicon.ico", RedirectView.as_view(url=static("zhengshe/favicon.ico"), permanent=True)),

@@ -18,6 +18,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from zhengshe.utilities.excel import workbook_response
 
 from .errors import ServiceError
+from .events import record_event
 from .pagination import DeferredJoinPaginator
 from .scoping import Scope, get_scoped_or_404
 
@@ -71,8 +72,6 @@ class ScopedListView(ScopedMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def export(self):
-        from zhengshe.audit.services import record_event
-
         qs = self.get_queryset()
         table = self.table_class()
         rows = list(table.export_rows(qs))
@@ -137,17 +136,6 @@ def run_service(request, func, *, success: str, redirect_to: str, error_redirect
         return redirect(error_redirect or redirect_to), None
     messages.success(request, success)
     return redirect(redirect_to), result
-
-
-class HomeView(ScopedTemplateView):
-    template_name = "core/home.html"
-
-    def get_context_data(self, **kwargs):
-        from zhengshe.regions.selectors import home_summary
-
-        ctx = super().get_context_data(**kwargs)
-        ctx.update(home_summary(self.request.user))
-        return ctx
 
 
 def floor_view(request):

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .errors import NotAllowed, ServiceError
+from .events import record_event
 from .scoping import user_roles_on
 
 
@@ -71,8 +72,6 @@ class Workflow:
 
     def transition(self, obj, action: str, *, actor, comment: str = "", before_save: Callable | None = None):
         """Move ``obj`` by ``action``: lock, check, set status, history row, audit event. Returns the fresh object."""
-        from zhengshe.audit.services import record_event
-
         from .models import StatusChange
 
         model = type(obj)

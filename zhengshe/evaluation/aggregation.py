@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy
 
 from zhengshe.audit.services import record_event
 from zhengshe.core.errors import ServiceError
+from zhengshe.core.indicators import get_source
 
 from .choices import MissingRule, RoundStatus, Rule, SheetKind, SheetStatus, UnitKind
 from .models import (
@@ -50,7 +51,6 @@ from .models import (
     UnitResult,
 )
 from .scoring import HUNDRED, combine, competition_ranks, computed_points, grade_for, q2, q4, survey_points
-from .sources import get_source
 
 log = logging.getLogger(__name__)
 

@@ -34,8 +34,9 @@ def _round():
 
 
 def _template(province, direction, title, rows):
+    from zhengshe.core.indicators import get_source
+
     from .models import Indicator, IndicatorTemplate
-    from .sources import get_source
 
     template = IndicatorTemplate.objects.create(region=province, direction=direction, title=title, version=900,
                                                 status="published", published_at=timezone.now())

@@ -82,8 +82,9 @@ def build(ctx) -> None:
 
 
 def _templates(mzj, county) -> dict:
+    from zhengshe.core.indicators import get_source
+
     from . import services
-    from .sources import get_source
 
     made = {}
     for direction, title, rows in [

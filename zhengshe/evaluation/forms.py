@@ -5,12 +5,12 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhengshe.core.indicators import all_sources
 from zhengshe.regions.models import Region
 
 from .choices import ConsequenceKind, Direction, Mapping, MissingRule, PanelKind, Rule, TemplateStatus
 from .models import Indicator, IndicatorTemplate, Round
 from .scoring import validate_bands
-from .sources import all_sources
 
 
 class TemplateForm(forms.Form):

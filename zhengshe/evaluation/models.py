@@ -133,7 +133,7 @@ class Indicator(BaseModel):
         if self.rule == Rule.DEDUCTION and (self.deduction is None or self.deduction <= 0):
             errors["deduction"] = _("按次扣分方式须设置大于 0 的每次扣分。")
         if self.rule == Rule.COMPUTED:
-            from .sources import get_source
+            from zhengshe.core.indicators import get_source
 
             if not self.source_key:
                 errors["source_key"] = _("自动计算方式须选择数据来源。")
@@ -158,7 +158,7 @@ class Indicator(BaseModel):
         if self.rule == Rule.SURVEY:
             return _("居民满意度：非常满意 100%%、满意 80%%、基本满意 60%%、不满意 30%%、非常不满意 0%%，平均后 × %(w)s") % {
                 "w": w}
-        from .sources import get_source
+        from zhengshe.core.indicators import get_source
 
         source = get_source(self.source_key)
         label = source.label if source else self.source_key

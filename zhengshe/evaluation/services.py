@@ -673,10 +673,8 @@ def consequence_propose(*, actor, unit: Unit, kind: str, amount=None, reason: st
 
 
 def _agreement_for(region, year):
-    try:
-        from zhengshe.agreements.selectors import agreement_for
-    except ImportError:
-        return None
+    from zhengshe.agreements.interface import agreement_for
+
     return agreement_for(region, year)
 
 
@@ -739,21 +737,13 @@ def consequence_decide(*, actor, consequence: Consequence, confirm: bool, note: 
 
 
 def _apply_money(actor, consequence: Consequence):
-    try:
-        from zhengshe.agreements import services as agreement_services
-    except ImportError as exc:
-        raise ServiceError(_("协议模块不可用，无法记入经费台账。")) from exc
-    agreement = None
-    if consequence.agreement_id:
-        from django.apps import apps
+    from zhengshe.agreements import interface as agreements
 
-        Agreement = apps.get_model("agreements", "Agreement")
-        agreement = Agreement.objects.filter(pk=consequence.agreement_id).first()
-    agreement = agreement or _agreement_for(consequence.unit.region, consequence.round.year)
+    agreement = agreements.agreement_by_pk(consequence.agreement_id) or _agreement_for(consequence.unit.region, consequence.round.year)
     if agreement is None:
         raise ServiceError(_("未找到“%s”本年度已签订的协议，无法记入经费台账。") % consequence.unit.name)
     consequence.agreement_id = agreement.pk
     consequence.agreement_repr = str(agreement)[:255]
-    return agreement_services.funds_adjust(
+    return agreements.funds_adjust(
         actor=actor, agreement=agreement, kind=consequence.kind, amount=consequence.amount,
         reason=consequence.reason, source="evaluation", reference=f"evaluation.consequence:{consequence.pk}")

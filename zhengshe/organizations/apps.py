@@ -8,7 +8,12 @@ class OrganizationsConfig(AppConfig):
     verbose_name = _("社会组织")
 
     def ready(self):
+        from zhengshe.accounts.roles import ORGANIZATION_ROLES
+        from zhengshe.accounts.targets import register_target
         from zhengshe.core import navigation
+
+        register_target("organization", model="organizations.Organization", label=_("社会组织"),
+                        roles=ORGANIZATION_ROLES)
 
         group = _("社会组织")
         staff = frozenset({"district_admin", "town_staff", "village_staff", "leader", "expert", "sys_admin"})
@@ -26,7 +31,7 @@ class OrganizationsConfig(AppConfig):
 
         post_save.connect(bump_statistics_generation, sender=Organization, dispatch_uid="org_stats_save")
         post_delete.connect(bump_statistics_generation, sender=Organization, dispatch_uid="org_stats_delete")
-        from zhengshe.evaluation.sources import register_source
+        from zhengshe.core.indicators import register_source
 
         from .sources import organizations_per_10k, share_graded_3a
 

@@ -92,7 +92,7 @@ class Organization(BaseModel):
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
     scope_region_field = "region"
-    scope_org_field = "pk"
+    scope_target_fields = {"organization": "pk"}
     scope_roles = {"change": ORG_SIDE, "manage": STAFF}
 
     class Meta:
@@ -125,7 +125,7 @@ class OrgScoped(BaseModel):
     """Rows hanging on one organization: visible where the organization is, and to its own users."""
 
     scope_region_field = "organization__region"
-    scope_org_field = "organization"
+    scope_target_fields = {"organization": "organization"}
     scope_roles = {"change": ORG_SIDE, "manage": STAFF}
 
     class Meta:
@@ -294,7 +294,7 @@ class IncubationService(BaseModel):
     description = models.CharField(_("内容"), max_length=300)
 
     scope_region_field = "incubation__organization__region"
-    scope_org_field = "incubation__organization"
+    scope_target_fields = {"organization": "incubation__organization"}
 
     class Meta:
         verbose_name = _("孵化服务")
@@ -316,7 +316,7 @@ class IncubationMilestone(BaseModel):
     note = models.CharField(_("说明"), max_length=300, blank=True)
 
     scope_region_field = "incubation__organization__region"
-    scope_org_field = "incubation__organization"
+    scope_target_fields = {"organization": "incubation__organization"}
 
     class Meta:
         verbose_name = _("孵化里程碑")
@@ -474,7 +474,7 @@ class Evidence(BaseModel):
                                     verbose_name=_("上传人"))
 
     scope_region_field = "application__organization__region"
-    scope_org_field = "application__organization"
+    scope_target_fields = {"organization": "application__organization"}
 
     class Meta:
         verbose_name = _("评估材料")
@@ -607,7 +607,7 @@ class Notification(BaseModel):
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 
     scope_region_field = "region"
-    scope_org_field = "organization"
+    scope_target_fields = {"organization": "organization"}
 
     class Meta:
         verbose_name = _("通知")

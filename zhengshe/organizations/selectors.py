@@ -41,7 +41,7 @@ def organization_for(user, pk, action: str = "view") -> Organization:
 
 def own_organizations(user) -> list[Organization]:
     """The organizations an organization user acts for."""
-    ids = Scope.for_user(user).organization_ids({"org_user"})
+    ids = Scope.for_user(user).target_ids("organization", {"org_user"})
     return list(Organization.objects.filter(pk__in=ids).select_related("region"))
 
 

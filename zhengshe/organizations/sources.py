@@ -1,4 +1,4 @@
-"""Computed indicators this app offers to the evaluation app (``evaluation.sources`` contract)."""
+"""Computed indicators this app offers to the evaluation app (``core.indicators`` registry)."""
 
 from __future__ import annotations
 

@@ -137,28 +137,6 @@ def _totals_for_paths_uncached(paths: list[str]) -> dict[str, dict]:
     return {path: {k: agg[f"{k}_{i}"] or 0 for k in keys} for i, path in enumerate(paths)}
 
 
-def home_summary(user) -> dict:
-    """The user's scope roots with their totals, for the home page: two queries however many grants."""
-    from zhengshe.accounts.roles import Role
-
-    scope = Scope.for_user(user)
-    granted = sorted({g.region_path for g in scope.grants if g.region_path})
-    regions = list(Region.objects.filter(path__in=granted).order_by("path")) if granted else []
-    home = set(scope.home_paths)
-    roots = [r for r in regions if r.path in home]
-    sums = totals_for_paths([r.path for r in roots])
-    for root in roots:
-        root.totals = sums[root.path]
-    names = {r.path: r.name for r in regions}
-    labels = []
-    for g in scope.grants:
-        if g.region_path:
-            labels.append(f"{Role(g.role).label} · {names.get(g.region_path) or ''}".rstrip(" ·"))
-        elif g.organization_id:
-            labels.append(str(Role(g.role).label))
-    return {"scope_roots": roots, "grant_labels": labels}
-
-
 def breadcrumbs(region: Region, user, *, token: str | None = None) -> list[dict]:
     """Ancestors for the breadcrumb (cached under the tree's version); links only where the user's scope reaches."""
     scope = Scope.for_user(user)

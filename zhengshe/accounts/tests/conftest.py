@@ -3,7 +3,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from zhengshe.core.testing import PASSWORD
+from zhengshe.testing import PASSWORD
 
 
 @pytest.fixture

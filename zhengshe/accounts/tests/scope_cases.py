@@ -1,4 +1,4 @@
-from zhengshe.core.testing import ScopeCase
+from zhengshe.testing import ScopeCase
 
 
 def _api_token_case(w):

@@ -15,7 +15,8 @@ from zhengshe.agreements.models import Agreement
 from zhengshe.agreements.tests.conftest import YEAR, make_assisted_list
 from zhengshe.audit.models import AuditEntry
 from zhengshe.core.errors import NotAllowed
-from zhengshe.core.testing import make_user
+from zhengshe.core.scoping import Scope
+from zhengshe.testing import make_user
 
 NEW_PASSWORD = "Qiu7!Lantern%Bay"
 COUNCIL_ITEMS = [("C01", "协助组织楼道环境整治", "fixed", 2000), ("C02", "协助开展邻里纠纷排查", "fixed", 1000)]
@@ -58,15 +59,16 @@ def test_security_admin_gives_a_council_its_account_and_the_rep_sees_its_agreeme
     assert f'value="{council.pk}"' in page and "新湖一组理事会" in page
     # When they grant 居民自治理事会代表 for it
     response = admin.post(reverse("accounts:user_detail", args=[new_user.pk]),
-                          {"role": Role.COUNCIL_REP, "council": council.pk})
+                          {"role": Role.COUNCIL_REP, "target_council": council.pk})
     # Then the grant is made, bound to the council only, and audited like every grant
     assert response.status_code == 302
     grant = RoleAssignment.objects.get(user=new_user, active=True)
-    assert (grant.role, grant.council_id, grant.region_id, grant.organization_id) == ("council_rep", council.pk,
-                                                                                     None, None)
+    assert (grant.role, grant.target_kind, grant.target_id) == ("council_rep", "council", council.pk)
+    assert grant.region == council.region  # for the managers' scope only: it grants nothing over the village
+    assert Scope.for_user(new_user).region_paths({"council_rep"}) == []
     assert grant.granted_by == world.security_admin
     entry = AuditEntry.objects.filter(action="accounts.role_grant").latest("id")
-    assert entry.after["council"] == council.pk and entry.after["role"] == "council_rep"
+    assert (entry.after["target_kind"], entry.after["target_id"]) == ("council", council.pk) and entry.after["role"] == "council_rep"
     assert entry.actor_name == world.security_admin.username
     # The account's page names the council
     assert "新湖一组理事会" in admin.get(reverse("accounts:user_detail", args=[new_user.pk])).content.decode()
@@ -94,21 +96,23 @@ def test_a_council_of_another_county_is_refused_with_a_form_error(world, client_
     page = admin.get(reverse("accounts:user_detail", args=[target.pk]))
     assert page.status_code == 200 and "乙县理事会" not in page.content.decode()
     response = admin.post(reverse("accounts:user_detail", args=[target.pk]),
-                          {"role": Role.COUNCIL_REP, "council": foreign_council.pk})
+                          {"role": Role.COUNCIL_REP, "target_council": foreign_council.pk})
     assert response.status_code == 200
-    assert "该理事会不存在，或不在您的管理范围内。" in response.content.decode()
+    assert "该居民自治理事会不存在，或不在您的管理范围内。" in response.content.decode()
     assert not RoleAssignment.objects.filter(user=target).exists()
     # the service refuses it too, whatever form it comes through
     with pytest.raises(NotAllowed):
-        services.role_grant(actor=world.security_admin, user=target, role=Role.COUNCIL_REP, council=foreign_council)
+        services.role_grant(actor=world.security_admin, user=target, role=Role.COUNCIL_REP, target=foreign_council)
     assert not AuditEntry.objects.filter(action="accounts.role_grant").exists()
 
 
 @pytest.mark.parametrize("data, error", [
-    ({"role": "council_rep"}, "居民自治理事会代表须指定理事会"),
-    ({"role": "council_rep", "council": "COUNCIL", "region_code": "320581100001"}, "不另填区划代码或组织编号"),
-    ({"role": "village_staff", "council": "COUNCIL", "region_code": "320581100001"}, "只有居民自治理事会代表可以绑定理事会"),
-    ({"role": "council_rep", "council": "not-a-number"}, "该理事会不存在，或不在您的管理范围内。"),
+    ({"role": "council_rep"}, "居民自治理事会代表须指定居民自治理事会"),
+    ({"role": "council_rep", "target_council": "COUNCIL", "region_code": "320581100001"}, "不另填区划代码"),
+    ({"role": "village_staff", "target_council": "COUNCIL", "region_code": "320581100001"},
+     "只有居民自治理事会代表可以绑定居民自治理事会"),
+    ({"role": "council_rep", "target_council": "not-a-number"}, "该居民自治理事会不存在，或不在您的管理范围内。"),
+    ({"role": "org_user"}, "社会组织用户须指定社会组织"),
 ])
 def test_grant_form_rules_for_the_council(world, council_agreement, data, error):
     data = {k: (council_agreement.council_id if v == "COUNCIL" else v) for k, v in data.items()}
@@ -120,15 +124,15 @@ def test_grant_form_rules_for_the_council(world, council_agreement, data, error)
 @pytest.mark.parametrize("actor", ["town_staff", "district_admin", "village_staff"])
 def test_people_who_do_not_manage_users_cannot_grant_a_council_account(world, client_for, council_agreement, actor):
     client = client_for(getattr(world, actor))
-    data = {"role": Role.COUNCIL_REP, "council": council_agreement.council_id}
+    data = {"role": Role.COUNCIL_REP, "target_council": council_agreement.council_id}
     assert client.post(reverse("accounts:user_detail", args=[world.nobody.pk]), data).status_code == 403
     assert client.get(reverse("accounts:user_create")).status_code == 403
     with pytest.raises(NotAllowed):
         services.role_grant(actor=getattr(world, actor), user=world.nobody, role=Role.COUNCIL_REP,
-                            council=council_agreement.council)
+                            target=council_agreement.council)
     assert not RoleAssignment.objects.filter(user=world.nobody).exists()
     # and the form offers them no council at all
-    assert not RoleGrantForm(actor=getattr(world, actor)).fields["council"].queryset.exists()
+    assert not RoleGrantForm(actor=getattr(world, actor)).fields["target_council"].queryset.exists()
 
 
 def test_council_role_and_grant_strings_read_in_english(world, client_for, council_agreement):
@@ -136,7 +140,8 @@ def test_council_role_and_grant_strings_read_in_english(world, client_for, counc
         assert str(Role.COUNCIL_REP.label) == "Residents' council representative"
         form = RoleGrantForm({"role": "council_rep"}, actor=world.security_admin)
         assert not form.is_valid()
-        assert form.errors["council"] == ["A residents' council representative needs a council"]
+        assert form.errors["target_council"] == [
+            "Residents' council representative: a Residents' self-governance council must be chosen"]
     # and on the page, for an administrator who chose English
     admin = client_for(world.security_admin)
     admin.post(reverse("set_language"), {"language": "en", "next": "/"})
@@ -144,3 +149,19 @@ def test_council_role_and_grant_strings_read_in_english(world, client_for, counc
     page = admin.get(reverse("accounts:user_detail", args=[target.pk])).content.decode()
     assert "Residents&#x27; council representative" in page or "Residents' council representative" in page
     assert "居民自治理事会代表" not in page
+
+
+def test_an_organization_account_is_bound_by_number_and_a_missing_number_is_named(world, client_for):
+    """Given a security administrator, when they bind an account to an organization by its number, the grant is
+    bound to that organization (its region only for the managers); a number that does not exist is named."""
+    admin = client_for(world.security_admin)
+    target = make_user("org_new", region=world.county_a)
+    url = reverse("accounts:user_detail", args=[target.pk])
+    response = admin.post(url, {"role": Role.ORG_USER, "target_organization": 999999}, follow=True)
+    assert "社会组织编号 999999 不存在。" in response.content.decode()
+    assert not RoleAssignment.objects.filter(user=target).exists()
+    assert admin.post(url, {"role": Role.ORG_USER, "target_organization": world.org_a.pk}).status_code == 302
+    grant = RoleAssignment.objects.get(user=target, active=True)
+    assert (grant.target_kind, grant.target_id, grant.region) == ("organization", world.org_a.pk, world.org_a.region)
+    assert Scope.for_user(target).target_ids("organization", {"org_user"}) == [world.org_a.pk]
+    assert world.org_a.name in admin.get(url).content.decode()

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from zhengshe.accounts import services
 from zhengshe.accounts.models import RoleAssignment, User
 from zhengshe.core.scoping import Scope
-from zhengshe.core.testing import build_world
+from zhengshe.testing import build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from zhengshe.accounts.models import LoginAttempt
 from zhengshe.audit.models import AuditEntry
-from zhengshe.core.testing import PASSWORD
+from zhengshe.testing import PASSWORD
 
 
 def _age_attempts(minutes):

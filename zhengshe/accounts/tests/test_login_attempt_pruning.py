@@ -11,7 +11,7 @@ from zhengshe.accounts import lockout
 from zhengshe.accounts.models import LoginAttempt
 from zhengshe.accounts.tasks import prune_login_attempts
 from zhengshe.audit.models import AuditEntry
-from zhengshe.core.testing import PASSWORD
+from zhengshe.testing import PASSWORD
 
 
 def _attempt(username, ip, success, *, ago):

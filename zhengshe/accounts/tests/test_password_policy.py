@@ -11,7 +11,7 @@ from django.utils import timezone
 from zhengshe.accounts import services
 from zhengshe.accounts.models import User
 from zhengshe.core.errors import ServiceError
-from zhengshe.core.testing import PASSWORD
+from zhengshe.testing import PASSWORD
 
 
 @pytest.mark.parametrize("password, fragment", [
@@ -56,14 +56,14 @@ def test_first_login_forces_a_password_change(world, client_for):
     assert user.must_change_password
     client = client_for(user)
     # When they open any page, then they are sent to the password change page
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("dashboards:home"))
     assert response.status_code == 302 and response["Location"] == reverse("accounts:password_change")
     assert client.get("/api/regions/").status_code == 403
     # And after changing it they may go on.
     response = client.post(reverse("accounts:password_change"), {
         "old_password": "Initial#2026a", "new_password1": "Mine#2026Pass", "new_password2": "Mine#2026Pass"})
     assert response.status_code == 302
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("dashboards:home")).status_code == 200
 
 
 def test_expired_password_must_be_changed_when_expiry_is_on(world, client_for, settings):
@@ -72,9 +72,9 @@ def test_expired_password_must_be_changed_when_expiry_is_on(world, client_for, s
     user.save()
     client = client_for(user)
     settings.PASSWORD_MAX_AGE_DAYS = 0  # off by default: no redirect
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("dashboards:home")).status_code == 200
     settings.PASSWORD_MAX_AGE_DAYS = 90
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("dashboards:home"))
     assert response["Location"] == reverse("accounts:password_change")
 
 

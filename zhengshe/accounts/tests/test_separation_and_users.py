@@ -9,7 +9,7 @@ from zhengshe.accounts.models import RoleAssignment, User
 from zhengshe.accounts.roles import Role
 from zhengshe.audit.models import AuditEntry
 from zhengshe.core.errors import NotAllowed, ServiceError
-from zhengshe.core.testing import make_user
+from zhengshe.testing import make_user
 
 
 @pytest.mark.parametrize("holder, second", [
@@ -126,9 +126,9 @@ def test_create_grant_revoke_deactivate_through_the_pages(world, client_for):
 
 def test_deactivated_users_are_signed_out_and_cannot_sign_in(world, client_for, sign_in):
     victim_client = client_for(world.village_staff)
-    assert victim_client.get(reverse("core:home")).status_code == 200
+    assert victim_client.get(reverse("dashboards:home")).status_code == 200
     services.user_set_active(actor=world.security_admin, user=world.village_staff, active=False, reason="离职")
-    assert victim_client.get(reverse("core:home")).status_code == 302
+    assert victim_client.get(reverse("dashboards:home")).status_code == 302
     _c, response = sign_in(world.village_staff)
     assert "用户名或密码不正确" in response.content.decode()
 
@@ -150,7 +150,7 @@ def test_password_reset_by_admin_forces_a_change(world, client_for):
 
 
 def test_user_list_query_budget(world, client_for):
-    from zhengshe.core.testing import assert_max_queries
+    from zhengshe.testing import assert_max_queries
 
     client = client_for(world.security_admin)
     client.get(reverse("accounts:user_list"))

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from zhengshe.accounts import services
 from zhengshe.audit.models import AuditEntry
-from zhengshe.core.testing import PASSWORD
+from zhengshe.testing import PASSWORD
 
 
 def _shift_session(client, **changes):
@@ -21,10 +21,10 @@ def _shift_session(client, **changes):
 
 def test_idle_for_more_than_thirty_minutes_signs_out(world, sign_in):
     client, _r = sign_in(world.village_staff)
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("dashboards:home")).status_code == 200
     key = client.session.session_key
     _shift_session(client, last_activity=31 * 60)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("dashboards:home"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
     assert not Session.objects.filter(session_key=key).exists()
     assert AuditEntry.objects.filter(action="logout.idle", object_id=str(world.village_staff.pk)).exists()
@@ -33,13 +33,13 @@ def test_idle_for_more_than_thirty_minutes_signs_out(world, sign_in):
 def test_activity_within_thirty_minutes_keeps_the_session(world, sign_in):
     client, _r = sign_in(world.village_staff)
     _shift_session(client, last_activity=29 * 60)
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("dashboards:home")).status_code == 200
 
 
 def test_absolute_lifetime_signs_out_even_an_active_session(world, sign_in, settings):
     client, _r = sign_in(world.village_staff)
     _shift_session(client, login_at=settings.SESSION_ABSOLUTE_LIFETIME + 60, last_activity=10)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("dashboards:home"))
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
     assert AuditEntry.objects.filter(action="logout.expired").exists()
 
@@ -51,7 +51,7 @@ def test_logout_deletes_the_session_and_is_audited(world, sign_in):
     assert client.get(reverse("accounts:logout")).status_code == 405  # a POST with CSRF, never a link
     client.post(reverse("accounts:logout"))
     assert not Session.objects.filter(session_key=key).exists()
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("dashboards:home")).status_code == 302
     assert AuditEntry.objects.filter(action="logout", actor_name=world.village_staff.username).exists()
 
 
@@ -74,7 +74,7 @@ def test_password_then_totp_is_required_for_an_enrolled_user(world):
     response = client.post(reverse("accounts:login"), {"username": world.district_admin.username, "password": PASSWORD})
     assert response["Location"] == reverse("accounts:login_totp")
     assert "_auth_user_id" not in client.session  # not signed in after the password alone
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("dashboards:home")).status_code == 302
     response = client.post(reverse("accounts:login_totp"), {"code": pyotp.TOTP(world.district_admin.totp_secret).now()})
     assert response.status_code == 302 and client.session["_auth_user_id"] == str(world.district_admin.pk)
 
@@ -109,7 +109,7 @@ def test_roles_that_need_totp_are_sent_to_enrolment_until_done(world, client_for
     user.totp_secret = ""
     user.save()
     client = client_for(user)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("dashboards:home"))
     assert response.status_code == 302 and response["Location"] == reverse("accounts:totp_setup")
     assert client.get("/api/regions/").status_code == 403
     page = client.get(reverse("accounts:totp_setup"))
@@ -119,7 +119,7 @@ def test_roles_that_need_totp_are_sent_to_enrolment_until_done(world, client_for
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.totp_enabled and user.totp_secret == secret
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("dashboards:home")).status_code == 200
     assert AuditEntry.objects.filter(action="accounts.totp_enabled", object_id=str(user.pk)).exists()
 
 
@@ -129,7 +129,7 @@ def test_totp_is_optional_for_other_roles(world, client_for, role_user):
     user.totp_enabled = False
     user.save()
     assert not services.totp_required(user)
-    assert client_for(user).get(reverse("core:home")).status_code == 200
+    assert client_for(user).get(reverse("dashboards:home")).status_code == 200
 
 
 def test_rebinding_totp_asks_for_the_password(world, client_for):
@@ -159,6 +159,6 @@ def test_pages_link_their_icon_so_the_browser_sends_no_second_request_with_the_s
 
     link = f'<link rel="icon" href="{static("zhengshe/favicon.ico")}">'
     client, _response = sign_in(world.org_user)
-    for url in (reverse("core:home"), reverse("accounts:password_change")):
+    for url in (reverse("dashboards:home"), reverse("accounts:password_change")):
         assert link in client.get(url).content.decode(), url
     assert link in client.__class__().get(reverse("accounts:login")).content.decode()

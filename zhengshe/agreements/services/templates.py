@@ -24,18 +24,10 @@ from ._common import DEFAULT_CLAUSES, HUNDRED, _require_roles, even_weights
 
 
 def assisted_list_for(region, kind: str = "assisted"):
-    """The published list of ``kind`` in force for ``region`` (catalog's selector when present)."""
-    try:
-        from zhengshe.catalog.selectors import list_in_force
-    except ImportError:
-        list_in_force = None
-    if list_in_force is not None:
-        return list_in_force(region, kind)
-    from zhengshe.catalog.models import DutyList
-    from zhengshe.core.scoping import ancestor_paths
+    """The published list of ``kind`` in force for ``region`` (catalog's selector)."""
+    from zhengshe.catalog.interface import list_in_force
 
-    return (DutyList.objects.filter(kind=kind, status="published", region__path__in=ancestor_paths(region.path))
-            .order_by("-region__depth", "-version").first())
+    return list_in_force(region, kind)
 
 
 def template_create(*, actor, region, year: int, title: str = "", kind: str = AgreementKind.STANDARD,

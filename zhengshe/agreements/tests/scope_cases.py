@@ -3,7 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from zhengshe.core.testing import ScopeCase
+from zhengshe.testing import ScopeCase
 
 TEMPLATE_MARK = "甲县1镇协议模板（范围测试）"
 COUNCIL_MARK = "一村第一居民自治理事会"

@@ -196,7 +196,7 @@ def test_amendment_pdf_lists_changed_items_with_old_and_new_amounts(world, signe
 
 
 def test_evaluation_grades_against_the_items_in_force(world, signed, amended):
-    from zhengshe.evaluation.sources import get_source
+    from zhengshe.core.indicators import get_source
 
     amendment, _ = amended
     a01 = _item(signed, "A01")

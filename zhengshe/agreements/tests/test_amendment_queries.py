@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from zhengshe.agreements import services
 from zhengshe.agreements.models import AgreementItem, Amendment
-from zhengshe.core.testing import assert_max_queries
+from zhengshe.testing import assert_max_queries
 
 # Whole page (session, user, scope, agreement, items, notes, revisions, amendments, effective items, ledger, history …)
 DETAIL_BUDGET = 30

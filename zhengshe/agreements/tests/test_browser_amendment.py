@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from zhengshe.core.testing import signed_in_tab
+from zhengshe.testing import signed_in_tab
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,7 +12,7 @@ from zhengshe.agreements.models import Agreement
 from zhengshe.agreements.workflows import AGREEMENT_FLOW
 from zhengshe.audit.models import AuditEntry
 from zhengshe.core.errors import ServiceError
-from zhengshe.core.testing import make_user
+from zhengshe.testing import make_user
 
 from .conftest import YEAR, make_assisted_list
 from .scope_cases import CASES as AGREEMENT_CASES
@@ -22,7 +22,8 @@ COUNCIL_ITEMS = [("C01", "协助组织楼道环境整治", "fixed", 2000), ("C02
 
 def council_rep(council, username="lishihui"):
     user = make_user(username)
-    RoleAssignment.objects.create(user=user, role="council_rep", council=council)
+    RoleAssignment.objects.create(user=user, role="council_rep", region=council.region, target_kind="council",
+                                  target_id=council.pk)
     return user
 
 

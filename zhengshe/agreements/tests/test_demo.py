@@ -9,12 +9,13 @@ from zhengshe.core.demo import DemoContext
 def _county():
     from zhengshe.accounts import demo as accounts_demo
     from zhengshe.accounts.models import User
+    from zhengshe.agreements.demo import xinhu_council
     from zhengshe.organizations.models import Organization
     from zhengshe.regions import demo as regions_demo
 
     county = regions_demo.build_county(random.Random(2026))
     org = Organization.objects.create(name="太仓市益众社会工作服务中心", region=county)
-    accounts_demo.build_users(county, org)
+    accounts_demo.build_users(county, org, xinhu_council(county))
     return county, {u.username: u for u in User.objects.all()}
 
 

@@ -9,7 +9,7 @@ from zhengshe.agreements import selectors, services
 from zhengshe.agreements.choices import AgreementStatus, LedgerKind
 from zhengshe.agreements.models import Agreement, AgreementItem, DraftingJob, LedgerEntry
 from zhengshe.core.errors import ConflictError, NotAllowed, ServiceError
-from zhengshe.core.testing import assert_max_queries
+from zhengshe.testing import assert_max_queries
 
 from .conftest import YEAR
 
@@ -240,7 +240,7 @@ def test_agreement_for_and_sources(world, signed, drafted):
     assert selectors.late_instalments(region=world.town_a1, year=YEAR) == 1
     assert selectors.late_instalments(region=world.town_b1, year=YEAR) is None
     assert selectors.paid_share(region=world.town_a1, year=YEAR) == Decimal("0.6")
-    from zhengshe.evaluation.sources import get_source
+    from zhengshe.core.indicators import get_source
 
     for key in ("agreements.items_done_share", "agreements.late_instalments", "agreements.paid_share"):
         assert get_source(key) is not None

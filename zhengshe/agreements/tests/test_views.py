@@ -9,7 +9,7 @@ from django.urls import reverse
 from zhengshe.agreements import services
 from zhengshe.agreements.choices import AgreementStatus
 from zhengshe.agreements.models import Agreement, DraftingJob, ExportJob
-from zhengshe.core.testing import assert_max_queries
+from zhengshe.testing import assert_max_queries
 
 from .conftest import YEAR, sign_both
 from .test_services import png_bytes
@@ -74,7 +74,7 @@ def test_detail_page_within_query_budget(world, client_for, signed):
 
 def test_concurrent_edit_through_the_page_keeps_both_texts(world, client_for, drafted):
     agreement = drafted[world.village_a1x.code]
-    colleague = __import__("zhengshe.core.testing", fromlist=["make_user"]).make_user(
+    colleague = __import__("zhengshe.testing", fromlist=["make_user"]).make_user(
         "town_a1_2", "town_staff", region=world.town_a1)
     first, second = client_for(world.town_staff), client_for(colleague)
     url = reverse("agreements:edit", args=[agreement.pk])

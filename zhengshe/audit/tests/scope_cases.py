@@ -1,5 +1,5 @@
 from zhengshe.audit.services import record_event
-from zhengshe.core.testing import ScopeCase
+from zhengshe.testing import ScopeCase
 
 
 def _entry(w):

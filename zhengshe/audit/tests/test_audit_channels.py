@@ -6,8 +6,8 @@ from django.test import Client
 from django.urls import reverse
 
 from zhengshe.audit.models import AuditEntry
-from zhengshe.core.testing import make_user
 from zhengshe.regions.models import Region
+from zhengshe.testing import make_user
 
 
 def _only_update(region):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from zhengshe.audit.models import AuditEntry
 from zhengshe.audit.services import record_event
 from zhengshe.core.context import acting_as
-from zhengshe.core.testing import assert_max_queries
+from zhengshe.testing import assert_max_queries
 
 
 def _seed(world):

@@ -4,7 +4,7 @@ County lists are read by their whole subtree, so for list pages the outsider is 
 for what belongs to one village (asks, burden rows, register entries) it is the sibling village's worker.
 """
 
-from zhengshe.core.testing import ScopeCase
+from zhengshe.testing import ScopeCase
 
 from . import factories as f
 

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from zhengshe.catalog import selectors, services
 from zhengshe.core.errors import NotAllowed, ServiceError
-from zhengshe.evaluation.sources import get_source
+from zhengshe.core.indicators import get_source
 
 from . import factories as f
 

@@ -4,7 +4,7 @@ village worker finds it in the register (headless Debian chromium via Playwright
 
 import pytest
 
-from zhengshe.core.testing import signed_in_tab
+from zhengshe.testing import signed_in_tab
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

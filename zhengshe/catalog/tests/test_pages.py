@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from zhengshe.catalog import selectors
 from zhengshe.catalog.models import AdmissionRequest, BurdenItem, DutyList, UnlistedAsk
-from zhengshe.core.testing import assert_max_queries
+from zhengshe.testing import assert_max_queries
 
 from . import factories as f
 

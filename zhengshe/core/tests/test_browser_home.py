@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_town_worker_logs_in_and_sees_chinese_home(world, live_server, page):
-    from zhengshe.core.testing import PASSWORD
+    from zhengshe.testing import PASSWORD
 
     town_worker = world.town_staff
     # Town workers sign in with a password only (no second factor is required for their role), as in the demo.

@@ -61,7 +61,7 @@ def test_county_demo_is_complete(demo_output):
 
 @pytest.mark.django_db
 def test_province_builder_small_target_is_valid_and_idempotent():
-    from zhengshe.core.management.commands.demo import Command
+    from zhengshe.dashboards.management.commands.demo import Command
     from zhengshe.regions.demo import build_province
 
     province = build_province(random.Random(1), villages_target=1)  # one village per town: 1 001 villages

@@ -42,7 +42,7 @@ def test_english_catalog_is_compiled_and_complete():
 def test_role_names_and_errors_translate(world, client_for):
     client = client_for(world.town_staff)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    text = client.get(reverse("core:home")).content.decode()
+    text = client.get(reverse("dashboards:home")).content.decode()
     assert "Town/street staff" in text and "Population" in text and "Households" in text
 
 

@@ -18,15 +18,15 @@ def test_menu_shows_what_the_role_can_use_and_marks_the_current_page(world, clie
     assert town.count('aria-current="page"') == 1
     assert 'class="nav-link dropdown-toggle"' in town  # groups of several entries become dropdowns
     assert reverse("audit:list") not in town  # the audit log is not a town worker's entry
-    auditor = nav(client_for(world.audit_admin).get(reverse("core:home")).content.decode())
+    auditor = nav(client_for(world.audit_admin).get(reverse("dashboards:home")).content.decode())
     assert reverse("audit:list") in auditor
-    assert f'href="{reverse("core:home")}" aria-current="page"' in auditor
+    assert f'href="{reverse("dashboards:home")}" aria-current="page"' in auditor
 
 
 @pytest.mark.django_db
 def test_menu_follows_the_language(world, client_for):
     client = client_for(world.town_staff)
-    chinese = nav(client.get(reverse("core:home")).content.decode())
+    chinese = nav(client.get(reverse("dashboards:home")).content.decode())
     client.cookies["django_language"] = "en"
-    english = nav(client.get(reverse("core:home")).content.decode())
+    english = nav(client.get(reverse("dashboards:home")).content.decode())
     assert "首页" in chinese and "首页" not in english and "Home" in english

@@ -14,7 +14,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import zhengshe
-from zhengshe.core.testing import ScopeCase
+from zhengshe.testing import ScopeCase
 
 # Pages with no scoped data at all (sign-in steps, language switch, API description, the bench floor).
 FRAMEWORK_PAGES = {

@@ -134,7 +134,7 @@ def test_secret_key_is_not_committed():
 
 @pytest.mark.django_db
 def test_admin_site_is_for_superusers_only(world, client_for):
-    from zhengshe.core.testing import make_user
+    from zhengshe.testing import make_user
 
     # A staff flag grants nothing; every role, including the system administrator, is refused.
     staff = world.sys_admin
@@ -159,7 +159,7 @@ def test_admin_site_is_for_superusers_only(world, client_for):
 def test_audit_entries_are_read_only_in_the_admin(world, client_for):
     from zhengshe.audit.models import AuditEntry
     from zhengshe.audit.services import record_event
-    from zhengshe.core.testing import make_user
+    from zhengshe.testing import make_user
 
     entry = record_event("test.event", world.village_a1x)
     root = make_user("root")

@@ -5,9 +5,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from zhengshe.core.indicators import _sources, register_source
 from zhengshe.evaluation import services
 from zhengshe.evaluation.choices import Direction, Mapping, PanelKind, RoundStatus, Rule
-from zhengshe.evaluation.sources import _sources, register_source
 
 SOURCE_VALUES: dict = {}
 

@@ -1,7 +1,7 @@
 """Every evaluation URL, visited as an outsider: the sibling village's worker, or county B's administrator
 where the page is legitimately visible across county A (rounds and templates are read by every village)."""
 
-from zhengshe.core.testing import ScopeCase
+from zhengshe.testing import ScopeCase
 
 from . import factories as f
 

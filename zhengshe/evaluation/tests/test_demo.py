@@ -12,6 +12,7 @@ def test_demo_story():
     from zhengshe.accounts import demo as accounts_demo
     from zhengshe.accounts.models import User
     from zhengshe.agreements import demo as agreements_demo
+    from zhengshe.agreements.demo import xinhu_council
     from zhengshe.agreements.models import LedgerEntry
     from zhengshe.agreements.tests.conftest import make_assisted_list
     from zhengshe.core.demo import DemoContext
@@ -22,7 +23,8 @@ def test_demo_story():
 
     rng = random.Random(2026)
     county = regions_demo.build_county(rng)
-    accounts_demo.build_users(county, Organization.objects.create(name="演示社工机构", region=county))
+    accounts_demo.build_users(county, Organization.objects.create(name="演示社工机构", region=county),
+                              xinhu_council(county))
     make_assisted_list(county, year=timezone.localdate().year)
     ctx = DemoContext(rng=rng, county=county, users={u.username: u for u in User.objects.all()})
     agreements_demo.build(ctx)

@@ -2,8 +2,6 @@
 personal data), objections (only the unit, only during publication), consequences (ledger only after confirmation)."""
 
 import io
-import sys
-import types
 from datetime import timedelta
 from decimal import Decimal
 
@@ -242,50 +240,53 @@ def test_no_objection_before_publication(world, scoring_round):
 # ---------------------------------------------------------------- consequences
 
 @pytest.fixture
-def fake_ledger(monkeypatch):
-    ledger = []
-    agreement = types.SimpleNamespace(pk=4242, __str__=lambda self: "协议")
+def ledger(world):
+    """Village A1x's real 2026 agreement, signed by both sides (the agreements app's own path), and a reader of
+    the ledger lines the evaluation writes into it."""
+    from zhengshe.agreements.models import LedgerEntry
+    from zhengshe.agreements.services import drafting_start, template_create
+    from zhengshe.agreements.tests.conftest import make_assisted_list, sign_both
 
-    def funds_adjust(*, actor, agreement, kind, amount, reason, source="evaluation", reference=""):
-        ledger.append({"kind": kind, "amount": amount, "source": source, "reference": reference})
-        return types.SimpleNamespace(pk=len(ledger))
+    make_assisted_list(world.county_a, year=2026)
+    template = template_create(actor=world.town_staff, region=world.town_a1, year=2026)
+    drafting_start(actor=world.town_staff, template=template)
+    agreement = sign_both(world, template.agreements.get(party_b=world.village_a1x))
 
-    try:
-        from zhengshe.agreements import services as agreement_services
-    except ImportError:  # the agreements app not there yet: a stand-in module with the contract's function
-        agreement_services = types.ModuleType("zhengshe.agreements.services")
-        monkeypatch.setitem(sys.modules, "zhengshe.agreements.services", agreement_services)
-    monkeypatch.setattr(agreement_services, "funds_adjust", funds_adjust, raising=False)
-    monkeypatch.setattr(services, "_agreement_for", lambda region, year: agreement)
-    return ledger
+    def lines():
+        return list(LedgerEntry.objects.filter(agreement=agreement, source="evaluation").order_by("pk")
+                    .values("kind", "amount", "source", "reference"))
+
+    lines.agreement = agreement
+    return lines
 
 
-def test_withholding_changes_ledger_only_after_confirmation(world, published, fake_ledger):
+def test_withholding_changes_ledger_only_after_confirmation(world, published, ledger):
     unit = unit_of(published, world.village_a1x)
     proposal = services.consequence_propose(actor=world.district_admin, unit=unit, kind="withhold", amount="2000",
                                             reason="协议事项未完成")
-    assert fake_ledger == [] and proposal.status == ConsequenceStatus.PROPOSED and proposal.agreement_id == 4242
+    assert ledger() == [] and proposal.status == ConsequenceStatus.PROPOSED
+    assert proposal.agreement_id == ledger.agreement.pk
     with pytest.raises(NotAllowed):
         services.consequence_decide(actor=world.village_staff, consequence=proposal, confirm=True)
-    assert fake_ledger == []
+    assert ledger() == []
     done = services.consequence_decide(actor=world.district_admin, consequence=proposal, confirm=True, note="同意")
     assert done.status == ConsequenceStatus.CONFIRMED
-    assert fake_ledger == [{"kind": "withhold", "amount": Decimal("2000.00"), "source": "evaluation",
-                            "reference": f"evaluation.consequence:{proposal.pk}"}]
+    assert ledger() == [{"kind": "withhold", "amount": Decimal("2000.00"), "source": "evaluation",
+                         "reference": f"evaluation.consequence:{proposal.pk}"}]
     with pytest.raises(ServiceError):
         services.consequence_decide(actor=world.district_admin, consequence=proposal, confirm=True)
-    assert len(fake_ledger) == 1
+    assert len(ledger()) == 1
 
 
-def test_rejected_proposal_never_touches_ledger(world, published, fake_ledger):
+def test_rejected_proposal_never_touches_ledger(world, published, ledger):
     unit = unit_of(published, world.village_a1x)
     proposal = services.consequence_propose(actor=world.district_admin, unit=unit, kind="award", amount="500",
                                             reason="表现突出")
     services.consequence_decide(actor=world.district_admin, consequence=proposal, confirm=False, note="不同意")
-    assert fake_ledger == []
+    assert ledger() == []
 
 
-def test_suggestions_from_bands_and_weak_indicators(world, published, fake_ledger):
+def test_suggestions_from_bands_and_weak_indicators(world, published, ledger):
     published.grade_bands = [{"label": "优秀", "min": "90", "award": "5000"}, {"label": "合格", "min": "75"},
                              {"label": "基本合格", "min": "60"}, {"label": "不合格", "min": "0", "withhold": "3000"}]
     published.save()
@@ -293,7 +294,7 @@ def test_suggestions_from_bands_and_weak_indicators(world, published, fake_ledge
     unit = unit_of(published, world.village_a1x)
     kinds = {c.kind for c in made if c.unit_id == unit.pk}
     assert kinds == {"withhold", "flag"}  # A1 5/10, A2 1/3 … below 60 %; total < 60 → 不合格
-    assert fake_ledger == []
+    assert ledger() == []
     assert services.consequences_suggest(actor=world.district_admin, round_=published) == []  # idempotent
     assert Consequence.objects.filter(kind="flag", unit=unit).get().next_year == 2027
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from zhengshe.core.testing import assert_max_queries
 from zhengshe.evaluation.models import SurveyResponse, UnitResult
+from zhengshe.testing import assert_max_queries
 
 from . import factories as f
 
@@ -89,7 +89,9 @@ def test_committee_sees_results_from_publication_and_the_scores_it_gave(world, s
     assert scoring.unit.name in html and "甲县1镇甲县1镇2村" in html  # published results are public
     sheets = village.get(reverse("evaluation:sheets")).content.decode()
     assert "甲县1镇人民政府" in sheets  # the grade it gave the town
-    assert "专家" not in sheets or True
+    assert "评估组评分" not in sheets and world.expert.username not in sheets  # not the panel's sheets on it …
+    panel = client_for(world.expert).get(reverse("evaluation:sheets")).content.decode()
+    assert "评估组评分" in panel and world.expert.username in panel  # … which exist
     sibling = client_for(world.sibling_staff)
     assert sibling.get(scoring.gov_sheet.get_absolute_url()).status_code == 404
     town = client_for(world.town_staff)  # the town government sees what it was given

@@ -1,6 +1,6 @@
 """Every URL of the organizations app as the owner would visit it; outsiders must see nothing."""
 
-from zhengshe.core.testing import ScopeCase
+from zhengshe.testing import ScopeCase
 
 from . import factories as f
 

@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _login(page, live_server, user):
-    from zhengshe.core.testing import PASSWORD
+    from zhengshe.testing import PASSWORD
 
     user.totp_enabled = False  # org users and leaders sign in with a password only
     user.save(update_fields=["totp_enabled"])

@@ -174,9 +174,9 @@ def test_change_of_address_approved_for_an_organization_with_an_overridden_code(
     org = services.organization_create(actor=world.district_admin, data=_data(world, credit_code=issued),
                                        override_reason="历史代码")
     from zhengshe.accounts.models import RoleAssignment
-    from zhengshe.core.testing import make_user
+    from zhengshe.testing import make_user
 
-    user = make_user("org_override", "org_user", organization=org)
+    user = make_user("org_override", "org_user", target=org)
     assert RoleAssignment.objects.filter(user=user).exists()
     change = services.change_request_submit(actor=user, org=org, changes={"address": "新地址1号"})
     services.change_request_decide(actor=world.district_admin, change=change, action="approve")

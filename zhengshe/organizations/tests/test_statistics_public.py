@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from zhengshe.core.testing import assert_max_queries
+from zhengshe.testing import assert_max_queries
 
 from .. import selectors
 from . import factories as f
@@ -113,7 +113,7 @@ def test_page_query_counts_are_bounded(world, client_for):
 
 
 def test_computed_indicators_for_the_evaluation_app(world):
-    from zhengshe.evaluation.sources import get_source
+    from zhengshe.core.indicators import get_source
 
     _dataset(world)
     per_10k = get_source("organizations.per_10k")

@@ -1,4 +1,4 @@
-from zhengshe.core.testing import ScopeCase
+from zhengshe.testing import ScopeCase
 
 CASES = {
     # A village's own page: the sibling village must not open it.
@@ -10,7 +10,7 @@ CASES = {
     "region-list": ScopeCase(lambda w: {"marker": w.village_a1x.code}),
     "region-detail": ScopeCase(lambda w: {"kwargs": {"code": w.village_a1x.code}, "marker": w.village_a1x.code}),
     "region-totals": ScopeCase(lambda w: {"kwargs": {"code": w.village_a1x.code}}),
-    "core:home": ScopeCase(lambda w: {"marker": w.village_a1x.name}),
+    "dashboards:home": ScopeCase(lambda w: {"marker": w.village_a1x.name}),
 }
 
 CASES.update({

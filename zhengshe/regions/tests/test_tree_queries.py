@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from zhengshe.core.testing import assert_max_queries
 from zhengshe.regions import selectors
 from zhengshe.regions.choices import Level
 from zhengshe.regions.models import Region
+from zhengshe.testing import assert_max_queries
 
 
 def grow(town: Region, villages: int) -> None:
@@ -117,7 +117,7 @@ def test_ancestors_in_order(world):
     ("regions:list", {}),
     ("regions:detail", {"code": "320581"}),
     ("regions:detail", {"code": "320581100"}),
-    ("core:home", {}),
+    ("dashboards:home", {}),
     ("region-list", {}),
 ])
 def test_page_query_budget_does_not_grow_with_rows(world, client_for, url_name, kwargs):
@@ -139,7 +139,7 @@ def test_page_query_budget_does_not_grow_with_rows(world, client_for, url_name, 
 
 def test_home_page_shows_the_users_scope_with_real_numbers(world, client_for):
     # Given a town worker of town A1, when they open the home page, then it names the town and its real sums.
-    response = client_for(world.town_staff).get(reverse("core:home"))
+    response = client_for(world.town_staff).get(reverse("dashboards:home"))
     text = response.content.decode()
     assert world.town_a1.name in text
     assert "6,000" in text or "6000" in text      # population 1000+2000+3000
@@ -148,7 +148,7 @@ def test_home_page_shows_the_users_scope_with_real_numbers(world, client_for):
 
 
 def test_home_page_for_a_user_without_scope_says_so(world, client_for):
-    response = client_for(world.nobody).get(reverse("core:home"))
+    response = client_for(world.nobody).get(reverse("dashboards:home"))
     assert "尚未被授予" in response.content.decode()
 
 

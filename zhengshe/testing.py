@@ -20,17 +20,21 @@ from django.test.utils import CaptureQueriesContext
 PASSWORD = "Test@Pass2026"
 
 
-def make_user(username: str, role: str | None = None, *, region=None, organization=None, department: str = ""):
+def make_user(username: str, role: str | None = None, *, region=None, target=None, department: str = ""):
+    """A user with one grant: within ``region``, or bound to ``target`` (an organization, a residents' council)."""
+    from zhengshe.accounts import targets
     from zhengshe.accounts.models import RoleAssignment, User
 
-    home = region if region is not None else getattr(organization, "region", None)
+    home = region if region is not None else getattr(target, "region", None)
     user = User(username=username, display_name=username, must_change_password=False, home_region=home)
     user.set_password(PASSWORD)
     user.totp_secret = pyotp.random_base32()
     user.totp_enabled = True
     user.save()
     if role:
-        RoleAssignment.objects.create(user=user, role=role, region=region, organization=organization,
+        kind = targets.kind_of(target) if target is not None else None
+        RoleAssignment.objects.create(user=user, role=role, region=home if kind else region,
+                                      target_kind=kind.kind if kind else "", target_id=getattr(target, "pk", None),
                                       department=department)
     return user
 
@@ -71,8 +75,8 @@ def build_world() -> SimpleNamespace:
     w.town_staff_b = make_user("town_b1", "town_staff", region=w.town_b1, department="乙县1镇社会事业局")
     w.village_staff = make_user("village_a1x", "village_staff", region=w.village_a1x)
     w.sibling_staff = make_user("village_a1y", "village_staff", region=w.village_a1y)
-    w.org_user = make_user("org_a", "org_user", organization=w.org_a)
-    w.org_user_b = make_user("org_b", "org_user", organization=w.org_b)
+    w.org_user = make_user("org_a", "org_user", target=w.org_a)
+    w.org_user_b = make_user("org_b", "org_user", target=w.org_b)
     w.expert = make_user("expert_a", "expert", region=w.county_a)
     w.sys_admin = make_user("sys_a", "sys_admin", region=w.county_a)
     w.security_admin = make_user("sec_a", "security_admin", region=w.county_a)

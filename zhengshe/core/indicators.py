@@ -2,7 +2,7 @@
 
 An app registers a source in its ``AppConfig.ready``::
 
-    from zhengshe.evaluation.sources import register_source
+    from zhengshe.core.indicators import register_source
     register_source("agreements.items_done_share", _("协议事项完成率"), items_done_share, unit="ratio")
 
 A source is ``func(*, region, year, department="") -> Decimal | None``: ``region`` is the unit

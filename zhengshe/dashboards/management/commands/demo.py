@@ -40,6 +40,7 @@ class Command(BaseCommand):
     def _build_county(self, rng):
         from zhengshe.accounts import demo as accounts_demo
         from zhengshe.accounts.models import User
+        from zhengshe.agreements import demo as agreements_demo
         from zhengshe.core.demo import DemoContext, run_app_steps
         from zhengshe.organizations.models import Organization
         from zhengshe.regions import demo as regions_demo
@@ -47,7 +48,7 @@ class Command(BaseCommand):
         county = regions_demo.build_county(rng)
         org = Organization.objects.filter(name="太仓市益众社会工作服务中心").first() or Organization.objects.create(
             name="太仓市益众社会工作服务中心", credit_code="", region=county)
-        self.logins = accounts_demo.build_users(county, org)
+        self.logins = accounts_demo.build_users(county, org, agreements_demo.xinhu_council(county))
         ctx = DemoContext(rng=rng, county=county, users={u.username: u for u in User.objects.all()})
         run_app_steps(ctx)
         for line in ctx.log:
@@ -99,8 +100,8 @@ class Command(BaseCommand):
             user = User.objects.filter(username=username).first()
             if user is None:
                 continue
-            scope = user.role_assignments.select_related("region", "organization", "council").first()
-            where = (scope.region or scope.organization or scope.council).name if scope else ""
+            scope = user.role_assignments.select_related("region").first()
+            where = getattr(scope.where, "name", str(scope.where)) if scope else ""
             name = f"{username}{' *' if user.totp_enabled else ''}"
             out(f"{_pad(name, 13)}{_pad(str(role.label), 17)}{_pad(where, 28)}"
                 f"{user.totp_secret if user.totp_enabled else ''}")
