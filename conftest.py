@@ -1,9 +1,12 @@
 """Root fixtures: the small world with users at every level, logged-in clients, a headless browser."""
 
+import datetime as dt
 import os
 import shutil
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client
 
 from zhengshe.testing import build_world
@@ -24,6 +27,22 @@ def client_for(db):
         return client
 
     return make
+
+
+# The suite's calendar: every test runs on this day (Asia/Shanghai) whatever the machine's date, so fixtures written
+# for the 2026 working year (instalments due in June, rounds of 2026, reports of 2025) mean the same thing in 2027.
+# The clock ticks from there (sessions, lock-outs and one-time codes still see time pass). A test that needs the
+# machine's real clock says so with ``@pytest.mark.real_clock``.
+SUITE_NOW = dt.datetime(2026, 9, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def _suite_clock(request):
+    if request.node.get_closest_marker("real_clock"):
+        yield None
+        return
+    with time_machine.travel(SUITE_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

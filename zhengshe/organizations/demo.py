@@ -293,7 +293,7 @@ def _grading(ctx, yizhong, registered, mzj, shezu, expert):
                Decimal("0.81"), Decimal("0.58"), Decimal("0.70"), Decimal("0.62")]
     for a, ratio in zip(apps, targets):
         services.application_transition(actor=mzj, app=a, action="accept")
-        iset = services.indicator_set_for(region=rnd.region, org_type=a.organization.org_type)
+        iset = services.indicator_set_ensure(region=rnd.region, org_type=a.organization.org_type)
         scores = {i.pk: ((i.max_score * ratio).quantize(Decimal("0.5")), "") for i in iset.indicators.all()}
         services.expert_scores_submit(actor=expert, app=GradeApplication.objects.get(pk=a.pk), scores=scores)
         a = services.application_transition(actor=mzj, app=GradeApplication.objects.get(pk=a.pk), action="close_scoring")

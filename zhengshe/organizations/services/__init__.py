@@ -37,6 +37,7 @@ from .grading import (  # noqa: F401
     certificate_pdf,
     grade_expiry_sweep,
     grade_validity,
+    indicator_set_ensure,
     indicator_set_for,
     indicator_weights_update,
     round_confirm,

@@ -36,7 +36,7 @@ from ..models import (
     Objection,
     Organization,
 )
-from .grading import _set_app_status, indicator_set_for
+from .grading import _set_app_status, indicator_set_ensure
 from .notifications import notify
 
 
@@ -54,6 +54,7 @@ def application_start(*, actor, rnd: GradeRound, organization: Organization) -> 
         raise ServiceError("；".join(problems))
     app, created = GradeApplication.objects.get_or_create(round=rnd, organization=organization)
     if created:
+        indicator_set_ensure(region=rnd.region, org_type=organization.org_type)  # what the experts will score on
         record_event("organizations.grade_application.start", app, after={"round": rnd.name})
     return app
 
@@ -163,7 +164,7 @@ def expert_scores_submit(*, actor, app: GradeApplication, scores: dict[int, tupl
         raise NotAllowed(_("只有本地区评估专家可以评分。"))
     if app.status != ApplicationStatus.SCORING:
         raise ServiceError(_("该申报不在专家评分阶段。"))
-    iset = indicator_set_for(region=app.round.region, org_type=app.organization.org_type)
+    iset = indicator_set_ensure(region=app.round.region, org_type=app.organization.org_type)
     indicators = {i.pk: i for i in iset.indicators.all()}
     missing = [i.name for pk, i in indicators.items() if pk not in scores]
     if missing:

@@ -45,12 +45,18 @@ DEFAULT_INDICATORS = {
 }
 
 
-def indicator_set_for(*, region, org_type: str) -> IndicatorSet:
-    """The active indicator system for ``org_type`` in ``region`` or above (a default one is created if none)."""
+def indicator_set_for(*, region, org_type: str) -> IndicatorSet | None:
+    """The active indicator system for ``org_type`` in ``region`` or above, or None (a read: it never creates one)."""
     from zhengshe.core.scoping import ancestor_paths
 
-    found = (IndicatorSet.objects.filter(org_type=org_type, active=True, region__path__in=ancestor_paths(region.path))
-             .order_by("-region__depth", "-id").first())
+    return (IndicatorSet.objects.filter(org_type=org_type, active=True, region__path__in=ancestor_paths(region.path))
+            .order_by("-region__depth", "-id").first())
+
+
+def indicator_set_ensure(*, region, org_type: str) -> IndicatorSet:
+    """The indicator system in force, creating the default one in ``region`` when there is none — called by the
+    writes that need it (an application started, scores submitted), never by a page that only shows it."""
+    found = indicator_set_for(region=region, org_type=org_type)
     if found:
         return found
     county = region

@@ -100,8 +100,8 @@ def pdf_upload(name="章程.pdf") -> SimpleUploadedFile:
 
 
 def score_all(app, expert, value_ratio=Decimal("0.85")):
-    from ..services import expert_scores_submit, indicator_set_for
+    from ..services import expert_scores_submit, indicator_set_ensure
 
-    iset = indicator_set_for(region=app.round.region, org_type=app.organization.org_type)
+    iset = indicator_set_ensure(region=app.round.region, org_type=app.organization.org_type)
     scores = {i.pk: ((i.max_score * value_ratio).quantize(Decimal("0.01")), "") for i in iset.indicators.all()}
     return expert_scores_submit(actor=expert, app=app, scores=scores)

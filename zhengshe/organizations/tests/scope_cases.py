@@ -57,9 +57,9 @@ def _objection(w):
 
 
 def _iset(w):
-    from zhengshe.organizations.services import indicator_set_for
+    from zhengshe.organizations.services import indicator_set_ensure
 
-    return indicator_set_for(region=w.county_a, org_type="social_group")
+    return indicator_set_ensure(region=w.county_a, org_type="social_group")
 
 
 def _list(make_marker):

@@ -48,7 +48,7 @@ def test_assessment_end_to_end_with_objection_window(world, org_a, rnd, client_f
     admin.post(f"/organizations/grading/applications/{app.pk}/act/", {"action": "accept"})
     app.refresh_from_db()
     assert app.status == ApplicationStatus.SCORING
-    iset = services.indicator_set_for(region=rnd.region, org_type=org_a.org_type)
+    iset = services.indicator_set_ensure(region=rnd.region, org_type=org_a.org_type)
     indicators = list(iset.indicators.all())
     assert sum(i.max_score for i in indicators) == 1000
     expert = client_for(world.expert)
@@ -179,7 +179,7 @@ def test_declaration_eligibility_rules(world, rnd):
 
 
 def test_indicator_weights_must_add_up(world):
-    iset = services.indicator_set_for(region=world.county_a, org_type="social_group")
+    iset = services.indicator_set_ensure(region=world.county_a, org_type="social_group")
     first = iset.indicators.first()
     with pytest.raises(ServiceError):
         services.indicator_weights_update(actor=world.district_admin, indicator_set=iset,
@@ -189,3 +189,23 @@ def test_indicator_weights_must_add_up(world):
         first.pk: first.max_score + 10, second.pk: second.max_score - 10})
     first.refresh_from_db()
     assert first.max_score == 50
+
+
+def test_reading_an_application_writes_nothing_and_an_early_certificate_is_refused_in_words(world, client_for):
+    """Given an application being scored in a county with no indicator system yet, when the county leader opens
+    it and asks for its certificate, then no default indicator system is created behind their back, and the
+    certificate answer is the message 「等级确认后才能打印证书。」 on the application's page, not a server error."""
+    from django.urls import reverse
+
+    from zhengshe.audit.models import AuditEntry
+    from zhengshe.organizations.models import IndicatorSet
+
+    app = f.application(f.grade_round(world.county_a, status=RoundStatus.REVIEWING), f.org(world.village_a1x),
+                        status=ApplicationStatus.SCORING)
+    writes = AuditEntry.objects.filter(action__in=["create", "update", "delete"]).count()
+    leader = client_for(world.leader)
+    assert leader.get(app.get_absolute_url()).status_code == 200
+    assert not IndicatorSet.objects.exists()
+    response = leader.get(reverse("organizations:certificate", args=[app.pk]), follow=True)
+    assert response.status_code == 200 and "等级确认后才能打印证书。" in response.content.decode()
+    assert AuditEntry.objects.filter(action__in=["create", "update", "delete"]).count() == writes

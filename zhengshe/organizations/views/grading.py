@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from zhengshe.accounts.roles import Role
 from zhengshe.audit.services import record_event
+from zhengshe.core.errors import ServiceError
 from zhengshe.core.scoping import Scope, get_scoped_or_404
 from zhengshe.core.views import ScopedListView
 from zhengshe.core.workflows import history
@@ -110,7 +111,7 @@ def application_detail(request, pk):
     user = request.user
     roles = roles_on(user, app)
     iset = services.indicator_set_for(region=app.round.region, org_type=app.organization.org_type)
-    indicators = list(iset.indicators.all())
+    indicators = list(iset.indicators.all()) if iset else []
     mine = {s.indicator_id: s for s in ExpertScore.objects.filter(application=app, expert=user)}
     for ind in indicators:
         ind.mine = mine.get(ind.pk)
@@ -183,7 +184,7 @@ def application_score(request, pk):
     app = _application(request, pk)
     iset = services.indicator_set_for(region=app.round.region, org_type=app.organization.org_type)
     scores = {}
-    for ind in iset.indicators.all():
+    for ind in iset.indicators.all() if iset else []:
         raw = request.POST.get(f"score_{ind.pk}", "").strip()
         if raw == "":
             continue
@@ -215,7 +216,7 @@ def certificate(request, pk):
     app = _application(request, pk)
     try:
         content = services.certificate_pdf(app)
-    except services.ServiceError as exc:
+    except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect(app.get_absolute_url())
     record_event("organizations.certificate_print", app, after={"certificate": app.certificate_number})
