@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhengshe.audit.services import history_for, record_event
+from zhengshe.core.actions import run_service
 from zhengshe.core.errors import ServiceError
 from zhengshe.core.permissions import roles_required
 from zhengshe.core.scoping import Scope, get_scoped_or_404
-from zhengshe.core.views import ScopedDetailView, ScopedListView, run_service
+from zhengshe.core.views import ScopedDetailView, ScopedListView
 from zhengshe.regions.models import Region
 from zhengshe.utilities.excel import XLSX_MIME, ImportFileError, error_report_workbook, file_response, workbook_response
 from zhengshe.utilities.pdf import pdf_response
@@ -107,7 +108,7 @@ class DutyListDetailView(ScopedDetailView):
         ctx["groups"] = selectors.items_by_category(obj)
         ctx["item_count"] = sum(len(g[1]) for g in ctx["groups"])
         ctx["versions"] = list(selectors.versions_of(obj))
-        ctx["actions"] = [(a, t) for a, t in LIST_FLOW.available_actions(obj, user) if not t.extra.get("internal")]
+        ctx["actions"] = [(a, t) for a, t in LIST_FLOW.available_actions(obj, user)]
         ctx["can_edit"] = obj.status == ListStatus.DRAFT and Scope.for_user(user).covers_path(obj.region.path, DISTRICT)
         ctx["can_new_version"] = obj.status != ListStatus.DRAFT and Scope.for_user(user).covers_path(
             obj.region.path, DISTRICT)

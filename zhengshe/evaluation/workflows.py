@@ -9,19 +9,19 @@ from .choices import ObjectionStatus, RoundStatus
 from .models import MANAGERS
 
 
-def _has_units(round_, user):
+def _has_units(round_, standing):
     if not round_.units.exists():
         return str(_("本轮次没有参评单位，请先生成参评单位。"))
     return None
 
 
-def _results_ready(round_, user):
+def _results_ready(round_, standing):
     if round_.results_computed_at is None or not round_.results.exists():
         return str(_("请先计算评估结果。"))
     return None
 
 
-def _can_finalize(round_, user):
+def _can_finalize(round_, standing):
     if round_.objections.filter(status=ObjectionStatus.OPEN).exists():
         return str(_("还有未答复的异议，答复后才能确定最终结果。"))
     if round_.publicity_end and timezone.localdate() <= round_.publicity_end:

@@ -35,9 +35,9 @@ STAFF = {Role.DISTRICT_ADMIN, Role.TOWN_STAFF}
 ORG = {Role.ORG_USER}
 
 
-def registering_office(org, user) -> str | None:
+def registering_office(org, user, roles=None) -> str | None:
     """Registered organizations answer to the civil-affairs office; filed ones also to their town (STANDARDS §2)."""
-    roles = user_roles_on(user, org)
+    roles = user_roles_on(user, org) if roles is None else roles
     if Role.DISTRICT_ADMIN in roles:
         return None
     if Role.TOWN_STAFF in roles and org.registration_kind == RegistrationKind.FILED:
@@ -45,12 +45,12 @@ def registering_office(org, user) -> str | None:
     return _("只有登记管理机关（备案组织为所在街镇）可以办理。")
 
 
-def _office_of_org(obj, user):
-    return registering_office(obj.organization, user)
+def _office_of_org(obj, standing):
+    return registering_office(obj.organization, standing.user)
 
 
-def _office_of_self(obj, user):
-    return registering_office(obj, user)
+def _office_of_self(obj, standing):
+    return registering_office(obj, standing.user, standing.roles)
 
 
 ORGANIZATION_FLOW = Workflow("organizations.organization", {
@@ -85,7 +85,7 @@ CHANGE_FLOW = Workflow("organizations.change_request", {
 })
 
 
-def _report_complete(report, user):
+def _report_complete(report, standing):
     if not report.activities.strip():
         return _("请填写业务活动情况后再报送。")
     return None
@@ -103,9 +103,9 @@ REPORT_FLOW = Workflow("organizations.annual_report", {
 })
 
 
-def _incubator_staff(incubation, user):
+def _incubator_staff(incubation, standing):
     """The incubator's own region staff (district for district parks, the town for street centres) decide."""
-    roles = user_roles_on(user, incubation.incubator)
+    roles = user_roles_on(standing.user, incubation.incubator)
     return None if roles & STAFF else _("只有孵化平台所在地的工作人员可以办理。")
 
 
@@ -123,7 +123,7 @@ INCUBATION_FLOW = Workflow("organizations.incubation", {
 })
 
 
-def _round_declaring(app, user):
+def _round_declaring(app, standing):
     if app.round.status != RS.DECLARING:
         return _("本批次不在申报期内。")
     deadline = app.round.declaration_deadline
@@ -136,11 +136,11 @@ def _round_declaring(app, user):
     return None
 
 
-def _round_reviewing(app, user):
+def _round_reviewing(app, standing):
     return None if app.round.status == RS.REVIEWING else _("本批次不在评审阶段。")
 
 
-def _scored(app, user):
+def _scored(app, standing):
     if app.round.status != RS.REVIEWING:
         return _("本批次不在评审阶段。")
     return None if app.scores.exists() else _("尚无专家评分。")
