@@ -143,19 +143,22 @@ class Workflow:
         standing = standing or self.standing(obj, user)
         return [(a, t) for a, t in moves if self.refusal(obj, a, user, standing=standing) is None]
 
-    def transition(self, obj, action: str, *, actor, comment: str = "", before_save: Callable | None = None,
-                   standing: Standing | None = None, after_commit: Callable | None = None):
+    def transition(self, obj, action: str, *, actor, comment: str = "", changes: dict | None = None,
+                   before_save: Callable | None = None, standing: Standing | None = None,
+                   after_commit: Callable | None = None):
         """Move ``obj`` by ``action``: lock, check, set status, history row, audit event, hooks. Returns the fresh
-        object. ``standing`` (who the actor is to ``obj``) is computed here unless the caller already has it."""
+        object. ``changes`` are other fields the move sets (who decided, when…), ``before_save(obj)`` anything more;
+        ``standing`` (who the actor is to ``obj``) is computed here unless the caller already has it;
+        ``after_commit(obj)`` runs once the transaction commits (notifications, jobs)."""
         with transaction.atomic():
             locked = type(obj).objects.select_for_update().get(pk=obj.pk)
             _keep_loaded_relations(obj, locked)
-            self._move(locked, action, actor, comment, before_save, standing)
+            self._move(locked, action, actor, comment, changes, before_save, standing)
         if after_commit is not None:
             transaction.on_commit(lambda: after_commit(locked))
         return locked
 
-    def bulk_transition(self, objs: Iterable, action: str, *, actor, comment: str = "",
+    def bulk_transition(self, objs: Iterable, action: str, *, actor, comment: str = "", changes: dict | None = None,
                         before_save: Callable | None = None, after_commit: Callable | None = None) -> list:
         """Move many objects by the same ``action``, all or none: one lock query, then every check, then each
         move with its history row, audit event and hooks. Returns the moved objects."""
@@ -166,12 +169,12 @@ class Workflow:
         with transaction.atomic():
             locked = list(model.objects.select_for_update().filter(pk__in=[o.pk for o in objs]).order_by("pk"))
             for obj in locked:
-                self._move(obj, action, actor, comment, before_save, None)
+                self._move(obj, action, actor, comment, changes, before_save, None)
         if after_commit is not None:
             transaction.on_commit(lambda: after_commit(locked))
         return locked
 
-    def _move(self, locked, action, actor, comment, before_save, standing) -> None:
+    def _move(self, locked, action, actor, comment, changes, before_save, standing) -> None:
         from zhengshe.audit.services import record_event
 
         from .models import StatusChange
@@ -184,6 +187,8 @@ class Workflow:
             raise ServiceError(_("请填写意见或理由。"), fields={"comment": [_("此项为必填项。")]})
         old = getattr(locked, self.status_field)
         setattr(locked, self.status_field, move.target)
+        for name, value in (changes or {}).items():
+            setattr(locked, name, value)
         if before_save is not None:
             before_save(locked)
         locked.save()

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengshe.core.workflows import Transition, Workflow
 
-from .choices import ObjectionStatus, RoundStatus
+from .choices import ConsequenceStatus, ObjectionStatus, RoundStatus, SheetStatus, TemplateStatus
 from .models import MANAGERS
 
 
@@ -54,3 +54,33 @@ ROUND_FLOW = Workflow(
         RoundStatus.FINAL: {},
     },
 )
+
+
+# The moves below are made by services (template_publish, sheet_save, objection_answer, consequence_decide),
+# which check who may act with their own messages first; the engine records each move and runs the hooks.
+TEMPLATE_FLOW = Workflow("evaluation.template", {
+    TemplateStatus.DRAFT: {
+        "publish": Transition(TemplateStatus.PUBLISHED, MANAGERS, _("发布指标体系"), internal=True),
+    },
+    TemplateStatus.PUBLISHED: {
+        "supersede": Transition(TemplateStatus.SUPERSEDED, MANAGERS, _("被新版本取代"), internal=True),
+    },
+})
+
+SHEET_FLOW = Workflow("evaluation.sheet", {
+    SheetStatus.DRAFT: {"submit": Transition(SheetStatus.SUBMITTED, frozenset(), _("提交评分表"), internal=True)},
+})
+
+OBJECTION_FLOW = Workflow("evaluation.objection", {
+    ObjectionStatus.OPEN: {
+        "maintain": Transition(ObjectionStatus.MAINTAINED, MANAGERS, _("答复：维持原结果"), internal=True),
+        "adjust": Transition(ObjectionStatus.ADJUSTED, MANAGERS, _("答复：调整结果"), internal=True),
+    },
+})
+
+CONSEQUENCE_FLOW = Workflow("evaluation.consequence", {
+    ConsequenceStatus.PROPOSED: {
+        "confirm": Transition(ConsequenceStatus.CONFIRMED, MANAGERS, _("确认"), internal=True),
+        "reject": Transition(ConsequenceStatus.REJECTED, MANAGERS, _("否决"), internal=True),
+    },
+})
