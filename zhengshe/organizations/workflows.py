@@ -18,6 +18,9 @@ from .choices import (
     IncubationStatus as I,
 )
 from .choices import (
+    ObjectionStatus as OB,
+)
+from .choices import (
     OrgStatus as O,
 )
 from .choices import (
@@ -92,7 +95,11 @@ def _report_complete(report, standing):
 
 
 REPORT_FLOW = Workflow("organizations.annual_report", {
-    R.DRAFT: {"submit": Transition(R.SUBMITTED, ORG | STAFF, _l("报送"), guard=_report_complete)},
+    R.DRAFT: {
+        "submit": Transition(R.SUBMITTED, ORG | STAFF, _l("报送"), guard=_report_complete),
+        # The daily job, once the deadline has passed (services.report_reminders).
+        "mark_missing": Transition(R.MISSING, frozenset(), _l("逾期未报"), internal=True),
+    },
     R.MISSING: {"submit": Transition(R.SUBMITTED, ORG | STAFF, _l("补报"), guard=_report_complete)},
     R.RETURNED: {"submit": Transition(R.SUBMITTED, ORG | STAFF, _l("重新报送"), guard=_report_complete)},
     R.SUBMITTED: {
@@ -161,6 +168,20 @@ APPLICATION_FLOW = Workflow("organizations.grade_application", {
         "decide": Transition(A.DECIDED, DISTRICT, _l("评估委员会审定"), extra={"service": True}),
         "not_graded": Transition(A.NOT_GRADED, DISTRICT, _l("审定：不予评定等级"), comment_required=True,
                                  style="danger"),
+    },
+    # Moves of the round carry its applications (services.round_publish, round_confirm, objection_resolve).
+    A.DECIDED: {"publish": Transition(A.NOTICE, DISTRICT, _l("公示"), internal=True)},
+    A.NOTICE: {
+        "confirm": Transition(A.CONFIRMED, DISTRICT, _l("确认等级"), internal=True),
+        "objection_upheld": Transition(A.COMMITTEE, DISTRICT, _l("异议成立，重新审定"), internal=True),
+    },
+})
+
+# An objection to a published grade, resolved by the civil-affairs office (services.objection_resolve).
+OBJECTION_FLOW = Workflow("organizations.grade_objection", {
+    OB.OPEN: {
+        "uphold": Transition(OB.UPHELD, DISTRICT, _l("异议成立"), internal=True),
+        "dismiss": Transition(OB.DISMISSED, DISTRICT, _l("异议不成立"), internal=True),
     },
 })
 
