@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from zhengshe.core.workflows import Transition, Workflow
 
 from .choices import AdmissionStatus as A
+from .choices import AskOutcome as K
+from .choices import BurdenState as B
 from .choices import ListStatus as L
 
 DISTRICT = frozenset({"district_admin"})
@@ -78,5 +80,31 @@ ADMISSION_FLOW = Workflow("catalog.admission", {
     A.APPROVED: {
         "revoke": Transition(A.REVOKED, DISTRICT, _("撤销准入"), guard=_reviewer, comment_required=True,
                              style="danger"),
+    },
+})
+
+
+# What a community did with an ask outside the lists (services/asks.py checks who records it).
+_CLOSE_ASK = {
+    "refuse": Transition(K.REFUSED, frozenset({"village_staff", "district_admin"}), _("拒绝执行"), internal=True),
+    "withdraw": Transition(K.WITHDRAWN, frozenset({"village_staff", "district_admin"}), _("部门已撤回"),
+                           internal=True),
+    "legitimate": Transition(K.LEGITIMATE, frozenset({"village_staff", "district_admin"}), _("属清单或准入事项"),
+                             internal=True),
+}
+ASK_FLOW = Workflow("catalog.ask_outcome", status_field="outcome", table={
+    K.PENDING: {**_CLOSE_ASK, "accept": Transition(K.ACCEPTED, frozenset({"village_staff", "district_admin"}),
+                                                   _("自愿协助"), internal=True)},
+    K.ACCEPTED: _CLOSE_ASK,
+})
+
+# A ledger, signboard or rating a community keeps: merged into electronic form or removed, never revived
+# (services/burden.py; a revoked admission removes what it let in, services/admission.py).
+BURDEN_FLOW = Workflow("catalog.burden", status_field="state", table={
+    B.KEPT: {
+        "merge": Transition(B.MERGED, frozenset({"village_staff", "town_staff", "district_admin"}), _("并入电子台账"),
+                            internal=True),
+        "remove": Transition(B.REMOVED, frozenset({"village_staff", "town_staff", "district_admin"}),
+                             _("取消/清理"), internal=True),
     },
 })
