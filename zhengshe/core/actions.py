@@ -68,12 +68,13 @@ def action_endpoint(name: str, service: Callable, *, obj_arg: str, body=None, re
     """
 
     def endpoint(self, request, pk=None):
+        obj = self.get_object()  # first: outside the caller's scope is a 404, whatever the body says
         values = dict(fixed or {})
         if body is not None:
             data = body(data=request.data)
             data.is_valid(raise_exception=True)
             values.update(data.validated_data)
-        result = service(actor=request.user, **{obj_arg: self.get_object()}, **values)
+        result = service(actor=request.user, **{obj_arg: obj}, **values)
         if reply is None:
             return Response(status=status)
         answer = reply(result).data if isinstance(reply, type) else reply(self, result)
