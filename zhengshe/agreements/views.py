@@ -417,9 +417,10 @@ def _amendment(request, pk) -> Amendment:
 def amendment_detail(request, pk):
     amendment = _amendment(request, pk)
     agreement = amendment.agreement
-    actions = AMENDMENT_FLOW.available_actions(amendment, request.user)
+    standing = standing_on(agreement, request.user)
+    actions = AMENDMENT_FLOW.available_actions(amendment, request.user, standing=standing)
     lines = [describe_line(line) for line in amendment.items.order_by("position", "id")]
-    editable = amendment.status == AmendmentStatus.DRAFT and standing_on(agreement, request.user).side == "a"
+    editable = amendment.status == AmendmentStatus.DRAFT and standing.side == "a"
     in_force = effective_items(agreement, before=amendment) if editable else []
     changed = {d["line"].item_id for d in lines}
     return render(request, "agreements/amendment_detail.html", {

@@ -185,6 +185,8 @@ class Workflow:
         move = self.moves_from(getattr(locked, self.status_field))[action]
         if move.comment_required and not comment.strip():
             raise ServiceError(_("请填写意见或理由。"), fields={"comment": [_("此项为必填项。")]})
+        if changes and self.status_field in changes:
+            raise ValueError(f"{self.name}: the status is the move's target, not one of its changes")
         old = getattr(locked, self.status_field)
         setattr(locked, self.status_field, move.target)
         for name, value in (changes or {}).items():
