@@ -127,7 +127,7 @@ SIDE_ROLES = {Role.TOWN_STAFF, Role.VILLAGE_STAFF, Role.COUNCIL_REP}
 TERMINATE = Transition(S.TERMINATED, SIDE_ROLES | {Role.DISTRICT_ADMIN}, gettext_lazy("提前终止"),
                        guard=_a_or_district, comment_required=True, style="danger")
 
-AGREEMENT_FLOW = Workflow("agreement", standing=standing_on, table={
+AGREEMENT_FLOW = Workflow("agreement", standing=standing_on, lock_related=("party_a", "party_b"), table={
     S.DRAFT: {
         "submit": Transition(S.NEGOTIATING, SIDE_ROLES, gettext_lazy("发起协商"), guard=_submit),
         "terminate": TERMINATE,

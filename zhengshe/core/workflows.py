@@ -105,11 +105,17 @@ class Workflow:
     """A status table for one model, with the single function that moves objects through it."""
 
     def __init__(self, name: str, table: dict, *, status_field: str = "status",
-                 standing: Callable[[object, object], Standing] = default_standing):
+                 standing: Callable[[object, object], Standing] = default_standing, lock_related: tuple = ()):
         self.name = name
         self.table = table
         self.status_field = status_field
         self.standing = standing
+        # Relations loaded (fresh) with the locked row, e.g. the region the audit event is filed under.
+        self.lock_related = tuple(lock_related)
+
+    def _lock(self, model):
+        qs = model.objects.select_for_update(of=("self",))
+        return qs.select_related(*self.lock_related) if self.lock_related else qs
 
     def moves_from(self, status) -> dict[str, Transition]:
         return self.table.get(status, {})
@@ -151,8 +157,7 @@ class Workflow:
         ``standing`` (who the actor is to ``obj``) is computed here unless the caller already has it;
         ``after_commit(obj)`` runs once the transaction commits (notifications, jobs)."""
         with transaction.atomic():
-            locked = type(obj).objects.select_for_update().get(pk=obj.pk)
-            _keep_loaded_relations(obj, locked)
+            locked = self._lock(type(obj)).get(pk=obj.pk)
             self._move(locked, action, actor, comment, changes, before_save, standing)
         if after_commit is not None:
             transaction.on_commit(lambda: after_commit(locked))
@@ -167,7 +172,7 @@ class Workflow:
             return []
         model = type(objs[0])
         with transaction.atomic():
-            locked = list(model.objects.select_for_update().filter(pk__in=[o.pk for o in objs]).order_by("pk"))
+            locked = list(self._lock(model).filter(pk__in=[o.pk for o in objs]).order_by("pk"))
             for obj in locked:
                 self._move(obj, action, actor, comment, changes, before_save, None)
         if after_commit is not None:
@@ -206,16 +211,6 @@ class Workflow:
     def _label(self, obj, current) -> str:
         display = getattr(obj, f"get_{self.status_field}_display", None)
         return display() if display is not None else current
-
-
-def _keep_loaded_relations(obj, locked) -> None:
-    """Hand the fresh locked row the related objects the caller already loaded (same keys), so the guards and
-    the audit event (which files it under the object's region) do not fetch them again."""
-    fields = {f.name: f for f in type(obj)._meta.concrete_fields if f.is_relation}
-    for name, related in obj._state.fields_cache.items():
-        attname = getattr(fields.get(name), "attname", None)
-        if attname and getattr(obj, attname, None) == getattr(locked, attname, None):
-            locked._state.fields_cache[name] = related
 
 
 def history(obj):

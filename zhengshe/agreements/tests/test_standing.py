@@ -1,7 +1,7 @@
 """Signing asks who the actor is to the agreement once (one standing per action), not once per check.
 
-Measured before the standing was computed once and passed down (and the engine reused the relations the caller
-had loaded), SQLite / PostgreSQL: the village worker's signature cost 19 / 21 queries through the service, the
+Measured before the standing was computed once and passed down (and the engine locked the agreement with its
+parties), SQLite / PostgreSQL: the village worker's signature cost 19 / 21 queries through the service, the
 "2+1" signature on a council's behalf 24 / 27, the sign page POST 26 / 28. The budgets below are today's counts;
 and the roles are asked for exactly once per sign action (they were asked again by user_side, _covers_party_a,
 on_behalf, acts_for and the engine's role check).
