@@ -97,7 +97,8 @@ class Transition:
     style: str = "primary"  # button colour: primary, success, warning, danger, secondary
     extra: dict = field(default_factory=dict)
     # A move a service makes as a consequence of another act (or the system, e.g. a daily job): never offered
-    # as a button and not checked against roles; the calling service has already decided who may.
+    # as a button, refused unless the caller passes ``internal=True`` (so a generic action view that forwards
+    # a posted action name can never reach it), and not checked against roles: that service decided who may.
     internal: bool = False
 
 
@@ -120,11 +121,12 @@ class Workflow:
     def moves_from(self, status) -> dict[str, Transition]:
         return self.table.get(status, {})
 
-    def refusal(self, obj, action: str, user, *, standing: Standing | None = None) -> ServiceError | None:
+    def refusal(self, obj, action: str, user, *, standing: Standing | None = None,
+                internal: bool = False) -> ServiceError | None:
         """None when ``user`` may perform ``action`` on ``obj`` now, else the typed refusal (not raised)."""
         current = getattr(obj, self.status_field)
         move = self.moves_from(current).get(action)
-        if move is None:
+        if move is None or move.internal != internal:
             return InvalidMove(_("当前状态“%(status)s”下不能执行此操作。") % {"status": self._label(obj, current)})
         if move.internal:
             return None
@@ -151,20 +153,22 @@ class Workflow:
 
     def transition(self, obj, action: str, *, actor, comment: str = "", changes: dict | None = None,
                    before_save: Callable | None = None, standing: Standing | None = None,
-                   after_commit: Callable | None = None):
+                   after_commit: Callable | None = None, internal: bool = False):
         """Move ``obj`` by ``action``: lock, check, set status, history row, audit event, hooks. Returns the fresh
         object. ``changes`` are other fields the move sets (who decided, when…), ``before_save(obj)`` anything more;
         ``standing`` (who the actor is to ``obj``) is computed here unless the caller already has it;
-        ``after_commit(obj)`` runs once the transaction commits (notifications, jobs)."""
+        ``after_commit(obj)`` runs once the transaction commits (notifications, jobs); ``internal=True`` makes
+        (only) an internal move."""
         with transaction.atomic():
             locked = self._lock(type(obj)).get(pk=obj.pk)
-            self._move(locked, action, actor, comment, changes, before_save, standing)
+            self._move(locked, action, actor, comment, changes, before_save, standing, internal)
         if after_commit is not None:
             transaction.on_commit(lambda: after_commit(locked))
         return locked
 
     def bulk_transition(self, objs: Iterable, action: str, *, actor, comment: str = "", changes: dict | None = None,
-                        before_save: Callable | None = None, after_commit: Callable | None = None) -> list:
+                        before_save: Callable | None = None, after_commit: Callable | None = None,
+                        internal: bool = False) -> list:
         """Move many objects by the same ``action``, all or none: one lock query, then every check, then each
         move with its history row, audit event and hooks. Returns the moved objects."""
         objs = list(objs)
@@ -174,17 +178,17 @@ class Workflow:
         with transaction.atomic():
             locked = list(self._lock(model).filter(pk__in=[o.pk for o in objs]).order_by("pk"))
             for obj in locked:
-                self._move(obj, action, actor, comment, changes, before_save, None)
+                self._move(obj, action, actor, comment, changes, before_save, None, internal)
         if after_commit is not None:
             transaction.on_commit(lambda: after_commit(locked))
         return locked
 
-    def _move(self, locked, action, actor, comment, changes, before_save, standing) -> None:
+    def _move(self, locked, action, actor, comment, changes, before_save, standing, internal) -> None:
         from zhengshe.audit.services import record_event
 
         from .models import StatusChange
 
-        refusal = self.refusal(locked, action, actor, standing=standing)
+        refusal = self.refusal(locked, action, actor, standing=standing, internal=internal)
         if refusal is not None:
             raise refusal
         move = self.moves_from(getattr(locked, self.status_field))[action]

@@ -178,8 +178,9 @@ def template_publish(*, actor, template: IndicatorTemplate) -> IndicatorTemplate
             raise ServiceError("；".join(problems))
         TEMPLATE_FLOW.bulk_transition(IndicatorTemplate.objects.filter(
             region=template.region, direction=template.direction, status=TemplateStatus.PUBLISHED),
-            "supersede", actor=actor)
-        template = TEMPLATE_FLOW.transition(template, "publish", actor=actor, changes={"published_at": timezone.now()})
+            "supersede", actor=actor, internal=True)
+        template = TEMPLATE_FLOW.transition(template, "publish", actor=actor, internal=True,
+                                            changes={"published_at": timezone.now()})
         record_event("evaluation.template_publish", template, after={"version": template.version})
     return template
 
@@ -491,7 +492,8 @@ def sheet_save(*, actor, sheet: ScoreSheet, entries: dict, comment: str = "", su
         if submit:
             if not sheet.scores.exists():
                 raise ServiceError(_("尚未填写任何指标，不能提交。"))
-            sheet = SHEET_FLOW.transition(sheet, "submit", actor=actor, changes={"submitted_at": timezone.now()})
+            sheet = SHEET_FLOW.transition(sheet, "submit", actor=actor, internal=True,
+                                          changes={"submitted_at": timezone.now()})
             record_event("evaluation.sheet_submit", sheet, after={"scores": sheet.scores.count()})
     return sheet
 
@@ -617,7 +619,7 @@ def objection_answer(*, actor, objection: Objection, response: str, adjusted_tot
         adjust = adjusted is not None and adjusted != result.final_total
         if adjust:
             answer["adjusted_total"] = q2(adjusted)
-        objection = OBJECTION_FLOW.transition(objection, "adjust" if adjust else "maintain", actor=actor,
+        objection = OBJECTION_FLOW.transition(objection, "adjust" if adjust else "maintain", actor=actor, internal=True,
                                               comment=answer["response"], changes=answer)
         if adjust:
             result.adjusted_total = q2(adjusted)
@@ -720,7 +722,7 @@ def consequence_decide(*, actor, consequence: Consequence, confirm: bool, note: 
             decision["ledger_reference"] = str(getattr(entry, "pk", entry) or "")[:64]
         consequence = CONSEQUENCE_FLOW.transition(
             consequence, "confirm" if confirm else "reject", actor=actor, comment=decision["decision_note"],
-            changes=decision)
+            changes=decision, internal=True)
         record_event("evaluation.consequence_" + ("confirm" if confirm else "reject"), consequence,
                      after={"kind": consequence.kind, "amount": consequence.amount,
                             "ledger": consequence.ledger_reference, "note": consequence.decision_note})

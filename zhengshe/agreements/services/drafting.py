@@ -73,7 +73,7 @@ def drafting_run(job_id: int) -> DraftingJob:
                 obj.message = f"{obj.message}\n{problem}".strip()
                 obj.finished_at = timezone.now()
 
-            JOB_FLOW.transition(job, "fail", actor=job.requested_by, before_save=failed)
+            JOB_FLOW.transition(job, "fail", actor=job.requested_by, internal=True, before_save=failed)
             raise
     return job
 
@@ -88,7 +88,7 @@ def _drafting_loop(job) -> None:
     def started(obj):
         obj.total, obj.started_at, obj.done = len(parties), timezone.now(), 0
 
-    job = JOB_FLOW.transition(job, "start", actor=job.requested_by, before_save=started)
+    job = JOB_FLOW.transition(job, "start", actor=job.requested_by, internal=True, before_save=started)
     warnings = []
     for start in range(0, len(parties), 25):
         with transaction.atomic():
@@ -112,7 +112,7 @@ def _drafting_loop(job) -> None:
         obj.finished_at, obj.message = timezone.now(), "\n".join(warnings)
         obj.done, obj.created_count, obj.skipped_count = job.done, job.created_count, job.skipped_count
 
-    job = JOB_FLOW.transition(job, "finish", actor=job.requested_by, before_save=finished)
+    job = JOB_FLOW.transition(job, "finish", actor=job.requested_by, internal=True, before_save=finished)
     record_event("agreement.bulk_drafted", job, after={"created": job.created_count, "skipped": job.skipped_count})
 
 

@@ -60,7 +60,7 @@ def export_run(job_id: int) -> ExportJob:
 
     job = ExportJob.objects.select_related("region", "requested_by").get(pk=job_id)
     with acting_as(job.requested_by, source="job"):
-        job = JOB_FLOW.transition(job, "start", actor=job.requested_by,
+        job = JOB_FLOW.transition(job, "start", actor=job.requested_by, internal=True,
                                   before_save=lambda obj: setattr(obj, "started_at", timezone.now()))
         folder = settings.DATA_DIR / "exports"
         folder.mkdir(parents=True, exist_ok=True)
@@ -78,11 +78,11 @@ def export_run(job_id: int) -> ExportJob:
             def failed(obj):
                 obj.message, obj.finished_at = problem, timezone.now()
 
-            JOB_FLOW.transition(job, "fail", actor=job.requested_by, before_save=failed)
+            JOB_FLOW.transition(job, "fail", actor=job.requested_by, internal=True, before_save=failed)
             raise
 
         def finished(obj):
             obj.file_path, obj.done, obj.finished_at = str(path), obj.total, timezone.now()
 
-        job = JOB_FLOW.transition(job, "finish", actor=job.requested_by, before_save=finished)
+        job = JOB_FLOW.transition(job, "finish", actor=job.requested_by, internal=True, before_save=finished)
     return job

@@ -156,7 +156,7 @@ def admission_move(*, actor, admission: AdmissionRequest, action: str, comment: 
             # What the gate let in leaves the communities' registries with the revocation (kept on record).
             BURDEN_FLOW.bulk_transition(
                 BurdenItem.objects.filter(admission=moved, state="kept"), "remove", actor=actor, comment=comment,
-                changes={"state_changed_on": timezone.localdate()},
+                changes={"state_changed_on": timezone.localdate()}, internal=True,
                 before_save=lambda item: setattr(item, "note", (item.note + " " + _("准入已撤销")).strip()))
     return moved
 

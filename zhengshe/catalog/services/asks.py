@@ -69,7 +69,7 @@ def ask_refuse(*, actor, ask: UnlistedAsk, rule_cited: str = "", note: str = "")
         raise ServiceError(_("该事项已处理（%s），不能再拒绝。") % locked.get_outcome_display())
     before = locked.outcome
     today = timezone.localdate()
-    locked = ASK_FLOW.transition(locked, "refuse", actor=actor, comment=note, changes={
+    locked = ASK_FLOW.transition(locked, "refuse", actor=actor, internal=True, comment=note, changes={
         "refused_on": today, "rule_cited": rule_cited.strip() or default_rule(locked.region), "outcome_note": note,
         "notice_number": _notice_number(locked, today.year)})
     record_event("catalog.ask.refuse", locked, before={"outcome": before}, after={
@@ -90,6 +90,7 @@ def ask_set_outcome(*, actor, ask: UnlistedAsk, outcome: str, note: str = "") ->
         raise ServiceError(_("请说明依据哪份清单或哪项准入。"), fields={"note": [_("此项为必填项。")]})
     before = locked.outcome
     move = {AskOutcome.ACCEPTED: "accept", AskOutcome.WITHDRAWN: "withdraw", AskOutcome.LEGITIMATE: "legitimate"}
-    locked = ASK_FLOW.transition(locked, move[outcome], actor=actor, comment=note, changes={"outcome_note": note})
+    locked = ASK_FLOW.transition(locked, move[outcome], actor=actor, internal=True, comment=note,
+                                 changes={"outcome_note": note})
     record_event("catalog.ask.outcome", locked, before={"outcome": before}, after={"outcome": outcome})
     return locked

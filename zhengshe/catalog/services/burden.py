@@ -50,4 +50,4 @@ def burden_change_state(*, actor, item: BurdenItem, state: str, on_date=None, no
         raise ServiceError(_("电子台账不能再并入电子台账。"))
     changes = {"state_changed_on": on_date or timezone.localdate(), **({"note": note} if note else {})}
     action = "merge" if state == BurdenState.MERGED else "remove"
-    return BURDEN_FLOW.transition(locked, action, actor=actor, comment=note, changes=changes)
+    return BURDEN_FLOW.transition(locked, action, actor=actor, internal=True, comment=note, changes=changes)

@@ -130,3 +130,18 @@ def test_publishing_supersedes_the_old_version_in_the_same_transaction(world):
     v1.refresh_from_db()
     assert v1.status == ListStatus.SUPERSEDED and v1.superseded_at is not None
     assert StatusChange.objects.filter(object_id=str(v1.pk), action="supersede").count() == 1
+
+
+def test_an_internal_move_is_never_offered_and_never_reachable_by_its_name(world):
+    # given a published list: "supersede" is the publishing service's consequence, not a user's action
+    published = f.published_list(world)
+    assert "supersede" not in dict(LIST_FLOW.available_actions(published, world.district_admin))
+    # when a caller forwards the action name as a generic action view would
+    with pytest.raises(InvalidMove):
+        LIST_FLOW.transition(published, "supersede", actor=world.district_admin)
+    # then it is refused; only a service saying internal=True makes it (and an ordinary move is no internal one)
+    assert DutyList.objects.get(pk=published.pk).status == ListStatus.PUBLISHED
+    with pytest.raises(InvalidMove):
+        LIST_FLOW.transition(_draft(world), "publish", actor=world.district_admin, internal=True)
+    moved = LIST_FLOW.transition(published, "supersede", actor=world.district_admin, internal=True)
+    assert moved.status == ListStatus.SUPERSEDED

@@ -235,9 +235,9 @@ def objection_resolve(*, actor, objection: Objection, upheld: bool, resolution: 
     if not resolution.strip():
         raise ServiceError(_("请填写处理意见。"))
     objection = workflows.OBJECTION_FLOW.transition(objection, "uphold" if upheld else "dismiss", actor=actor,
-                                                    comment=resolution, changes={
+                                                    internal=True, comment=resolution, changes={
                                                         "resolution": resolution, "resolved_by": actor,
                                                         "resolved_at": timezone.now()})
     if upheld and app.status == ApplicationStatus.NOTICE:
-        workflows.APPLICATION_FLOW.transition(app, "objection_upheld", actor=actor, comment=resolution)
+        workflows.APPLICATION_FLOW.transition(app, "objection_upheld", actor=actor, internal=True, comment=resolution)
     return objection

@@ -130,7 +130,7 @@ def round_publish(*, actor, rnd: GradeRound, notice_days: int = 7, today: date |
             obj.notice_end = today + timedelta(days=notice_days)
 
         rnd = workflows.ROUND_FLOW.transition(rnd, "publish", actor=actor, before_save=stamp)
-        workflows.APPLICATION_FLOW.bulk_transition(decided, "publish", actor=actor)
+        workflows.APPLICATION_FLOW.bulk_transition(decided, "publish", actor=actor, internal=True)
     return rnd
 
 
@@ -164,7 +164,7 @@ def round_confirm(*, actor, rnd: GradeRound, today: date | None = None) -> Grade
                 "-decided_grade", "organization__name"):
             serial += 1
             certificate = _("%(code)s评字〔%(y)d〕第%(n)03d号") % {"code": rnd.region.code, "y": rnd.year, "n": serial}
-            app = workflows.APPLICATION_FLOW.transition(app, "confirm", actor=actor, changes={
+            app = workflows.APPLICATION_FLOW.transition(app, "confirm", actor=actor, internal=True, changes={
                 "certificate_number": certificate, "valid_from": valid_from, "valid_to": valid_to})
             org = app.organization
             before = {"grade": org.grade, "grade_valid_to": org.grade_valid_to}
