@@ -60,11 +60,12 @@ def run_service(request, func, *, success: str, redirect_to: str, error_redirect
 
 
 def action_endpoint(name: str, service: Callable, *, obj_arg: str, body=None, reply=None, status: int = 200,
-                    fixed: dict | None = None, url_path: str | None = None, doc: str = ""):
+                    fixed: dict | None = None, url_path: str | None = None, doc: str = "", reply_schema=None):
     """A POST ``…/{pk}/<url_path or name>/`` action for a scoped viewset that calls ``service``.
 
     ``service(actor=request.user, <obj_arg>=self.get_object(), **fixed, **body.validated_data)``; the answer is
-    ``reply(result).data`` (``reply`` a serializer class, or a callable ``(view, result) -> data``), or empty.
+    ``reply(result).data`` (``reply`` a serializer class, or a callable ``(view, result) -> data`` whose shape
+    ``reply_schema`` documents), or empty. ``name`` must be the attribute the endpoint is assigned to.
     """
 
     def endpoint(self, request, pk=None):
@@ -82,6 +83,6 @@ def action_endpoint(name: str, service: Callable, *, obj_arg: str, body=None, re
 
     endpoint.__name__ = name
     endpoint.__doc__ = doc or f"POST: {name}."
-    responses = reply if isinstance(reply, type) else None
+    responses = reply if isinstance(reply, type) else reply_schema
     return extend_schema(request=body, responses=responses)(
         action(detail=True, methods=["post"], url_path=url_path or name, url_name=url_path or name)(endpoint))

@@ -70,7 +70,7 @@ class AgreementViewSet(ScopedReadOnlyViewSet):
 
     transition = action_endpoint(
         "transition", services.agreement_transition, obj_arg="agreement", body=s.TransitionSerializer,
-        reply=lambda view, agreement: _fresh(view, agreement),
+        reply=lambda view, agreement: _fresh(view, agreement), reply_schema=s.AgreementSerializer,
         doc="Submit for negotiation, redraft, activate, evaluate, close or terminate (comment = reason).")
 
     @extend_schema(request=None, responses=s.AgreementSerializer)
@@ -83,7 +83,7 @@ class AgreementViewSet(ScopedReadOnlyViewSet):
 
     sign = action_endpoint(
         "sign", services.agreement_sign, obj_arg="agreement", body=s.SignSerializer,
-        reply=lambda view, agreement: _fresh(view, agreement),
+        reply=lambda view, agreement: _fresh(view, agreement), reply_schema=s.AgreementSerializer,
         doc="Sign for the caller's side: signer, and a seal number and/or a seal image (multipart).")
 
     @extend_schema(request=s.NoteSerializer, responses=None)
