@@ -130,7 +130,8 @@ class Workflow:
             return InvalidMove(_("当前状态“%(status)s”下不能执行此操作。") % {"status": self._label(obj, current)})
         if move.internal:
             return None
-        standing = standing or self.standing(obj, user)
+        if standing is None or standing.user != user:  # a standing is one user's: never judge another by it
+            standing = self.standing(obj, user)
         if not (standing.roles & set(move.roles)):
             return Forbidden()
         reason = move.guard(obj, standing) if move.guard is not None else None
@@ -148,7 +149,8 @@ class Workflow:
         moves = [(a, t) for a, t in self.moves_from(getattr(obj, self.status_field)).items() if not t.internal]
         if not moves:
             return []
-        standing = standing or self.standing(obj, user)
+        if standing is None or standing.user != user:
+            standing = self.standing(obj, user)
         return [(a, t) for a, t in moves if self.refusal(obj, a, user, standing=standing) is None]
 
     def transition(self, obj, action: str, *, actor, comment: str = "", changes: dict | None = None,

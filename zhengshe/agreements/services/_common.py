@@ -83,7 +83,7 @@ def _require_side(actor, agreement, side: str, standing=None):
 
 def standing_for(actor, agreement, standing=None):
     """The standing a view already derived for this actor, else derive it now (once per action)."""
-    if standing is not None and standing.user is actor:
+    if standing is not None and standing.user == actor:
         return standing
     return standing_on(agreement, actor)
 

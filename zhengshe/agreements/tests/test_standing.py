@@ -16,7 +16,7 @@ from zhengshe.agreements import services
 from zhengshe.agreements import workflows as agreement_workflows
 from zhengshe.agreements.choices import AgreementStatus
 from zhengshe.agreements.models import Agreement
-from zhengshe.agreements.workflows import standing_on
+from zhengshe.agreements.workflows import AGREEMENT_FLOW, standing_on
 from zhengshe.core import scoping
 from zhengshe.core import workflows as core_workflows
 
@@ -103,3 +103,17 @@ def test_sign_page_post_stays_in_budget(world, drafted, client_for):
 _BUDGETS = {"sqlite": {"service_b": 18, "service_on_behalf": 22, "view_b": 25},
             "postgresql": {"service_b": 20, "service_on_behalf": 25, "view_b": 27}}
 BUDGET = _BUDGETS.get(connection.vendor, _BUDGETS["postgresql"])
+
+
+def test_a_standing_is_never_used_for_another_user(world, drafted):
+    # given the town worker's standing (party A) on an agreement ready for B
+    agreement = _ready_for_b(world, drafted[world.village_a1x.code], a_user=world.town_staff,
+                             b_user=world.village_staff)
+    town_standing = standing_on(agreement, world.town_staff)
+    assert town_standing.side == "a"
+    # when the village worker's signature is made with it by mistake
+    signed = services.agreement_sign(actor=world.village_staff, agreement=agreement, signer_name="张",
+                                     seal_number="1", standing=town_standing)
+    # then the village worker still signs as B, their own standing
+    assert signed.status == AgreementStatus.SIGNED_BY_B and signed.b_signed_by == world.village_staff
+    assert AGREEMENT_FLOW.why_not(signed, "sign_a", world.village_staff, standing=town_standing) is not None
