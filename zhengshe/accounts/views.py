@@ -21,12 +21,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from zhengshe.audit.services import record_event
+from zhengshe.core.actions import run_service
 from zhengshe.core.errors import ServiceError, add_to_form
 from zhengshe.core.middleware import client_ip
 from zhengshe.core.permissions import RolesRequiredMixin, roles_required
 from zhengshe.core.scoping import Scope
 from zhengshe.core.tables import Column, Table
-from zhengshe.core.views import ScopedListView, run_service
+from zhengshe.core.views import ScopedListView
 from zhengshe.regions.models import Region
 
 from . import services

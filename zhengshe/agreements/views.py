@@ -19,10 +19,11 @@ from django.views.decorators.http import require_POST
 
 from zhengshe.accounts.roles import Role
 from zhengshe.audit.services import record_event
+from zhengshe.core.actions import call_service, run_service
 from zhengshe.core.errors import ConflictError, ServiceError, add_to_form
 from zhengshe.core.pagination import CountedPaginator
 from zhengshe.core.scoping import Scope, get_scoped_or_404
-from zhengshe.core.views import ScopedListView, run_service
+from zhengshe.core.views import ScopedListView
 from zhengshe.core.workflows import history
 from zhengshe.regions.models import Region
 from zhengshe.utilities.excel import workbook_response
@@ -69,7 +70,7 @@ from .models import (
 )
 from .pdf import agreement_pdf, amendment_pdf, pdf_filename, stream_zip
 from .tables import AgreementTable, CouncilTable, FundsTable, LedgerTable, StatusCountTable, TemplateTable
-from .workflows import AGREEMENT_FLOW, AMENDMENT_FLOW, BUTTON_ACTIONS, user_side
+from .workflows import AGREEMENT_FLOW, AMENDMENT_FLOW, BUTTON_ACTIONS, standing_on
 
 ZIP_STREAM_LIMIT = 60  # above this many PDFs the ZIP is built by a background job
 DRAFTERS = (Role.TOWN_STAFF, Role.DISTRICT_ADMIN, Role.VILLAGE_STAFF)
@@ -148,8 +149,9 @@ class LedgerListView(ScopedListView):
 @login_required
 def agreement_detail(request, pk):
     agreement = selectors.get_agreement(request.user, pk)
-    side = user_side(agreement, request.user)
-    actions = AGREEMENT_FLOW.available_actions(agreement, request.user)
+    standing = standing_on(agreement, request.user)  # who the user is to it: asked once for the whole page
+    side = standing.side
+    actions = AGREEMENT_FLOW.available_actions(agreement, request.user, standing=standing)
     ctx = {
         "object": agreement, "title": str(agreement), "side": side,
         "items": list(selectors.items_with_progress(agreement)),
@@ -169,7 +171,7 @@ def agreement_detail(request, pk):
         "my_confirmed": side and getattr(agreement, f"confirmed_{side}_revision") == agreement.revision,
         "can_report": side is not None and agreement.status in (AgreementStatus.SIGNED_BY_A, AgreementStatus.IN_FORCE)
         and (side == "b" or agreement.kind == "council"),
-        "can_pay": _can_manage_funds(request.user, agreement),
+        "can_pay": _can_manage_funds(standing, agreement),
         "can_amend": side == "a" and agreement.status in (AgreementStatus.SIGNED_BY_A, AgreementStatus.IN_FORCE,
                                                           AgreementStatus.EVALUATED),
         "note_form": NoteForm(agreement=agreement), "progress_form": ProgressForm(),
@@ -197,15 +199,13 @@ def _amended(agreement, amendments) -> dict:
             "effective_funding": funding_total(effective), "ended_items": ended}
 
 
-def _can_manage_funds(user, agreement) -> bool:
-    from zhengshe.core.scoping import user_roles_on
-
+def _can_manage_funds(standing, agreement) -> bool:
     from .choices import SIGNED_STATUSES
 
     if agreement.status not in SIGNED_STATUSES | {AgreementStatus.TERMINATED}:
         return False
-    roles = user_roles_on(user, agreement)
-    return Role.DISTRICT_ADMIN in roles or (Role.TOWN_STAFF in roles and user_side(agreement, user) == "a")
+    roles = standing.roles
+    return Role.DISTRICT_ADMIN in roles or (Role.TOWN_STAFF in roles and standing.side == "a")
 
 
 def _detail(agreement, anchor: str = "") -> str:
@@ -238,7 +238,7 @@ def _versioned_edit(request, agreement, form, save, template_ctx: dict):
 @login_required
 def agreement_edit(request, pk):
     agreement = selectors.get_agreement(request.user, pk, "change")
-    if user_side(agreement, request.user) != "a":
+    if standing_on(agreement, request.user).side != "a":
         raise Http404
     form = AgreementForm(request.POST or None, instance=agreement, initial={"version": agreement.version})
 
@@ -252,7 +252,7 @@ def agreement_edit(request, pk):
 def item_edit(request, pk, item_pk):
     agreement = selectors.get_agreement(request.user, pk, "change")
     item = get_scoped_or_404(AgreementItem, request.user, "change", pk=item_pk, agreement=agreement)
-    if user_side(agreement, request.user) != "a":
+    if standing_on(agreement, request.user).side != "a":
         raise Http404
     form = AgreementItemForm(request.POST or None, instance=item, initial={"version": agreement.version})
 
@@ -313,19 +313,15 @@ def proposal_decide(request, note_pk):
 @login_required
 def agreement_sign(request, pk):
     agreement = selectors.get_agreement(request.user, pk)
-    side = user_side(agreement, request.user)
+    standing = standing_on(agreement, request.user)  # derived once: the page and every check of the service
+    side = standing.side
     if side is None:
         raise Http404
     form = SignForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_sign(actor=request.user, agreement=agreement, **form.cleaned_data)
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-            add_to_form(form, exc)
-        else:
-            messages.success(request, _("签署成功。"))
-            return redirect(_detail(agreement))
+    if request.method == "POST" and form.is_valid() and call_service(
+            request, services.agreement_sign, success=_("签署成功。"), form=form, actor=request.user,
+            agreement=agreement, standing=standing, **form.cleaned_data):
+        return redirect(_detail(agreement))
     return render(request, "agreements/agreement_sign.html", {"object": agreement, "form": form, "side": side,
                                                               "title": _("签署协议")})
 
@@ -400,7 +396,7 @@ def funds_adjust_view(request, pk):
 @login_required
 def amendment_create(request, pk):
     agreement = selectors.get_agreement(request.user, pk)
-    if user_side(agreement, request.user) != "a":
+    if standing_on(agreement, request.user).side != "a":
         raise Http404
     form = AmendmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -421,9 +417,10 @@ def _amendment(request, pk) -> Amendment:
 def amendment_detail(request, pk):
     amendment = _amendment(request, pk)
     agreement = amendment.agreement
-    actions = AMENDMENT_FLOW.available_actions(amendment, request.user)
+    standing = standing_on(agreement, request.user)
+    actions = AMENDMENT_FLOW.available_actions(amendment, request.user, standing=standing)
     lines = [describe_line(line) for line in amendment.items.order_by("position", "id")]
-    editable = amendment.status == AmendmentStatus.DRAFT and user_side(agreement, request.user) == "a"
+    editable = amendment.status == AmendmentStatus.DRAFT and standing.side == "a"
     in_force = effective_items(agreement, before=amendment) if editable else []
     changed = {d["line"].item_id for d in lines}
     return render(request, "agreements/amendment_detail.html", {
@@ -437,7 +434,7 @@ def amendment_detail(request, pk):
 
 def _amendment_for_editor(request, pk) -> Amendment:
     amendment = _amendment(request, pk)
-    if user_side(amendment.agreement, request.user) != "a":
+    if standing_on(amendment.agreement, request.user).side != "a":
         raise Http404
     return amendment
 
@@ -526,7 +523,7 @@ def amendment_item_withdraw(request, line_pk):
     line = get_scoped_or_404(AmendmentItem.objects.select_related("amendment__agreement__party_a",
                                                                   "amendment__agreement__party_b"),
                              request.user, pk=line_pk)
-    if user_side(line.amendment.agreement, request.user) != "a":
+    if standing_on(line.amendment.agreement, request.user).side != "a":
         raise Http404
     return run_service(request, services.amendment_item_withdraw, actor=request.user, line=line,
                        version=request.POST.get("version"), success=_("已从补充协议草稿中撤回该项变更。"),
@@ -596,13 +593,8 @@ def template_detail(request, pk):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "instalment_plan_text")}
         data["instalment_plan"] = form.cleaned_data["instalment_plan_text"]
-        try:
-            services.template_update(actor=request.user, template=template, version=form.cleaned_data["version"],
-                                     data=data)
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("模板已保存。"))
+        if call_service(request, services.template_update, success=_("模板已保存。"), form=form, actor=request.user,
+                        template=template, version=form.cleaned_data["version"], data=data):
             return redirect(template.get_absolute_url())
     items = list(template.items.select_related("list_item").order_by("position", "id"))
     chosen = {i.list_item.identity_id for i in items}

@@ -8,17 +8,17 @@ signature on its behalf; each such act is audited as "on behalf". The guards enf
 signs for the other party.
 """
 
+from dataclasses import dataclass
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhengshe.accounts.roles import Role
 from zhengshe.core.scoping import Scope, user_roles_on
-from zhengshe.core.workflows import Transition, Workflow
+from zhengshe.core.workflows import Forbidden, Standing, Transition, Workflow
 
-from .choices import AgreementKind, AmendmentStatus
+from .choices import AgreementKind, AmendmentStatus, JobStatus, ProposalStatus
 from .choices import AgreementStatus as S
-
-NO_RIGHT = "您没有执行此操作的权限。"
 
 
 def council_has_account(agreement) -> bool:
@@ -45,58 +45,59 @@ def side_roles(agreement, side: str) -> set[str]:
     return {Role.TOWN_STAFF} if side == "a" else {Role.VILLAGE_STAFF}
 
 
-def user_side(agreement, user) -> str | None:
-    """"a", "b" or None: which party ``user`` acts for on this agreement (the committee is A of a "2+1")."""
+@dataclass(frozen=True)
+class AgreementStanding(Standing):
+    """Who a user is to one agreement, derived once per action: roles, side, and whether they record B's acts
+    on a council's behalf. Every check of an action (views, services, guards) reads this instead of asking again."""
+
+    side: str | None = None  # "a", "b" or None: the party the user acts for (the committee is A of a "2+1")
+    acts_a: bool = False
+    acts_b: bool = False
+    on_behalf_b: bool = False  # a "2+1" council without an account: the committee's worker records B's acts
+
+    def acts_for(self, side: str) -> bool:
+        return self.acts_a if side == "a" else self.acts_b
+
+    def on_behalf(self, side: str) -> bool:
+        return side == "b" and self.on_behalf_b
+
+
+def standing_on(agreement, user) -> AgreementStanding:
+    """The user's standing on ``agreement`` (or on an amendment's agreement): one scope look-up, one account check."""
+    agreement = _agreement(agreement)
     if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    roles = user_roles_on(user, agreement)
+        return AgreementStanding(user=user, roles=frozenset())
+    roles = frozenset(user_roles_on(user, agreement))
     if agreement.kind == AgreementKind.COUNCIL:
-        if Role.COUNCIL_REP in roles:
-            return "b"
-        return "a" if Role.VILLAGE_STAFF in roles else None
-    if Role.TOWN_STAFF in roles and _covers_party_a(agreement, user):
-        return "a"
-    if Role.VILLAGE_STAFF in roles:
-        return "b"
-    return None
+        acts_b = bool(roles & side_roles(agreement, "b"))
+        side = "b" if Role.COUNCIL_REP in roles else "a" if Role.VILLAGE_STAFF in roles else None
+        return AgreementStanding(user=user, roles=roles, side=side, acts_a=Role.VILLAGE_STAFF in roles,
+                                 acts_b=acts_b, on_behalf_b=acts_b and Role.COUNCIL_REP not in roles)
+    side = None
+    if Role.TOWN_STAFF in roles and Scope.for_user(user).covers_path(agreement.party_a.path, {Role.TOWN_STAFF}):
+        side = "a"
+    elif Role.VILLAGE_STAFF in roles:
+        side = "b"
+    return AgreementStanding(user=user, roles=roles, side=side, acts_a=side == "a", acts_b=side == "b")
 
 
-def _covers_party_a(agreement, user) -> bool:
-    return Scope.for_user(user).covers_path(agreement.party_a.path, {Role.TOWN_STAFF})
+def _a_only(obj, standing):
+    return None if standing.acts_for("a") else Forbidden()
 
 
-def acts_for(agreement, user, side: str) -> bool:
-    """May ``user`` act for ``side`` of ``agreement`` (for "2+1" B: the council, or the committee on its behalf)."""
-    if agreement.kind == AgreementKind.COUNCIL:
-        return bool(user_roles_on(user, agreement) & side_roles(agreement, side))
-    return user_side(agreement, user) == side
+def _b_only(obj, standing):
+    return None if standing.acts_for("b") else Forbidden()
 
 
-def on_behalf(agreement, user, side: str) -> bool:
-    """True when ``user`` records party B's act of a "2+1" agreement for a council without an account."""
-    return (agreement.kind == AgreementKind.COUNCIL and side == "b"
-            and Role.COUNCIL_REP not in user_roles_on(user, agreement) and acts_for(agreement, user, "b"))
-
-
-def _a_only(obj, user):
-    return None if acts_for(_agreement(obj), user, "a") else _(NO_RIGHT)
-
-
-def _b_only(obj, user):
-    return None if acts_for(_agreement(obj), user, "b") else _(NO_RIGHT)
-
-
-def _a_or_district(obj, user):
-    if acts_for(_agreement(obj), user, "a") or Role.DISTRICT_ADMIN in user_roles_on(user, obj):
-        return None
-    return _(NO_RIGHT)
+def _a_or_district(obj, standing):
+    return None if standing.acts_for("a") or Role.DISTRICT_ADMIN in standing.roles else Forbidden()
 
 
 def _agreement(obj):
     return getattr(obj, "agreement", None) or obj
 
 
-def _ready_to_sign(obj, user):
+def _ready_to_sign(obj, standing):
     if not obj.both_confirmed:
         return _("双方尚未确认当前版本（第 %(n)d 版），不能签署。") % {"n": obj.revision}
     from .services import weight_problem
@@ -104,30 +105,30 @@ def _ready_to_sign(obj, user):
     return weight_problem(obj)
 
 
-def _sign_b(obj, user):
-    return _b_only(obj, user) or _ready_to_sign(obj, user)
+def _sign_b(obj, standing):
+    return _b_only(obj, standing) or _ready_to_sign(obj, standing)
 
 
-def _sign_a_first(obj, user):
-    reason = _a_only(obj, user)
+def _sign_a_first(obj, standing):
+    reason = _a_only(obj, standing)
     if reason:
         return reason
     if obj.b_signs_first:
         return _("本协议约定乙方先签署，甲方须待乙方签署后再签署。")
-    return _ready_to_sign(obj, user)
+    return _ready_to_sign(obj, standing)
 
 
-def _submit(obj, user):
+def _submit(obj, standing):
     from .services import weight_problem
 
-    return _a_only(obj, user) or weight_problem(obj)
+    return _a_only(obj, standing) or weight_problem(obj)
 
 
 SIDE_ROLES = {Role.TOWN_STAFF, Role.VILLAGE_STAFF, Role.COUNCIL_REP}
 TERMINATE = Transition(S.TERMINATED, SIDE_ROLES | {Role.DISTRICT_ADMIN}, gettext_lazy("提前终止"),
                        guard=_a_or_district, comment_required=True, style="danger")
 
-AGREEMENT_FLOW = Workflow("agreement", {
+AGREEMENT_FLOW = Workflow("agreement", standing=standing_on, lock_related=("party_a", "party_b"), table={
     S.DRAFT: {
         "submit": Transition(S.NEGOTIATING, SIDE_ROLES, gettext_lazy("发起协商"), guard=_submit),
         "terminate": TERMINATE,
@@ -167,21 +168,22 @@ AGREEMENT_FLOW = Workflow("agreement", {
 BUTTON_ACTIONS = {"submit", "redraft", "activate", "evaluate", "close"}
 SIGN_ACTIONS = {"sign_a", "sign_b"}
 
-def _amendment_ready(obj, user):
+
+def _amendment_ready(obj, standing):
     from .services import amendment_sign_problem
 
     return amendment_sign_problem(obj)
 
 
-def _amendment_sign_b(obj, user):
-    return _b_only(obj, user) or _amendment_ready(obj, user)
+def _amendment_sign_b(obj, standing):
+    return _b_only(obj, standing) or _amendment_ready(obj, standing)
 
 
-def _amendment_sign_a(obj, user):
-    return _a_only(obj, user) or _amendment_ready(obj, user)
+def _amendment_sign_a(obj, standing):
+    return _a_only(obj, standing) or _amendment_ready(obj, standing)
 
 
-AMENDMENT_FLOW = Workflow("amendment", {
+AMENDMENT_FLOW = Workflow("amendment", standing=standing_on, table={
     AmendmentStatus.DRAFT: {
         "sign_b": Transition(AmendmentStatus.SIGNED_BY_B, SIDE_ROLES, gettext_lazy("乙方签署"),
                              guard=_amendment_sign_b, style="success"),
@@ -193,5 +195,28 @@ AMENDMENT_FLOW = Workflow("amendment", {
                              guard=_amendment_sign_a, style="success"),
         "cancel": Transition(AmendmentStatus.CANCELLED, SIDE_ROLES, gettext_lazy("撤销"), guard=_a_only,
                              comment_required=True, style="danger"),
+    },
+})
+
+
+PROPOSAL_FLOW = Workflow("agreement.proposal", standing=standing_on, table={
+    # Party A answers party B's proposal (services.proposal_decide applies an accepted change as a new revision).
+    ProposalStatus.PENDING: {
+        "accept": Transition(ProposalStatus.ACCEPTED, SIDE_ROLES, gettext_lazy("采纳"), guard=_a_only,
+                             style="success"),
+        "reject": Transition(ProposalStatus.REJECTED, SIDE_ROLES, gettext_lazy("不采纳"), guard=_a_only,
+                             comment_required=True, style="warning"),
+    },
+})
+
+# Background jobs (bulk drafting, ZIP export): moved by the job itself, on behalf of whoever started it.
+JOB_FLOW = Workflow("agreement.job", {
+    JobStatus.QUEUED: {
+        "start": Transition(JobStatus.RUNNING, frozenset(), gettext_lazy("开始"), internal=True),
+        "fail": Transition(JobStatus.FAILED, frozenset(), gettext_lazy("失败"), internal=True),
+    },
+    JobStatus.RUNNING: {
+        "finish": Transition(JobStatus.DONE, frozenset(), gettext_lazy("完成"), internal=True),
+        "fail": Transition(JobStatus.FAILED, frozenset(), gettext_lazy("失败"), internal=True),
     },
 })

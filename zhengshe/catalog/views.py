@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhengshe.audit.services import history_for, record_event
+from zhengshe.core.actions import call_service, run_service
 from zhengshe.core.errors import ServiceError
 from zhengshe.core.permissions import roles_required
 from zhengshe.core.scoping import Scope, get_scoped_or_404
-from zhengshe.core.views import ScopedDetailView, ScopedListView, run_service
+from zhengshe.core.views import ScopedDetailView, ScopedListView
 from zhengshe.regions.models import Region
 from zhengshe.utilities.excel import XLSX_MIME, ImportFileError, error_report_workbook, file_response, workbook_response
 from zhengshe.utilities.pdf import pdf_response
@@ -107,7 +108,7 @@ class DutyListDetailView(ScopedDetailView):
         ctx["groups"] = selectors.items_by_category(obj)
         ctx["item_count"] = sum(len(g[1]) for g in ctx["groups"])
         ctx["versions"] = list(selectors.versions_of(obj))
-        ctx["actions"] = [(a, t) for a, t in LIST_FLOW.available_actions(obj, user) if not t.extra.get("internal")]
+        ctx["actions"] = [(a, t) for a, t in LIST_FLOW.available_actions(obj, user)]
         ctx["can_edit"] = obj.status == ListStatus.DRAFT and Scope.for_user(user).covers_path(obj.region.path, DISTRICT)
         ctx["can_new_version"] = obj.status != ListStatus.DRAFT and Scope.for_user(user).covers_path(
             obj.region.path, DISTRICT)
@@ -124,12 +125,9 @@ def list_create_view(request):
         if region is None:
             messages.error(request, _("您没有可发布清单的区划。"))
             return redirect("catalog:list_list")
-        try:
-            obj = services.list_create(actor=request.user, region=region, **form.cleaned_data)
-        except ServiceError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("已建立草稿，请添加事项后发布。"))
+        obj = call_service(request, services.list_create, success=_("已建立草稿，请添加事项后发布。"), form=form, actor=request.user,
+                           region=region, **form.cleaned_data)
+        if obj:
             return redirect(obj)
     return _form_page(request, form, _("新建清单（草稿）"), back="/catalog/")
 
@@ -192,13 +190,10 @@ def list_publish_view(request, pk):
 @roles_required(*DISTRICT)
 def list_new_version_view(request, pk):
     obj = get_scoped_or_404(DutyList, request.user, "view", pk=pk)
-    try:
-        draft = services.list_new_version(actor=request.user, source=obj)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        return redirect(obj)
-    messages.success(request, _("已生成新版本草稿（事项保持原有标识），修改后发布。"))
-    return redirect(draft)
+    response, draft = run_service(request, services.list_new_version, actor=request.user, source=obj,
+                                  success=_("已生成新版本草稿（事项保持原有标识），修改后发布。"),
+                                  redirect_to=obj.get_absolute_url())
+    return redirect(draft) if draft else response
 
 
 @login_required
@@ -224,12 +219,9 @@ def item_create_view(request, pk):
     duty_list = get_scoped_or_404(DutyList, request.user, "view", pk=pk)
     form = ItemForm(request.POST or None, departments=_item_departments(duty_list))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.item_save(actor=request.user, duty_list=duty_list, **form.cleaned_data)
-        except ServiceError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("事项已添加。"))
+        done = call_service(request, services.item_save, success=_("事项已添加。"), form=form, actor=request.user,
+                            duty_list=duty_list, **form.cleaned_data)
+        if done:
             return redirect(duty_list)
     return _form_page(request, form, _("添加事项：%s") % duty_list, back=duty_list.get_absolute_url())
 
@@ -239,12 +231,9 @@ def item_edit_view(request, pk):
     item = get_scoped_or_404(ListItem.objects.select_related("duty_list__region"), request.user, "view", pk=pk)
     form = ItemForm(request.POST or None, instance=item, departments=_item_departments(item.duty_list))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.item_save(actor=request.user, duty_list=item.duty_list, item=item, **form.cleaned_data)
-        except ServiceError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("事项已保存。"))
+        done = call_service(request, services.item_save, success=_("事项已保存。"), form=form, actor=request.user,
+                            duty_list=item.duty_list, item=item, **form.cleaned_data)
+        if done:
             return redirect(item.duty_list)
     return _form_page(request, form, _("修改事项 %s") % item.number, back=item.duty_list.get_absolute_url())
 
@@ -283,12 +272,9 @@ def department_create_view(request):
     regions = Region.objects.filter(path__in=scope.region_paths(set(APPLICANTS))).order_by("path")
     form = DepartmentForm(request.POST or None, regions=regions)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.department_create(actor=request.user, **form.cleaned_data)
-        except ServiceError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("部门已加入名录。"))
+        done = call_service(request, services.department_create, success=_("部门已加入名录。"), form=form, actor=request.user,
+                            **form.cleaned_data)
+        if done:
             return redirect("catalog:department_list")
     return _form_page(request, form, _("添加部门"), back="/catalog/departments/")
 
@@ -334,12 +320,9 @@ def admission_create_view(request):
         "requested_from": today, "requested_until": today.replace(month=12, day=31)})
     if request.method == "POST" and form.is_valid():
         fields, regions = _admission_fields(form.cleaned_data)
-        try:
-            obj = services.admission_create(actor=request.user, regions=regions, **fields)
-        except ServiceError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("申请已保存为草稿，确认无误后请提交审核。"))
+        obj = call_service(request, services.admission_create, success=_("申请已保存为草稿，确认无误后请提交审核。"), form=form,
+                           actor=request.user, regions=regions, **fields)
+        if obj:
             return redirect(obj)
     if request.method == "GET":
         form.initial.setdefault("department", services.admission._department_of(request.user))
@@ -374,13 +357,9 @@ def admission_edit_view(request, pk):
     form = _admission_form(request, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         fields, regions = _admission_fields(form.cleaned_data)
-        try:
-            services.admission_update(actor=request.user, admission=obj, version=form.cleaned_data.get("version") or 0,
-                                      regions=regions, **fields)
-        except ServiceError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("申请已修改。"))
+        done = call_service(request, services.admission_update, success=_("申请已修改。"), form=form, actor=request.user,
+                            admission=obj, version=form.cleaned_data.get("version") or 0, regions=regions, **fields)
+        if done:
             return redirect(obj)
     return _form_page(request, form, _("修改准入申请"), back=obj.get_absolute_url(),
                       extra={"departments": selectors.departments_for(request.user)})
@@ -405,12 +384,9 @@ def admission_approve_view(request, pk):
                "valid_from": max(obj.requested_from, timezone.localdate()), "valid_until": obj.requested_until}
     form = ApproveForm(request.POST or None, initial=initial, within=obj.issuing_region)
     if request.method == "POST" and reason is None and form.is_valid():
-        try:
-            services.admission_approve(actor=request.user, admission=obj, **form.cleaned_data)
-        except ServiceError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("已准入并登记，适用的村（社区）可在准入登记簿中看到。"))
+        done = call_service(request, services.admission_approve, success=_("已准入并登记，适用的村（社区）可在准入登记簿中看到。"), form=form,
+                            actor=request.user, admission=obj, **form.cleaned_data)
+        if done:
             return redirect(obj)
     if reason:
         messages.error(request, reason)
@@ -490,12 +466,9 @@ def ask_create_view(request):
     form = AskForm(request.POST or None, villages=villages, admissions=admissions,
                    initial={"region": villages.filter(code=request.GET.get("region")).first()})
     if request.method == "POST" and form.is_valid():
-        try:
-            ask = services.ask_record(actor=request.user, **form.cleaned_data)
-        except ServiceError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("已记录。如决定不予执行，请在本页生成拒绝执行告知书。"))
+        ask = call_service(request, services.ask_record, success=_("已记录。如决定不予执行，请在本页生成拒绝执行告知书。"), form=form,
+                           actor=request.user, **form.cleaned_data)
+        if ask:
             return redirect(ask)
     return _form_page(request, form, _("记录清单外事项"), back="/catalog/asks/",
                       extra={"departments": selectors.departments_for(request.user)})
@@ -602,12 +575,9 @@ def burden_create_view(request):
     villages = selectors.villages_for(request.user)
     form = BurdenForm(request.POST or None, villages=villages)
     if request.method == "POST" and form.is_valid():
-        try:
-            item = services.burden_add(actor=request.user, **form.cleaned_data)
-        except ServiceError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("已登记。"))
+        item = call_service(request, services.burden_add, success=_("已登记。"), form=form, actor=request.user,
+                            **form.cleaned_data)
+        if item:
             return redirect("catalog:burden_detail", pk=item.pk)
     return _form_page(request, form, _("登记台账、挂牌或评比"), back="/catalog/burden/items/")
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -17,7 +16,6 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from zhengshe.utilities.excel import workbook_response
 
-from .errors import ServiceError
 from .events import record_event
 from .pagination import DeferredJoinPaginator
 from .scoping import Scope, get_scoped_or_404
@@ -124,18 +122,6 @@ class ScopedTemplateView(ScopedMixin, TemplateView):
     pass
 
 
-def run_service(request, func, *, success: str, redirect_to: str, error_redirect: str | None = None, **kwargs):
-    """Call a service from a form post: success message or the service's Chinese error, never a 500."""
-    try:
-        result = func(**kwargs)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        return redirect(error_redirect or redirect_to), None
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-        return redirect(error_redirect or redirect_to), None
-    messages.success(request, success)
-    return redirect(redirect_to), result
 
 
 def floor_view(request):

@@ -54,7 +54,7 @@ from .models import (
     UnitResult,
 )
 from .scoring import HUNDRED, grade_for, manual_points, q2, to_decimal, validate_bands
-from .workflows import ROUND_FLOW
+from .workflows import CONSEQUENCE_FLOW, OBJECTION_FLOW, ROUND_FLOW, SHEET_FLOW, TEMPLATE_FLOW
 
 # ---------------------------------------------------------------- permissions
 
@@ -176,13 +176,11 @@ def template_publish(*, actor, template: IndicatorTemplate) -> IndicatorTemplate
         problems = template_problems(template)
         if problems:
             raise ServiceError("；".join(problems))
-        for old in IndicatorTemplate.objects.filter(region=template.region, direction=template.direction,
-                                                    status=TemplateStatus.PUBLISHED):
-            old.status = TemplateStatus.SUPERSEDED
-            old.save(update_fields=["status", "updated_at"])
-        template.status = TemplateStatus.PUBLISHED
-        template.published_at = timezone.now()
-        template.save(update_fields=["status", "published_at", "updated_at"])
+        TEMPLATE_FLOW.bulk_transition(IndicatorTemplate.objects.filter(
+            region=template.region, direction=template.direction, status=TemplateStatus.PUBLISHED),
+            "supersede", actor=actor, internal=True)
+        template = TEMPLATE_FLOW.transition(template, "publish", actor=actor, internal=True,
+                                            changes={"published_at": timezone.now()})
         record_event("evaluation.template_publish", template, after={"version": template.version})
     return template
 
@@ -490,13 +488,12 @@ def sheet_save(*, actor, sheet: ScoreSheet, entries: dict, comment: str = "", su
         if errors:
             raise ServiceError(_("部分评分有误，请检查标出的指标。"), fields=errors)
         sheet.comment = comment
+        sheet.save()
         if submit:
             if not sheet.scores.exists():
                 raise ServiceError(_("尚未填写任何指标，不能提交。"))
-            sheet.status = SheetStatus.SUBMITTED
-            sheet.submitted_at = timezone.now()
-        sheet.save()
-        if submit:
+            sheet = SHEET_FLOW.transition(sheet, "submit", actor=actor, internal=True,
+                                          changes={"submitted_at": timezone.now()})
             record_event("evaluation.sheet_submit", sheet, after={"scores": sheet.scores.count()})
     return sheet
 
@@ -617,22 +614,20 @@ def objection_answer(*, actor, objection: Objection, response: str, adjusted_tot
         if objection.status != ObjectionStatus.OPEN:
             raise ServiceError(_("该异议已答复。"))
         result = UnitResult.objects.select_for_update().get(unit=objection.unit)
-        objection.previous_total = result.final_total
-        objection.response = response.strip()
-        objection.responded_by = actor
-        objection.responded_at = timezone.now()
-        if adjusted is not None and adjusted != result.final_total:
-            objection.status = ObjectionStatus.ADJUSTED
-            objection.adjusted_total = q2(adjusted)
+        answer = {"previous_total": result.final_total, "response": response.strip(), "responded_by": actor,
+                  "responded_at": timezone.now()}
+        adjust = adjusted is not None and adjusted != result.final_total
+        if adjust:
+            answer["adjusted_total"] = q2(adjusted)
+        objection = OBJECTION_FLOW.transition(objection, "adjust" if adjust else "maintain", actor=actor, internal=True,
+                                              comment=answer["response"], changes=answer)
+        if adjust:
             result.adjusted_total = q2(adjusted)
             result.grade = grade_for(result.adjusted_total, objection.round.grade_bands)
             result.explanation += "\n" + _("复核调整：%(a)s → %(b)s（异议答复）") % {
                 "a": objection.previous_total, "b": result.adjusted_total}
             result.save()
             rerank(objection.round)
-        else:
-            objection.status = ObjectionStatus.MAINTAINED
-        objection.save()
         record_event("evaluation.objection_answer", objection, before={"total": objection.previous_total},
                      after={"status": objection.status, "total": objection.adjusted_total or objection.previous_total})
     return objection
@@ -719,17 +714,13 @@ def consequence_decide(*, actor, consequence: Consequence, confirm: bool, note: 
         consequence = Consequence.objects.select_for_update().select_related("unit", "round").get(pk=consequence.pk)
         if consequence.status != ConsequenceStatus.PROPOSED:
             raise ServiceError(_("该建议已处理。"))
-        consequence.decided_by = actor
-        consequence.decided_at = timezone.now()
-        consequence.decision_note = note.strip()
-        if not confirm:
-            consequence.status = ConsequenceStatus.REJECTED
-        else:
-            if consequence.kind in (ConsequenceKind.WITHHOLD, ConsequenceKind.AWARD):
-                entry = _apply_money(actor, consequence)
-                consequence.ledger_reference = str(getattr(entry, "pk", entry) or "")[:64]
-            consequence.status = ConsequenceStatus.CONFIRMED
-        consequence.save()
+        decision = {"decided_by": actor, "decided_at": timezone.now(), "decision_note": note.strip()}
+        if confirm and consequence.kind in (ConsequenceKind.WITHHOLD, ConsequenceKind.AWARD):
+            entry = _apply_money(actor, consequence)
+            decision["ledger_reference"] = str(getattr(entry, "pk", entry) or "")[:64]
+        consequence = CONSEQUENCE_FLOW.transition(
+            consequence, "confirm" if confirm else "reject", actor=actor, comment=decision["decision_note"],
+            changes=decision, internal=True)
         record_event("evaluation.consequence_" + ("confirm" if confirm else "reject"), consequence,
                      after={"kind": consequence.kind, "amount": consequence.amount,
                             "ledger": consequence.ledger_reference, "note": consequence.decision_note})

@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 
 from zhengshe.accounts.roles import Role
 from zhengshe.audit.services import record_event
+from zhengshe.core.actions import run_service
 from zhengshe.core.errors import ServiceError
 from zhengshe.core.scoping import Scope
-from zhengshe.core.views import ScopedListView, run_service
+from zhengshe.core.views import ScopedListView
 from zhengshe.core.workflows import history
 from zhengshe.regions.models import Region
 from zhengshe.utilities.excel import XLSX_MIME, ImportFileError, error_report_workbook, file_response, workbook_response

@@ -5,23 +5,23 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengshe.core.workflows import Transition, Workflow
 
-from .choices import ObjectionStatus, RoundStatus
+from .choices import ConsequenceStatus, ObjectionStatus, RoundStatus, SheetStatus, TemplateStatus
 from .models import MANAGERS
 
 
-def _has_units(round_, user):
+def _has_units(round_, standing):
     if not round_.units.exists():
         return str(_("本轮次没有参评单位，请先生成参评单位。"))
     return None
 
 
-def _results_ready(round_, user):
+def _results_ready(round_, standing):
     if round_.results_computed_at is None or not round_.results.exists():
         return str(_("请先计算评估结果。"))
     return None
 
 
-def _can_finalize(round_, user):
+def _can_finalize(round_, standing):
     if round_.objections.filter(status=ObjectionStatus.OPEN).exists():
         return str(_("还有未答复的异议，答复后才能确定最终结果。"))
     if round_.publicity_end and timezone.localdate() <= round_.publicity_end:
@@ -54,3 +54,33 @@ ROUND_FLOW = Workflow(
         RoundStatus.FINAL: {},
     },
 )
+
+
+# The moves below are made by services (template_publish, sheet_save, objection_answer, consequence_decide),
+# which check who may act with their own messages first; the engine records each move and runs the hooks.
+TEMPLATE_FLOW = Workflow("evaluation.template", {
+    TemplateStatus.DRAFT: {
+        "publish": Transition(TemplateStatus.PUBLISHED, MANAGERS, _("发布指标体系"), internal=True),
+    },
+    TemplateStatus.PUBLISHED: {
+        "supersede": Transition(TemplateStatus.SUPERSEDED, MANAGERS, _("被新版本取代"), internal=True),
+    },
+})
+
+SHEET_FLOW = Workflow("evaluation.sheet", {
+    SheetStatus.DRAFT: {"submit": Transition(SheetStatus.SUBMITTED, frozenset(), _("提交评分表"), internal=True)},
+})
+
+OBJECTION_FLOW = Workflow("evaluation.objection", {
+    ObjectionStatus.OPEN: {
+        "maintain": Transition(ObjectionStatus.MAINTAINED, MANAGERS, _("答复：维持原结果"), internal=True),
+        "adjust": Transition(ObjectionStatus.ADJUSTED, MANAGERS, _("答复：调整结果"), internal=True),
+    },
+})
+
+CONSEQUENCE_FLOW = Workflow("evaluation.consequence", {
+    ConsequenceStatus.PROPOSED: {
+        "confirm": Transition(ConsequenceStatus.CONFIRMED, MANAGERS, _("确认"), internal=True),
+        "reject": Transition(ConsequenceStatus.REJECTED, MANAGERS, _("否决"), internal=True),
+    },
+})

@@ -18,6 +18,9 @@ from .choices import (
     IncubationStatus as I,
 )
 from .choices import (
+    ObjectionStatus as OB,
+)
+from .choices import (
     OrgStatus as O,
 )
 from .choices import (
@@ -35,9 +38,9 @@ STAFF = {Role.DISTRICT_ADMIN, Role.TOWN_STAFF}
 ORG = {Role.ORG_USER}
 
 
-def registering_office(org, user) -> str | None:
+def registering_office(org, user, roles=None) -> str | None:
     """Registered organizations answer to the civil-affairs office; filed ones also to their town (STANDARDS §2)."""
-    roles = user_roles_on(user, org)
+    roles = user_roles_on(user, org) if roles is None else roles
     if Role.DISTRICT_ADMIN in roles:
         return None
     if Role.TOWN_STAFF in roles and org.registration_kind == RegistrationKind.FILED:
@@ -45,12 +48,12 @@ def registering_office(org, user) -> str | None:
     return _("只有登记管理机关（备案组织为所在街镇）可以办理。")
 
 
-def _office_of_org(obj, user):
-    return registering_office(obj.organization, user)
+def _office_of_org(obj, standing):
+    return registering_office(obj.organization, standing.user)
 
 
-def _office_of_self(obj, user):
-    return registering_office(obj, user)
+def _office_of_self(obj, standing):
+    return registering_office(obj, standing.user, standing.roles)
 
 
 ORGANIZATION_FLOW = Workflow("organizations.organization", {
@@ -85,14 +88,18 @@ CHANGE_FLOW = Workflow("organizations.change_request", {
 })
 
 
-def _report_complete(report, user):
+def _report_complete(report, standing):
     if not report.activities.strip():
         return _("请填写业务活动情况后再报送。")
     return None
 
 
 REPORT_FLOW = Workflow("organizations.annual_report", {
-    R.DRAFT: {"submit": Transition(R.SUBMITTED, ORG | STAFF, _l("报送"), guard=_report_complete)},
+    R.DRAFT: {
+        "submit": Transition(R.SUBMITTED, ORG | STAFF, _l("报送"), guard=_report_complete),
+        # The daily job, once the deadline has passed (services.report_reminders).
+        "mark_missing": Transition(R.MISSING, frozenset(), _l("逾期未报"), internal=True),
+    },
     R.MISSING: {"submit": Transition(R.SUBMITTED, ORG | STAFF, _l("补报"), guard=_report_complete)},
     R.RETURNED: {"submit": Transition(R.SUBMITTED, ORG | STAFF, _l("重新报送"), guard=_report_complete)},
     R.SUBMITTED: {
@@ -103,9 +110,9 @@ REPORT_FLOW = Workflow("organizations.annual_report", {
 })
 
 
-def _incubator_staff(incubation, user):
+def _incubator_staff(incubation, standing):
     """The incubator's own region staff (district for district parks, the town for street centres) decide."""
-    roles = user_roles_on(user, incubation.incubator)
+    roles = user_roles_on(standing.user, incubation.incubator)
     return None if roles & STAFF else _("只有孵化平台所在地的工作人员可以办理。")
 
 
@@ -123,7 +130,7 @@ INCUBATION_FLOW = Workflow("organizations.incubation", {
 })
 
 
-def _round_declaring(app, user):
+def _round_declaring(app, standing):
     if app.round.status != RS.DECLARING:
         return _("本批次不在申报期内。")
     deadline = app.round.declaration_deadline
@@ -136,11 +143,11 @@ def _round_declaring(app, user):
     return None
 
 
-def _round_reviewing(app, user):
+def _round_reviewing(app, standing):
     return None if app.round.status == RS.REVIEWING else _("本批次不在评审阶段。")
 
 
-def _scored(app, user):
+def _scored(app, standing):
     if app.round.status != RS.REVIEWING:
         return _("本批次不在评审阶段。")
     return None if app.scores.exists() else _("尚无专家评分。")
@@ -161,6 +168,20 @@ APPLICATION_FLOW = Workflow("organizations.grade_application", {
         "decide": Transition(A.DECIDED, DISTRICT, _l("评估委员会审定"), extra={"service": True}),
         "not_graded": Transition(A.NOT_GRADED, DISTRICT, _l("审定：不予评定等级"), comment_required=True,
                                  style="danger"),
+    },
+    # Moves of the round carry its applications (services.round_publish, round_confirm, objection_resolve).
+    A.DECIDED: {"publish": Transition(A.NOTICE, DISTRICT, _l("公示"), internal=True)},
+    A.NOTICE: {
+        "confirm": Transition(A.CONFIRMED, DISTRICT, _l("确认等级"), internal=True),
+        "objection_upheld": Transition(A.COMMITTEE, DISTRICT, _l("异议成立，重新审定"), internal=True),
+    },
+})
+
+# An objection to a published grade, resolved by the civil-affairs office (services.objection_resolve).
+OBJECTION_FLOW = Workflow("organizations.grade_objection", {
+    OB.OPEN: {
+        "uphold": Transition(OB.UPHELD, DISTRICT, _l("异议成立"), internal=True),
+        "dismiss": Transition(OB.DISMISSED, DISTRICT, _l("异议不成立"), internal=True),
     },
 })
 

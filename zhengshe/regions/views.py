@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -8,7 +8,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from zhengshe.audit.services import record_event
-from zhengshe.core.errors import ServiceError
+from zhengshe.core.actions import call_service
 from zhengshe.core.pagination import CountedPaginator
 from zhengshe.core.scoping import Scope, get_scoped_or_404
 from zhengshe.core.views import ScopedDetailView, ScopedListView
@@ -94,16 +94,11 @@ def region_create_view(request):
     form = RegionForm(request.POST or None, instance=Region(parent=parent))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("code", "name", "updated_at_token")}
-        try:
-            region = services.region_create(actor=request.user, code=form.cleaned_data["code"].strip(),
-                                            name=form.cleaned_data["name"].strip(), parent=parent, **data)
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _("已新增区划“%s”。") % region.name)
+        name = form.cleaned_data["name"].strip()
+        region = call_service(request, services.region_create, success=_("已新增区划“%s”。") % name, form=form,
+                              actor=request.user, code=form.cleaned_data["code"].strip(), name=name, parent=parent,
+                              **data)
+        if region:
             return redirect("regions:detail", code=region.code)
     return render(request, "regions/region_form.html", {
         "form": form, "parent": parent, "title": _("在“%s”下新增区划") % parent.name,
@@ -117,16 +112,8 @@ def region_edit_view(request, code):
     form = RegionForm(request.POST or None, instance=Region.objects.get(pk=region.pk), editing=True)
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in services.EDITABLE_FIELDS if k in form.cleaned_data}
-        try:
-            services.region_update(actor=request.user, region=region,
-                                   expected_updated_at=form.cleaned_data.get("updated_at_token") or "", **data)
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _("已保存。"))
+        if call_service(request, services.region_update, success=_("已保存。"), form=form, actor=request.user,
+                        region=region, expected_updated_at=form.cleaned_data.get("updated_at_token") or "", **data):
             return redirect("regions:detail", code=region.code)
     return render(request, "regions/region_form.html", {
         "form": form, "region": region, "title": _("编辑区划：%s") % region.name,

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from zhengshe.core.actions import action_endpoint
 from zhengshe.core.api import ScopedReadOnlyViewSet
 from zhengshe.core.pagination import CountedPaginator, StandardPagination
 from zhengshe.core.scoping import get_scoped_or_404
@@ -21,6 +22,11 @@ def _list_key(kind: str, request) -> tuple:
     """What a list answer depends on: the caller's scope and the query string (but the page)."""
     query = tuple(sorted((k, tuple(v)) for k, v in request.GET.lists() if k != "page"))
     return kind, selectors.scope_key(request.user), query
+
+
+def _fresh(view, agreement) -> dict:
+    """The agreement as the caller now sees it (after a move), in the list shape."""
+    return s.AgreementSerializer(selectors.get_agreement(view.request.user, agreement.pk)).data
 
 
 class AgreementPagination(StandardPagination):
@@ -60,18 +66,12 @@ class AgreementViewSet(ScopedReadOnlyViewSet):
         return s.AgreementDetailSerializer if self.action == "retrieve" else s.AgreementSerializer
 
     def _done(self, agreement):
-        fresh = selectors.get_agreement(self.request.user, agreement.pk)
-        return Response(s.AgreementSerializer(fresh).data)
+        return Response(_fresh(self, agreement))
 
-    @extend_schema(request=s.TransitionSerializer, responses=s.AgreementSerializer)
-    @action(detail=True, methods=["post"])
-    def transition(self, request, pk=None):
-        """Submit for negotiation, redraft, activate, evaluate, close or terminate (comment = reason)."""
-        agreement = self.get_object()
-        data = s.TransitionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.agreement_transition(actor=request.user, agreement=agreement, **data.validated_data)
-        return self._done(agreement)
+    transition = action_endpoint(
+        "transition", services.agreement_transition, obj_arg="agreement", body=s.TransitionSerializer,
+        reply=lambda view, agreement: _fresh(view, agreement), reply_schema=s.AgreementSerializer,
+        doc="Submit for negotiation, redraft, activate, evaluate, close or terminate (comment = reason).")
 
     @extend_schema(request=None, responses=s.AgreementSerializer)
     @action(detail=True, methods=["post"])
@@ -81,15 +81,10 @@ class AgreementViewSet(ScopedReadOnlyViewSet):
                                    revision=request.data.get("revision", agreement.revision))
         return self._done(agreement)
 
-    @extend_schema(request=s.SignSerializer, responses=s.AgreementSerializer)
-    @action(detail=True, methods=["post"])
-    def sign(self, request, pk=None):
-        """Sign for the caller's side: signer, and a seal number and/or a seal image (multipart)."""
-        agreement = self.get_object()
-        data = s.SignSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.agreement_sign(actor=request.user, agreement=agreement, **data.validated_data)
-        return self._done(agreement)
+    sign = action_endpoint(
+        "sign", services.agreement_sign, obj_arg="agreement", body=s.SignSerializer,
+        reply=lambda view, agreement: _fresh(view, agreement), reply_schema=s.AgreementSerializer,
+        doc="Sign for the caller's side: signer, and a seal number and/or a seal image (multipart).")
 
     @extend_schema(request=s.NoteSerializer, responses=None)
     @action(detail=True, methods=["post"])

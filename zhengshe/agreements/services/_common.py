@@ -21,7 +21,7 @@ from ..models import (
     AgreementItem,
     AgreementRevision,
 )
-from ..workflows import acts_for
+from ..workflows import standing_on
 
 HUNDRED = Decimal("100")
 
@@ -73,9 +73,19 @@ def funding_for(list_item, region) -> tuple[str, Decimal, int, Decimal]:
     return basis, standard, quantity, to_yuan(standard * quantity)
 
 
-def _require_side(actor, agreement, side: str) -> None:
-    if not acts_for(agreement, actor, side):
+def _require_side(actor, agreement, side: str, standing=None):
+    """The actor's standing on ``agreement`` (reused when given), refused unless it acts for ``side``."""
+    standing = standing_for(actor, agreement, standing)
+    if not standing.acts_for(side):
         raise NotAllowed()
+    return standing
+
+
+def standing_for(actor, agreement, standing=None):
+    """The standing a view already derived for this actor, else derive it now (once per action)."""
+    if standing is not None and standing.user == actor:
+        return standing
+    return standing_on(agreement, actor)
 
 
 def _require_roles(actor, obj, roles) -> None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengshe.audit.services import record_event
-from zhengshe.core.errors import ConflictError, NotAllowed, ServiceError
+from zhengshe.core.errors import ConflictError, ServiceError
 from zhengshe.utilities.money import to_yuan
 
 from ..choices import (
@@ -27,7 +27,7 @@ from ..models import (
     AmendmentItem,
     LedgerEntry,
 )
-from ..workflows import AMENDMENT_FLOW, acts_for, on_behalf
+from ..workflows import AMENDMENT_FLOW
 from ._common import HUNDRED, _locked, _refresh_funds, _require_side, funding_for
 from .templates import _money_condition, assisted_list_for
 
@@ -50,15 +50,14 @@ def amendment_create(*, actor, agreement, title: str, content: str, funding_delt
     return amendment
 
 
-def amendment_sign(*, actor, amendment, signer_name: str, seal_number: str) -> Amendment:
+def amendment_sign(*, actor, amendment, signer_name: str, seal_number: str, standing=None) -> Amendment:
     """Sign a supplementary agreement (B first, then A); in force after A, when its item and money changes apply.
 
     Refused while its item changes would leave the weights in force off 100 or rest on terms changed meanwhile.
     """
     agreement = amendment.agreement
     side = "b" if amendment.status == AmendmentStatus.DRAFT else "a"
-    if not acts_for(agreement, actor, side):
-        raise NotAllowed()
+    standing = _require_side(actor, agreement, side, standing)
     if not signer_name.strip() or not seal_number.strip():
         raise ServiceError(_("请填写签署代表姓名和印章编号。"))
 
@@ -71,8 +70,9 @@ def amendment_sign(*, actor, amendment, signer_name: str, seal_number: str) -> A
 
     with transaction.atomic():
         Agreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)  # one amendment comes in force at a time
-        signed = AMENDMENT_FLOW.transition(amendment, f"sign_{side}", actor=actor, before_save=before_save)
-        if on_behalf(agreement, actor, side):
+        signed = AMENDMENT_FLOW.transition(amendment, f"sign_{side}", actor=actor, before_save=before_save,
+                                           standing=standing)
+        if standing.on_behalf(side):
             record_event("amendment.signed_on_behalf", signed, after={
                 "side": side, "council": agreement.council_id, "signer_name": signer_name.strip()})
         if signed.status == AmendmentStatus.IN_FORCE:
@@ -160,8 +160,7 @@ def _locked_amendment(amendment, version) -> Amendment:
 
 
 def _require_amendment_editor(actor, amendment) -> None:
-    if not acts_for(amendment.agreement, actor, "a"):
-        raise NotAllowed()
+    _require_side(actor, amendment.agreement, "a")
     if amendment.status != AmendmentStatus.DRAFT:
         raise ServiceError(_("补充协议已签署或已撤销，其中的事项变更不可再修改。"), code="frozen")
 

@@ -15,7 +15,6 @@ from zhengshe.utilities.money import to_yuan
 
 from ..choices import (
     AgreementKind,
-    JobStatus,
 )
 from ..models import (
     Agreement,
@@ -24,6 +23,7 @@ from ..models import (
     DraftingJob,
     ResidentsCouncil,
 )
+from ..workflows import JOB_FLOW
 from ._common import _require_roles, funding_for, snapshot
 from .templates import instalment_plan_problem, template_weight_problem
 
@@ -67,10 +67,13 @@ def drafting_run(job_id: int) -> DraftingJob:
         try:
             _drafting_loop(job)
         except Exception as exc:  # the job row must say what went wrong; the page shows it
-            job.status = JobStatus.FAILED
-            job.message = f"{job.message}\n{_('起草失败：')}{exc}".strip()
-            job.finished_at = timezone.now()
-            job.save()
+            problem = f"{_('起草失败：')}{exc}"
+
+            def failed(obj):
+                obj.message = f"{obj.message}\n{problem}".strip()
+                obj.finished_at = timezone.now()
+
+            JOB_FLOW.transition(job, "fail", actor=job.requested_by, internal=True, before_save=failed)
             raise
     return job
 
@@ -81,8 +84,11 @@ def _drafting_loop(job) -> None:
     existing = set(Agreement.objects.filter(party_a=template.region, year=template.year, kind=template.kind)
                    .values_list("party_b_id", "council_id"))
     titems = list(template.items.select_related("list_item__identity").order_by("position", "id"))
-    job.status, job.total, job.started_at, job.done = JobStatus.RUNNING, len(parties), timezone.now(), 0
-    job.save()
+
+    def started(obj):
+        obj.total, obj.started_at, obj.done = len(parties), timezone.now(), 0
+
+    job = JOB_FLOW.transition(job, "start", actor=job.requested_by, internal=True, before_save=started)
     warnings = []
     for start in range(0, len(parties), 25):
         with transaction.atomic():
@@ -100,10 +106,13 @@ def _drafting_loop(job) -> None:
                 except IntegrityError:  # drafted meanwhile by a concurrent run
                     job.skipped_count += 1
             job.done = min(job.total, start + 25)
-            job.save(update_fields=["done", "created_count", "skipped_count", "status", "updated_at"])
-    job.status, job.finished_at = JobStatus.DONE, timezone.now()
-    job.message = "\n".join(warnings)
-    job.save()
+            job.save(update_fields=["done", "created_count", "skipped_count", "updated_at"])
+
+    def finished(obj):
+        obj.finished_at, obj.message = timezone.now(), "\n".join(warnings)
+        obj.done, obj.created_count, obj.skipped_count = job.done, job.created_count, job.skipped_count
+
+    job = JOB_FLOW.transition(job, "finish", actor=job.requested_by, internal=True, before_save=finished)
     record_event("agreement.bulk_drafted", job, after={"created": job.created_count, "skipped": job.skipped_count})
 
 

@@ -11,12 +11,10 @@ from django.utils.translation import gettext as _
 from zhengshe.audit.services import record_event
 from zhengshe.core.errors import ServiceError
 
-from ..choices import (
-    JobStatus,
-)
 from ..models import (
     ExportJob,
 )
+from ..workflows import JOB_FLOW
 
 
 def export_start(*, actor, region, year: int) -> ExportJob:
@@ -62,8 +60,8 @@ def export_run(job_id: int) -> ExportJob:
 
     job = ExportJob.objects.select_related("region", "requested_by").get(pk=job_id)
     with acting_as(job.requested_by, source="job"):
-        job.status, job.started_at = JobStatus.RUNNING, timezone.now()
-        job.save()
+        job = JOB_FLOW.transition(job, "start", actor=job.requested_by, internal=True,
+                                  before_save=lambda obj: setattr(obj, "started_at", timezone.now()))
         folder = settings.DATA_DIR / "exports"
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"agreements-{job.pk}-{secrets.token_hex(8)}.zip"
@@ -75,9 +73,16 @@ def export_run(job_id: int) -> ExportJob:
                         job.done = done
                         job.save(update_fields=["done", "updated_at"])
         except Exception as exc:
-            job.status, job.message, job.finished_at = JobStatus.FAILED, str(exc), timezone.now()
-            job.save()
+            problem = str(exc)
+
+            def failed(obj):
+                obj.message, obj.finished_at = problem, timezone.now()
+
+            JOB_FLOW.transition(job, "fail", actor=job.requested_by, internal=True, before_save=failed)
             raise
-        job.file_path, job.status, job.done, job.finished_at = str(path), JobStatus.DONE, job.total, timezone.now()
-        job.save()
+
+        def finished(obj):
+            obj.file_path, obj.done, obj.finished_at = str(path), obj.total, timezone.now()
+
+        job = JOB_FLOW.transition(job, "finish", actor=job.requested_by, internal=True, before_save=finished)
     return job

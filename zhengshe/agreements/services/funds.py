@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from zhengshe.accounts.roles import Role
 from zhengshe.audit.services import record_event
 from zhengshe.core.errors import NotAllowed, ServiceError
-from zhengshe.core.scoping import user_roles_on
 from zhengshe.utilities.money import to_yuan
 
 from ..choices import (
@@ -24,7 +23,7 @@ from ..models import (
     Instalment,
     LedgerEntry,
 )
-from ..workflows import acts_for
+from ..workflows import standing_on
 from ._common import _refresh_funds
 
 
@@ -33,8 +32,8 @@ def _require_funds_actor(actor, agreement) -> None:
         return
     if getattr(actor, "is_superuser", False):
         return
-    roles = user_roles_on(actor, agreement)
-    if Role.DISTRICT_ADMIN in roles or (Role.TOWN_STAFF in roles and acts_for(agreement, actor, "a")):
+    standing = standing_on(agreement, actor)
+    if Role.DISTRICT_ADMIN in standing.roles or (Role.TOWN_STAFF in standing.roles and standing.acts_for("a")):
         return
     raise NotAllowed()
 

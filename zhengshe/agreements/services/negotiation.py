@@ -26,8 +26,8 @@ from ..models import (
     AgreementItem,
     NegotiationNote,
 )
-from ..workflows import on_behalf, user_side
-from ._common import _bump, _locked, _require_editable, _require_side
+from ..workflows import PROPOSAL_FLOW
+from ._common import _bump, _locked, _require_editable, _require_side, standing_for
 
 
 def agreement_update(*, actor, agreement, version, data: dict, note: str = "") -> Agreement:
@@ -72,9 +72,10 @@ def agreement_item_update(*, actor, agreement, version, item, data: dict, note: 
     return locked
 
 
-def note_add(*, actor, agreement, text: str, item=None, field: str = "", proposed_value: str = "") -> NegotiationNote:
+def note_add(*, actor, agreement, text: str, item=None, field: str = "", proposed_value: str = "",
+             standing=None) -> NegotiationNote:
     """A comment in the negotiation thread; party B may attach a proposal to change one term of one item."""
-    side = user_side(agreement, actor)
+    side = standing_for(actor, agreement, standing).side
     if side is None:
         raise NotAllowed()
     if agreement.status not in EDITABLE_STATUSES:
@@ -118,15 +119,18 @@ def proposal_decide(*, actor, note: NegotiationNote, accept: bool, response: str
         note = (NegotiationNote.objects.select_for_update(of=("self",)).select_related("agreement", "item")
                 .get(pk=note.pk))
         agreement = _locked(note.agreement)
-        _require_side(actor, agreement, "a")
+        standing = _require_side(actor, agreement, "a")
         _require_editable(agreement)
         if note.status != ProposalStatus.PENDING:
             raise ServiceError(_("该建议已答复。"))
         if not accept and not response.strip():
             raise ServiceError(_("不采纳时请说明理由。"), fields={"response": [_("此项为必填项。")]})
-        note.status = ProposalStatus.ACCEPTED if accept else ProposalStatus.REJECTED
-        note.decided_by, note.decided_at, note.response = actor, timezone.now(), response.strip()
-        note.save()
+
+        def before_save(obj):
+            obj.decided_by, obj.decided_at, obj.response = actor, timezone.now(), response.strip()
+
+        note = PROPOSAL_FLOW.transition(note, "accept" if accept else "reject", actor=actor, comment=response.strip(),
+                                        before_save=before_save, standing=standing)
         if accept:
             item = AgreementItem.objects.select_for_update().get(pk=note.item_id)
             if note.field == "remove":
@@ -141,11 +145,12 @@ def proposal_decide(*, actor, note: NegotiationNote, accept: bool, response: str
     return note
 
 
-def agreement_confirm(*, actor, agreement, revision: int) -> Agreement:
+def agreement_confirm(*, actor, agreement, revision: int, standing=None) -> Agreement:
     """One side confirms the revision it has read; both must confirm the current revision before signing."""
     with transaction.atomic():
         locked = _locked(agreement)
-        side = user_side(locked, actor)
+        standing = standing_for(actor, locked, standing)
+        side = standing.side
         if side is None:
             raise NotAllowed()
         if locked.status != AgreementStatus.NEGOTIATING:
@@ -153,7 +158,7 @@ def agreement_confirm(*, actor, agreement, revision: int) -> Agreement:
         if int(revision) != locked.revision:
             raise ConflictError(_("协议已更新为第 %(n)d 版，请阅读最新内容后再确认。") % {"n": locked.revision})
         # A committee worker confirms for its council too only while the council has no account (audited).
-        sides = [side] + (["b"] if side == "a" and on_behalf(locked, actor, "b") else [])
+        sides = [side] + (["b"] if side == "a" and standing.on_behalf("b") else [])
         for s in sides:
             setattr(locked, f"confirmed_{s}_revision", locked.revision)
         locked.save()

@@ -19,14 +19,14 @@ from ..models import (
     Agreement,
     ProgressReport,
 )
-from ..workflows import acts_for
+from ..workflows import standing_on
 
 
 def progress_report(*, actor, item, status: str, note: str = "") -> ProgressReport:
     """Party B reports an item done / in progress / not done (with a note); the latest report counts."""
     agreement = Agreement.objects.select_related("party_a", "party_b").get(pk=item.agreement_id)
-    if not acts_for(agreement, actor, "b") and not (agreement.kind == AgreementKind.COUNCIL
-                                                    and acts_for(agreement, actor, "a")):
+    standing = standing_on(agreement, actor)
+    if not standing.acts_for("b") and not (agreement.kind == AgreementKind.COUNCIL and standing.acts_for("a")):
         raise NotAllowed()
     if agreement.status not in (AgreementStatus.SIGNED_BY_A, AgreementStatus.IN_FORCE):
         raise ServiceError(_("协议生效后才能报告事项进展。"))

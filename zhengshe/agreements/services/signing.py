@@ -23,12 +23,12 @@ from ..models import (
     Instalment,
     LedgerEntry,
 )
-from ..workflows import AGREEMENT_FLOW, BUTTON_ACTIONS, on_behalf, user_side
-from ._common import HUNDRED, SEAL_MAX_BYTES, _refresh_funds
+from ..workflows import AGREEMENT_FLOW, BUTTON_ACTIONS
+from ._common import HUNDRED, SEAL_MAX_BYTES, _refresh_funds, standing_for
 from .templates import default_instalment_plan
 
 
-def agreement_transition(*, actor, agreement, action: str, comment: str = "") -> Agreement:
+def agreement_transition(*, actor, agreement, action: str, comment: str = "", standing=None) -> Agreement:
     """A plain workflow move (submit, redraft, activate, evaluate, close, terminate)."""
     if action not in BUTTON_ACTIONS | {"terminate"}:
         raise ServiceError(_("签署请使用签署页面。"))
@@ -39,7 +39,8 @@ def agreement_transition(*, actor, agreement, action: str, comment: str = "") ->
         if action in ("submit", "redraft"):
             obj.confirmed_a_revision = obj.confirmed_b_revision = 0
 
-    return AGREEMENT_FLOW.transition(agreement, action, actor=actor, comment=comment, before_save=before_save)
+    return AGREEMENT_FLOW.transition(agreement, action, actor=actor, comment=comment, before_save=before_save,
+                                     standing=standing_for(actor, agreement, standing))
 
 
 def _check_seal_image(upload) -> str:
@@ -62,10 +63,13 @@ def _check_seal_image(upload) -> str:
     return ext
 
 
-def agreement_sign(*, actor, agreement, signer_name: str, seal_number: str = "", seal_image=None) -> Agreement:
-    """Sign for the actor's side: records who, as whom, when and the seal; the second signature allocates the money."""
-    side = user_side(agreement, actor)
-    if side == "a" and on_behalf(agreement, actor, "b"):
+def agreement_sign(*, actor, agreement, signer_name: str, seal_number: str = "", seal_image=None,
+                   standing=None) -> Agreement:
+    """Sign for the actor's side: records who, as whom, when and the seal; the second signature allocates the money.
+    ``standing`` is the actor's standing the page already derived (derived here otherwise), used for every check."""
+    standing = standing_for(actor, agreement, standing)
+    side = standing.side
+    if side == "a" and standing.on_behalf("b"):
         # "2+1" council without an account: the committee's worker records the council's signature when it is due.
         side = "b" if agreement.status in (AgreementStatus.NEGOTIATING, AgreementStatus.AWAITING_B) and (
             agreement.b_signs_first or agreement.a_signed_at) and not agreement.b_signed_at else "a"
@@ -90,8 +94,9 @@ def agreement_sign(*, actor, agreement, signer_name: str, seal_number: str = "",
         obj.version += 1
 
     with transaction.atomic():
-        signed = AGREEMENT_FLOW.transition(agreement, f"sign_{side}", actor=actor, before_save=before_save)
-        if on_behalf(agreement, actor, side):
+        signed = AGREEMENT_FLOW.transition(agreement, f"sign_{side}", actor=actor, before_save=before_save,
+                                           standing=standing)
+        if standing.on_behalf(side):
             record_event("agreement.signed_on_behalf", signed, after={
                 "side": side, "council": signed.council_id, "signer_name": signer_name.strip()})
         if signed.status == AgreementStatus.SIGNED_BY_A:

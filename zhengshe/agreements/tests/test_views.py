@@ -226,6 +226,23 @@ def test_api_scoped_and_same_error_shape(world, client_for, drafted):
         town.get("/api/agreements/")
 
 
+def test_api_tells_the_three_refusals_apart_by_code_not_by_message(world, client_for, drafted):
+    # given an agreement in negotiation that neither side has confirmed
+    agreement = drafted[world.village_a1x.code]
+    town, village = client_for(world.town_staff), client_for(world.village_staff)
+    assert town.post(f"/api/agreements/{agreement.pk}/transition/", {"action": "submit"},
+                     content_type="application/json").status_code == 200
+    # when the town submits again (no such move now), and the village signs too early
+    again = town.post(f"/api/agreements/{agreement.pk}/transition/", {"action": "submit"},
+                      content_type="application/json")
+    early = village.post(f"/api/agreements/{agreement.pk}/sign/", {"signer_name": "张强", "seal_number": "村-1"})
+    # then each answers with its own code and a Chinese message
+    assert again.status_code == 400 and again.json()["error"]["code"] == "invalid_move"
+    assert "协商中" in again.json()["error"]["message"]
+    assert early.status_code == 400 and early.json()["error"]["code"] == "guard_failed"
+    assert "双方尚未确认" in early.json()["error"]["message"]
+
+
 def test_sign_both_helper_allocates_once(world, drafted):
     agreement = sign_both(world, drafted[world.village_a1x.code])
     assert agreement.ledger.filter(kind="allocate").count() == 3  # the unfunded item has no allocation line

@@ -5,6 +5,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from zhengshe.core.actions import action_endpoint
 from zhengshe.core.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
 from zhengshe.core.scoping import get_scoped_or_404
 from zhengshe.regions.models import Region
@@ -73,29 +74,12 @@ class AdmissionViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
         obj = services.admission_create(actor=request.user, regions=regions, **fields)
         return Response(s.AdmissionSerializer(obj).data, status=status.HTTP_201_CREATED)
 
-    def _move(self, request, action_name):
-        obj = self.get_object()
-        body = s.CommentSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        moved = services.admission_move(actor=request.user, admission=obj, action=action_name,
-                                        comment=body.validated_data["comment"])
-        return Response(s.AdmissionSerializer(moved).data)
-
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        return self._move(request, "submit")
-
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_for_info(self, request, pk=None):
-        return self._move(request, "return")
-
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        return self._move(request, "reject")
-
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
-        return self._move(request, "withdraw")
+    submit, return_for_info, reject, withdraw = (
+        action_endpoint(name, services.admission_move, obj_arg="admission", body=s.CommentSerializer,
+                        reply=s.AdmissionSerializer, fixed={"action": move}, url_path=move,
+                        doc=f"POST: the admission's workflow move “{move}” (comment = reason).")
+        for name, move in (("submit", "submit"), ("return_for_info", "return"), ("reject", "reject"),
+                           ("withdraw", "withdraw")))
 
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):

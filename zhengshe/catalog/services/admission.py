@@ -15,7 +15,7 @@ from zhengshe.regions.models import Region
 
 from ..choices import SUBTYPES_OF, AdmissionStatus, AskKind, BurdenKind, TargetMode
 from ..models import AdmissionRequest, BurdenItem
-from ..workflows import ADMISSION_FLOW, APPLICANTS
+from ..workflows import ADMISSION_FLOW, APPLICANTS, BURDEN_FLOW
 
 EDITABLE = {AdmissionStatus.DRAFT, AdmissionStatus.RETURNED}
 REQUEST_FIELDS = ["department", "kind", "subtype", "title", "content", "legal_basis", "workload", "workload_hours",
@@ -154,10 +154,10 @@ def admission_move(*, actor, admission: AdmissionRequest, action: str, comment: 
         moved = ADMISSION_FLOW.transition(admission, action, actor=actor, comment=comment, before_save=stamp)
         if action == "revoke":
             # What the gate let in leaves the communities' registries with the revocation (kept on record).
-            for item in BurdenItem.objects.filter(admission=moved, state="kept"):
-                item.state, item.state_changed_on = "removed", timezone.localdate()
-                item.note = (item.note + " " + _("准入已撤销")).strip()
-                item.save()
+            BURDEN_FLOW.bulk_transition(
+                BurdenItem.objects.filter(admission=moved, state="kept"), "remove", actor=actor, comment=comment,
+                changes={"state_changed_on": timezone.localdate()}, internal=True,
+                before_save=lambda item: setattr(item, "note", (item.note + " " + _("准入已撤销")).strip()))
     return moved
 
 

@@ -11,6 +11,7 @@ from zhengshe.core.errors import ServiceError
 
 from ..choices import AskKind, AskOutcome
 from ..models import UnlistedAsk
+from ..workflows import ASK_FLOW
 from .common import require_roles_over
 
 RECORDERS = {"village_staff", "district_admin"}
@@ -68,12 +69,9 @@ def ask_refuse(*, actor, ask: UnlistedAsk, rule_cited: str = "", note: str = "")
         raise ServiceError(_("该事项已处理（%s），不能再拒绝。") % locked.get_outcome_display())
     before = locked.outcome
     today = timezone.localdate()
-    locked.outcome = AskOutcome.REFUSED
-    locked.refused_on = today
-    locked.rule_cited = rule_cited.strip() or default_rule(locked.region)
-    locked.outcome_note = note
-    locked.notice_number = _notice_number(locked, today.year)
-    locked.save()
+    locked = ASK_FLOW.transition(locked, "refuse", actor=actor, internal=True, comment=note, changes={
+        "refused_on": today, "rule_cited": rule_cited.strip() or default_rule(locked.region), "outcome_note": note,
+        "notice_number": _notice_number(locked, today.year)})
     record_event("catalog.ask.refuse", locked, before={"outcome": before}, after={
         "outcome": locked.outcome, "notice_number": locked.notice_number, "department": locked.department})
     return locked
@@ -91,7 +89,8 @@ def ask_set_outcome(*, actor, ask: UnlistedAsk, outcome: str, note: str = "") ->
     if outcome == AskOutcome.LEGITIMATE and not note.strip():
         raise ServiceError(_("请说明依据哪份清单或哪项准入。"), fields={"note": [_("此项为必填项。")]})
     before = locked.outcome
-    locked.outcome, locked.outcome_note = outcome, note
-    locked.save()
+    move = {AskOutcome.ACCEPTED: "accept", AskOutcome.WITHDRAWN: "withdraw", AskOutcome.LEGITIMATE: "legitimate"}
+    locked = ASK_FLOW.transition(locked, move[outcome], actor=actor, internal=True, comment=note,
+                                 changes={"outcome_note": note})
     record_event("catalog.ask.outcome", locked, before={"outcome": before}, after={"outcome": outcome})
     return locked

@@ -10,6 +10,7 @@ from zhengshe.core.errors import ServiceError
 
 from ..choices import SUBTYPES_OF, BurdenState
 from ..models import BurdenItem
+from ..workflows import BURDEN_FLOW
 from .common import require_roles_over
 
 KEEPERS = {"village_staff", "town_staff", "district_admin"}
@@ -47,9 +48,6 @@ def burden_change_state(*, actor, item: BurdenItem, state: str, on_date=None, no
         raise ServiceError(_("已并入或清理的事项不能恢复；如确需重新设立，请登记新的事项（须经准入）。"))
     if state == BurdenState.MERGED and locked.subtype == "electronic":
         raise ServiceError(_("电子台账不能再并入电子台账。"))
-    locked.state = state
-    locked.state_changed_on = on_date or timezone.localdate()
-    if note:
-        locked.note = note
-    locked.save()
-    return locked
+    changes = {"state_changed_on": on_date or timezone.localdate(), **({"note": note} if note else {})}
+    action = "merge" if state == BurdenState.MERGED else "remove"
+    return BURDEN_FLOW.transition(locked, action, actor=actor, internal=True, comment=note, changes=changes)

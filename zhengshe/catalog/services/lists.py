@@ -172,11 +172,10 @@ def list_publish(*, actor, duty_list: DutyList) -> DutyList:
     def stamp(obj):
         obj.published_at = now
 
-    published = LIST_FLOW.transition(duty_list, "publish", actor=actor, before_save=stamp)
-    for old in current:
-        LIST_FLOW.transition(old, "supersede", actor=actor,
-                             comment=_("由第 %d 版取代") % published.version,
-                             before_save=lambda o: setattr(o, "superseded_at", now))
+    with transaction.atomic():  # the new version and the retirement of the old one, together or not at all
+        published = LIST_FLOW.transition(duty_list, "publish", actor=actor, before_save=stamp)
+        LIST_FLOW.bulk_transition(current, "supersede", actor=actor, internal=True,
+                                  comment=_("由第 %d 版取代") % published.version, changes={"superseded_at": now})
     return published
 
 

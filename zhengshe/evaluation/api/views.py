@@ -5,6 +5,7 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from zhengshe.core.actions import action_endpoint
 from zhengshe.core.api import ScopedReadOnlyViewSet
 from zhengshe.core.scoping import Scope
 
@@ -40,14 +41,9 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(s.ResultSerializer(page, many=True).data)
 
-    @extend_schema(request=s.TransitionSerializer, responses=s.RoundSerializer)
-    @action(detail=True, methods=["post"])
-    def transition(self, request, pk=None):
-        round_ = self.get_object()
-        data = s.TransitionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        round_ = services.round_transition(actor=request.user, round_=round_, **data.validated_data)
-        return Response(s.RoundSerializer(round_).data)
+    transition = action_endpoint("transition", services.round_transition, obj_arg="round_",
+                                 body=s.TransitionSerializer, reply=s.RoundSerializer,
+                                 doc="POST: move the round through its workflow (action, comment).")
 
 
 class ResultViewSet(viewsets.ReadOnlyModelViewSet):
@@ -103,20 +99,9 @@ class ConsequenceViewSet(ScopedReadOnlyViewSet):
     def get_queryset(self):
         return super().get_queryset().order_by("id")
 
-    def _decide(self, request, confirm: bool):
-        consequence = self.get_object()
-        data = s.DecisionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        done = services.consequence_decide(actor=request.user, consequence=consequence, confirm=confirm,
-                                           note=data.validated_data["note"])
-        return Response(s.ConsequenceSerializer(done).data)
-
-    @extend_schema(request=s.DecisionSerializer, responses=s.ConsequenceSerializer)
-    @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None):
-        return self._decide(request, True)
-
-    @extend_schema(request=s.DecisionSerializer, responses=s.ConsequenceSerializer)
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        return self._decide(request, False)
+    confirm = action_endpoint("confirm", services.consequence_decide, obj_arg="consequence",
+                              body=s.DecisionSerializer, reply=s.ConsequenceSerializer, fixed={"confirm": True},
+                              doc="POST: confirm the proposed consequence (money moves on the funds ledger).")
+    reject = action_endpoint("reject", services.consequence_decide, obj_arg="consequence",
+                             body=s.DecisionSerializer, reply=s.ConsequenceSerializer, fixed={"confirm": False},
+                             doc="POST: reject the proposed consequence.")

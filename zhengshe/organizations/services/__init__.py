@@ -33,7 +33,6 @@ from .credit import (  # noqa: F401
 )
 from .grading import (  # noqa: F401
     DEFAULT_INDICATORS,
-    _set_app_status,
     certificate_pdf,
     grade_expiry_sweep,
     grade_validity,

@@ -36,7 +36,7 @@ from ..models import (
     Objection,
     Organization,
 )
-from .grading import _set_app_status, indicator_set_ensure
+from .grading import indicator_set_ensure
 from .notifications import notify
 
 
@@ -235,11 +235,10 @@ def objection_resolve(*, actor, objection: Objection, upheld: bool, resolution: 
         raise ServiceError(_("该异议已处理。"))
     if not resolution.strip():
         raise ServiceError(_("请填写处理意见。"))
-    objection.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
-    objection.resolution = resolution
-    objection.resolved_by = actor
-    objection.resolved_at = timezone.now()
-    objection.save()
+    objection = workflows.OBJECTION_FLOW.transition(objection, "uphold" if upheld else "dismiss", actor=actor,
+                                                    internal=True, comment=resolution, changes={
+                                                        "resolution": resolution, "resolved_by": actor,
+                                                        "resolved_at": timezone.now()})
     if upheld and app.status == ApplicationStatus.NOTICE:
-        _set_app_status(app, ApplicationStatus.COMMITTEE, actor, "objection_upheld", resolution)
+        workflows.APPLICATION_FLOW.transition(app, "objection_upheld", actor=actor, internal=True, comment=resolution)
     return objection

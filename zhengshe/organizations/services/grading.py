@@ -136,24 +136,8 @@ def round_publish(*, actor, rnd: GradeRound, notice_days: int = 7, today: date |
             obj.notice_end = today + timedelta(days=notice_days)
 
         rnd = workflows.ROUND_FLOW.transition(rnd, "publish", actor=actor, before_save=stamp)
-        for app in decided:
-            _set_app_status(app, ApplicationStatus.NOTICE, actor, "publish")
+        workflows.APPLICATION_FLOW.bulk_transition(decided, "publish", actor=actor, internal=True)
     return rnd
-
-
-def _set_app_status(app, status, actor, action, comment=""):
-    """Round-level moves of an application (publish, confirm): history row and audit like the engine's."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from zhengshe.core.models import StatusChange
-
-    old = app.status
-    app.status = status
-    app.save()
-    StatusChange.objects.create(content_type=ContentType.objects.get_for_model(GradeApplication),
-                                object_id=str(app.pk), action=action, from_status=old, to_status=status,
-                                actor=actor if getattr(actor, "pk", None) else None, comment=comment)
-    record_event(f"organizations.grade_application.{action}", app, before={"status": old}, after={"status": status})
 
 
 def grade_validity(announced: date) -> tuple[date, date]:
@@ -185,10 +169,9 @@ def round_confirm(*, actor, rnd: GradeRound, today: date | None = None) -> Grade
         for app in rnd.applications.filter(status=ApplicationStatus.NOTICE).select_related("organization").order_by(
                 "-decided_grade", "organization__name"):
             serial += 1
-            app.certificate_number = _("%(code)s评字〔%(y)d〕第%(n)03d号") % {
-                "code": rnd.region.code, "y": rnd.year, "n": serial}
-            app.valid_from, app.valid_to = valid_from, valid_to
-            _set_app_status(app, ApplicationStatus.CONFIRMED, actor, "confirm")
+            certificate = _("%(code)s评字〔%(y)d〕第%(n)03d号") % {"code": rnd.region.code, "y": rnd.year, "n": serial}
+            app = workflows.APPLICATION_FLOW.transition(app, "confirm", actor=actor, internal=True, changes={
+                "certificate_number": certificate, "valid_from": valid_from, "valid_to": valid_to})
             org = app.organization
             before = {"grade": org.grade, "grade_valid_to": org.grade_valid_to}
             org.grade, org.grade_valid_from, org.grade_valid_to = app.decided_grade, valid_from, valid_to

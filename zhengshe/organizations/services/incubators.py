@@ -72,11 +72,11 @@ def incubation_transition(*, actor, incubation: Incubation, action: str, comment
             org = obj.organization
             if org.status != OrgStatus.ACTIVE or not (org.credit_code or org.filing_number):
                 raise ServiceError(_("出壳须先完成登记或备案（组织状态为“正常”，并有信用代码或备案编号）。"))
-        if action in ("graduate", "exit"):
-            obj.finished_on = today
-            obj.outcome = comment
 
-    return workflows.INCUBATION_FLOW.transition(incubation, action, actor=actor, comment=comment, before_save=stamp)
+    # "outcome" here is the written account of how the incubation ended, set with the move that ends it.
+    ends = {"finished_on": timezone.localdate(), "outcome": comment} if action in ("graduate", "exit") else {}
+    return workflows.INCUBATION_FLOW.transition(incubation, action, actor=actor, comment=comment, changes=ends,
+                                                before_save=stamp)
 
 
 def _incubation_staff(actor, incubation):

@@ -129,8 +129,7 @@ def annual_reports_sweep(*, today: date | None = None) -> dict:
                     report = AnnualReport.objects.create(organization=org, year=year, deadline=deadline,
                                                          status=ReportStatus.MISSING)
                 elif report.status == ReportStatus.DRAFT:
-                    report.status = ReportStatus.MISSING
-                    report.save()
+                    report = workflows.REPORT_FLOW.transition(report, "mark_missing", actor=None, internal=True)
                 else:
                     continue
                 record_event("organizations.annual_report_missing", report, after={"year": year})

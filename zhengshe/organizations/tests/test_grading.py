@@ -209,3 +209,15 @@ def test_reading_an_application_writes_nothing_and_an_early_certificate_is_refus
     response = leader.get(reverse("organizations:certificate", args=[app.pk]), follow=True)
     assert response.status_code == 200 and "等级确认后才能打印证书。" in response.content.decode()
     assert AuditEntry.objects.filter(action__in=["create", "update", "delete"]).count() == writes
+
+
+@pytest.mark.parametrize("action", ["confirm", "objection_upheld"])
+def test_the_generic_application_action_cannot_reach_the_rounds_own_moves(world, org_a, rnd, action):
+    # given an application in its public notice, moved only by the round (confirm) or an upheld objection
+    app = f.application(rnd, org_a, status=ApplicationStatus.NOTICE, decided_grade="3A", score=720, proposed_grade="3A")
+    # when the office posts that move's name to the generic application action
+    with pytest.raises(ServiceError, match="不能执行此操作"):
+        services.application_transition(actor=world.district_admin, app=app, action=action)
+    # then nothing moved
+    app.refresh_from_db()
+    assert app.status == ApplicationStatus.NOTICE

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from zhengshe.accounts.roles import Role
 from zhengshe.audit.services import record_event
+from zhengshe.core.actions import call_service
 from zhengshe.core.errors import ServiceError
 from zhengshe.core.scoping import Scope, get_scoped_or_404
 from zhengshe.core.views import ScopedListView
@@ -33,7 +34,7 @@ from ..forms import (
 )
 from ..models import Evidence, ExpertScore, GradeApplication, GradeRound, IndicatorSet, Objection
 from ..tables import RoundTable
-from .common import attempt, form_errors_to_messages, post_only, roles_on
+from .common import form_errors_to_messages, post_only, roles_on
 
 
 class RoundListView(ScopedListView):
@@ -63,7 +64,7 @@ def round_create(request):
     form = RoundForm(request.POST or None, initial={"year": timezone.localdate().year,
                                                     "name": _("%d 年度社会组织等级评估") % timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
-        rnd = attempt(request, services.round_create, success=_("已创建评估批次。"), form=form, actor=request.user,
+        rnd = call_service(request, services.round_create, success=_("已创建评估批次。"), form=form, actor=request.user,
                       data=form.cleaned_data)
         if rnd:
             return redirect(rnd.get_absolute_url())
@@ -76,7 +77,7 @@ def round_detail(request, pk):
     if request.method == "POST":
         form = RoundActionForm(request.POST)
         form.is_valid()
-        attempt(request, services.round_transition, success=_("已办理。"), actor=request.user, rnd=rnd,
+        call_service(request, services.round_transition, success=_("已办理。"), actor=request.user, rnd=rnd,
                 action=request.POST.get("action", ""), comment=form.cleaned_data.get("comment") or "",
                 notice_days=form.cleaned_data.get("notice_days") or 7)
         return redirect(rnd.get_absolute_url())
@@ -95,7 +96,7 @@ def round_declare(request, pk, org_pk):
     if rnd is None:
         messages.error(request, _("本批次不在申报期内，或不覆盖该组织。"))
         return redirect(org.get_absolute_url())
-    app = attempt(request, services.application_start, success=_("已创建申报，请填写自评报告并上传材料。"),
+    app = call_service(request, services.application_start, success=_("已创建申报，请填写自评报告并上传材料。"),
                   actor=request.user, rnd=rnd, organization=org)
     return redirect(app.get_absolute_url() if app else org.get_absolute_url())
 
@@ -135,7 +136,7 @@ def application_edit(request, pk):
     app = _application(request, pk)
     form = ApplicationForm(request.POST, instance=GradeApplication.objects.get(pk=app.pk))
     if form.is_valid():
-        attempt(request, services.application_save, success=_("已保存。"), actor=request.user, app=app,
+        call_service(request, services.application_save, success=_("已保存。"), actor=request.user, app=app,
                 data={k: form.cleaned_data[k] for k in form.Meta.fields})
     else:
         form_errors_to_messages(request, form)
@@ -148,7 +149,7 @@ def evidence_upload(request, pk):
     app = _application(request, pk)
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
-        attempt(request, services.evidence_add, success=_("材料已上传。"), actor=request.user, app=app,
+        call_service(request, services.evidence_add, success=_("材料已上传。"), actor=request.user, app=app,
                 upload=form.cleaned_data["file"], title=form.cleaned_data["title"])
     else:
         form_errors_to_messages(request, form)
@@ -172,7 +173,7 @@ def application_action(request, pk):
     app = _application(request, pk)
     form = StatusForm(request.POST)
     form.is_valid()
-    attempt(request, services.application_transition, success=_("已办理。"), actor=request.user, app=app,
+    call_service(request, services.application_transition, success=_("已办理。"), actor=request.user, app=app,
             action=request.POST.get("action", ""), comment=form.cleaned_data.get("comment", ""))
     return redirect(app.get_absolute_url())
 
@@ -193,7 +194,7 @@ def application_score(request, pk):
         except InvalidOperation:
             messages.error(request, _("“%s”的得分不是数字。") % ind.name)
             return redirect(app.get_absolute_url())
-    attempt(request, services.expert_scores_submit, success=_("评分已保存。"), actor=request.user, app=app,
+    call_service(request, services.expert_scores_submit, success=_("评分已保存。"), actor=request.user, app=app,
             scores=scores)
     return redirect(app.get_absolute_url())
 
@@ -204,7 +205,7 @@ def application_decide(request, pk):
     app = _application(request, pk)
     form = DecideForm(request.POST)
     if form.is_valid():
-        attempt(request, services.application_decide, success=_("已审定。"), actor=request.user, app=app,
+        call_service(request, services.application_decide, success=_("已审定。"), actor=request.user, app=app,
                 grade=form.cleaned_data["grade"], comment=form.cleaned_data.get("comment", ""))
     else:
         form_errors_to_messages(request, form)
@@ -229,7 +230,7 @@ def objection_resolve(request, pk):
     objection = get_scoped_or_404(Objection.objects.select_related("application"), request.user, pk=pk)
     form = ObjectionResolveForm(request.POST)
     if form.is_valid():
-        attempt(request, services.objection_resolve, success=_("异议已处理。"), actor=request.user, objection=objection,
+        call_service(request, services.objection_resolve, success=_("异议已处理。"), actor=request.user, objection=objection,
                 upheld=form.cleaned_data["upheld"], resolution=form.cleaned_data["resolution"])
     else:
         form_errors_to_messages(request, form)
@@ -256,7 +257,7 @@ def indicator_set_detail(request, pk):
         except InvalidOperation:
             messages.error(request, _("分值须为数字。"))
             return redirect(iset.get_absolute_url())
-        attempt(request, services.indicator_weights_update, success=_("指标分值已保存。"), actor=request.user,
+        call_service(request, services.indicator_weights_update, success=_("指标分值已保存。"), actor=request.user,
                 indicator_set=iset, weights=weights)
         return redirect(iset.get_absolute_url())
     groups = []

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhengshe.accounts.roles import Role
+from zhengshe.core.actions import call_service
 from zhengshe.core.scoping import Scope, get_scoped_or_404
 from zhengshe.core.views import ScopedListView
 from zhengshe.core.workflows import history
@@ -15,7 +16,7 @@ from .. import selectors, services, workflows
 from ..forms import IncubationActionForm, IncubationApplyForm, IncubationServiceForm, IncubatorForm, MilestoneForm
 from ..models import Incubation, IncubationMilestone, Incubator, Organization
 from ..tables import IncubatorTable
-from .common import attempt, form_errors_to_messages, post_only, roles_on
+from .common import form_errors_to_messages, post_only, roles_on
 
 STAFF = {Role.DISTRICT_ADMIN, Role.TOWN_STAFF}
 
@@ -51,7 +52,7 @@ def incubator_create(request):
     form = IncubatorForm(request.POST or None)
     form.fields["parent"].queryset = Incubator.objects.restrict(request.user)
     if request.method == "POST" and form.is_valid():
-        inc = attempt(request, services.incubator_save, success=_("已保存。"), form=form, actor=request.user,
+        inc = call_service(request, services.incubator_save, success=_("已保存。"), form=form, actor=request.user,
                       data=form.cleaned_data)
         if inc:
             return redirect(inc.get_absolute_url())
@@ -81,7 +82,7 @@ def incubator_detail(request, pk):
         Organization.objects.restrict(request.user, "change").filter(region__path__under=incubator.region.path)
     form = IncubationApplyForm(request.POST or None, organizations=candidates)
     if request.method == "POST" and form.is_valid():
-        inc = attempt(request, services.incubation_apply, success=_("入驻申请已提交。"), form=form, actor=request.user,
+        inc = call_service(request, services.incubation_apply, success=_("入驻申请已提交。"), form=form, actor=request.user,
                       incubator=incubator, organization=form.cleaned_data["organization"], plan=form.cleaned_data["plan"])
         if inc:
             return redirect(inc.get_absolute_url())
@@ -113,7 +114,7 @@ def incubation_action(request, pk):
     inc = _incubation(request, pk)
     form = IncubationActionForm(request.POST)
     form.is_valid()
-    attempt(request, services.incubation_transition, success=_("已办理。"), actor=request.user, incubation=inc,
+    call_service(request, services.incubation_transition, success=_("已办理。"), actor=request.user, incubation=inc,
             action=request.POST.get("action", ""), comment=form.cleaned_data.get("comment") or "",
             months=form.cleaned_data.get("months"))
     return redirect(inc.get_absolute_url())
@@ -125,7 +126,7 @@ def incubation_service_add(request, pk):
     inc = _incubation(request, pk)
     form = IncubationServiceForm(request.POST)
     if form.is_valid():
-        attempt(request, services.incubation_add_service, success=_("已记录服务。"), actor=request.user,
+        call_service(request, services.incubation_add_service, success=_("已记录服务。"), actor=request.user,
                 incubation=inc, data=form.cleaned_data)
     else:
         form_errors_to_messages(request, form)
@@ -138,7 +139,7 @@ def incubation_milestone_add(request, pk):
     inc = _incubation(request, pk)
     form = MilestoneForm(request.POST)
     if form.is_valid():
-        attempt(request, services.incubation_add_milestone, success=_("已添加里程碑。"), actor=request.user,
+        call_service(request, services.incubation_add_milestone, success=_("已添加里程碑。"), actor=request.user,
                 incubation=inc, data=form.cleaned_data)
     else:
         form_errors_to_messages(request, form)
@@ -149,5 +150,5 @@ def incubation_milestone_add(request, pk):
 @post_only
 def milestone_done(request, pk):
     milestone = get_scoped_or_404(IncubationMilestone.objects.select_related("incubation"), request.user, pk=pk)
-    attempt(request, services.milestone_done, success=_("里程碑已完成。"), actor=request.user, milestone=milestone)
+    call_service(request, services.milestone_done, success=_("里程碑已完成。"), actor=request.user, milestone=milestone)
     return redirect(milestone.incubation.get_absolute_url())

@@ -9,12 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhengshe.core.actions import call_service
+
 from .. import selectors, services
 from ..choices import ApplicationStatus, OrgStatus, RoundStatus
 from ..filtersets import PublicDirectoryFilterSet
 from ..forms import ObjectionForm
 from ..models import GradeApplication, Organization
-from .common import attempt
 
 PUBLIC_FIELDS = ("id", "name", "credit_code", "filing_number", "org_type", "category", "registration_kind",
                  "registration_level", "registration_authority", "founded_on", "registered_on", "status", "grade",
@@ -94,7 +95,7 @@ def objection(request, pk):
                             status=ApplicationStatus.NOTICE)
     form = ObjectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if attempt(request, services.objection_submit, success=_("异议已收到，登记管理机关将核实处理。"),
+        if call_service(request, services.objection_submit, success=_("异议已收到，登记管理机关将核实处理。"),
                    application=app, **form.cleaned_data):
             return redirect("organizations_public:notice")
     elif request.method == "POST":

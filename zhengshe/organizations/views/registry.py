@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from zhengshe.accounts.roles import Role
 from zhengshe.audit.services import record_event
+from zhengshe.core.actions import call_service
 from zhengshe.core.errors import ServiceError
 from zhengshe.core.scoping import Scope, get_scoped_or_404
 from zhengshe.core.views import ScopedListView
@@ -35,7 +36,7 @@ from ..forms import (
 )
 from ..models import AnnualReport, AuditFinding, ChangeRequest, CreditEntry, Notification, Organization
 from ..tables import AnnualReportTable, ChangeRequestTable, CreditEntryTable, NotificationTable, OrganizationTable
-from .common import attempt, form_errors_to_messages, post_only, roles_on
+from .common import form_errors_to_messages, post_only, roles_on
 
 STAFF = {Role.DISTRICT_ADMIN, Role.TOWN_STAFF}
 
@@ -72,7 +73,7 @@ def organization_create(request):
                    "registration_level": "town"}
     form = OrganizationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        org = attempt(request, services.organization_create, success=_("已保存。"), form=form, actor=request.user,
+        org = call_service(request, services.organization_create, success=_("已保存。"), form=form, actor=request.user,
                       data=form.model_data(), service_regions=form.cleaned_data["service_region_codes"],
                       override_reason=form.cleaned_data.get("override_reason", ""))
         if org:
@@ -157,7 +158,7 @@ def organization_edit(request, pk):
     form = OrganizationForm(request.POST or None, instance=Organization.objects.get(pk=org.pk),
                             registered_locked=not office)
     if request.method == "POST" and form.is_valid():
-        result = attempt(request, services.organization_update, success=_("已保存。"), form=form, actor=request.user,
+        result = call_service(request, services.organization_update, success=_("已保存。"), form=form, actor=request.user,
                          org=org, data=form.model_data(), version=form.cleaned_data.get("version"),
                          service_regions=form.cleaned_data["service_region_codes"],
                          reason=form.cleaned_data.get("change_reason", ""),
@@ -177,7 +178,7 @@ def organization_status(request, pk, action):
     org = selectors.organization_for(request.user, pk)
     form = StatusForm(request.POST)
     form.is_valid()
-    attempt(request, services.organization_set_status, success=_("状态已变更。"), actor=request.user, org=org,
+    call_service(request, services.organization_set_status, success=_("状态已变更。"), actor=request.user, org=org,
             action=action, comment=form.cleaned_data.get("comment", ""))
     return redirect(org.get_absolute_url())
 
@@ -188,7 +189,7 @@ def branch_create(request, pk):
     form = BranchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items()}
-        if attempt(request, services.branch_save, success=_("已记录分支（代表）机构。"), form=form, actor=request.user,
+        if call_service(request, services.branch_save, success=_("已记录分支（代表）机构。"), form=form, actor=request.user,
                    org=org, data=data):
             return redirect(org.get_absolute_url())
     return render(request, "core/form.html", {"form": form, "title": _("新增分支（代表）机构：%s") % org.name,
@@ -214,7 +215,7 @@ def change_detail(request, pk):
     if request.method == "POST":
         form = StatusForm(request.POST)
         form.is_valid()
-        attempt(request, services.change_request_decide, success=_("已办理。"), actor=request.user, change=change,
+        call_service(request, services.change_request_decide, success=_("已办理。"), actor=request.user, change=change,
                 action=request.POST.get("action", ""), comment=form.cleaned_data.get("comment", ""))
         return redirect(change.get_absolute_url())
     labels = {f.name: f.verbose_name for f in Organization._meta.fields}
@@ -253,7 +254,7 @@ def report_form(request, pk, year):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         submit = request.POST.get("submit") == "1"
-        saved = attempt(request, services.annual_report_save, success=_("已报送。") if submit else _("已保存草稿。"),
+        saved = call_service(request, services.annual_report_save, success=_("已报送。") if submit else _("已保存草稿。"),
                         form=form, actor=request.user, report=report, data=data,
                         version=form.cleaned_data.get("version"), submit=submit)
         if saved:
@@ -268,7 +269,7 @@ def report_detail(request, pk):
     if request.method == "POST":
         form = ReportReviewForm(request.POST)
         form.is_valid()
-        attempt(request, services.annual_report_review, success=_("已办理。"), actor=request.user, report=report,
+        call_service(request, services.annual_report_review, success=_("已办理。"), actor=request.user, report=report,
                 action=request.POST.get("action", ""), result=form.cleaned_data.get("result", ""),
                 comment=form.cleaned_data.get("comment", ""))
         return redirect(report.get_absolute_url())
@@ -299,7 +300,7 @@ def credit_include(request, pk):
     initial = {k: request.GET[k] for k in ("list_kind", "reason", "detail") if k in request.GET}
     form = CreditIncludeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if attempt(request, services.credit_include, success=_("已列入。"), form=form, actor=request.user, org=org,
+        if call_service(request, services.credit_include, success=_("已列入。"), form=form, actor=request.user, org=org,
                    **form.cleaned_data):
             return redirect(org.get_absolute_url())
     return render(request, "core/form.html", {"form": form, "title": _("列入信用名录：%s") % org.name,
@@ -312,7 +313,7 @@ def credit_remove(request, pk):
     entry = get_scoped_or_404(CreditEntry.objects.select_related("organization"), request.user, pk=pk)
     form = CreditRemoveForm(request.POST)
     if form.is_valid():
-        attempt(request, services.credit_remove, success=_("已移出名录。"), actor=request.user, entry=entry,
+        call_service(request, services.credit_remove, success=_("已移出名录。"), actor=request.user, entry=entry,
                 reason=form.cleaned_data["reason"], removed_on=form.cleaned_data.get("removed_on"))
     else:
         form_errors_to_messages(request, form)
@@ -326,7 +327,7 @@ def finding_create(request, pk):
         raise PermissionDenied
     form = FindingForm(request.POST or None, initial={"year": timezone.localdate().year - 1})
     if request.method == "POST" and form.is_valid():
-        if attempt(request, services.finding_add, success=_("已记录。"), form=form, actor=request.user, org=org,
+        if call_service(request, services.finding_add, success=_("已记录。"), form=form, actor=request.user, org=org,
                    data=form.cleaned_data):
             return redirect(org.get_absolute_url())
     return render(request, "core/form.html", {"form": form, "title": _("记录审计检查发现：%s") % org.name,
@@ -337,7 +338,7 @@ def finding_create(request, pk):
 @post_only
 def finding_rectified(request, pk):
     finding = get_scoped_or_404(AuditFinding.objects.select_related("organization"), request.user, pk=pk)
-    attempt(request, services.finding_rectified, success=_("已记录整改完成。"), actor=request.user, finding=finding)
+    call_service(request, services.finding_rectified, success=_("已记录整改完成。"), actor=request.user, finding=finding)
     return redirect(finding.organization.get_absolute_url())
 
 
