@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.debug import sensitive_post_parameters
@@ -25,6 +24,7 @@ from zhengshe.core.actions import run_service
 from zhengshe.core.errors import ServiceError, add_to_form
 from zhengshe.core.middleware import client_ip
 from zhengshe.core.permissions import RolesRequiredMixin, roles_required
+from zhengshe.core.redirects import safe_next
 from zhengshe.core.scoping import Scope
 from zhengshe.core.tables import Column, Table
 from zhengshe.core.views import ScopedListView
@@ -47,15 +47,10 @@ from .roles import Role
 from .selectors import assignments_in_scope, attach_targets, users_in_scope
 
 
-def _safe_next(request, fallback="/"):
-    target = request.POST.get("next") or request.GET.get("next") or fallback
-    return target if url_has_allowed_host_and_scheme(target, {request.get_host()}) else fallback
-
-
 @sensitive_post_parameters("password")
 def login_view(request):
     if request.user.is_authenticated and request.method == "GET":
-        return redirect(_safe_next(request, reverse("dashboards:home")))
+        return redirect(safe_next(request, reverse("dashboards:home")))
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         from django.contrib.auth import authenticate
@@ -72,10 +67,10 @@ def login_view(request):
             request.session.cycle_key()
             request.session["pending_user_id"] = user.pk
             request.session["pending_at"] = int(time.time())
-            request.session["pending_next"] = _safe_next(request)
+            request.session["pending_next"] = safe_next(request)
             return redirect("accounts:login_totp")
         else:
-            return _complete_login(request, user, _safe_next(request))
+            return _complete_login(request, user, safe_next(request))
     return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
 
 

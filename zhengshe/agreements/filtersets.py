@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from zhengshe.core.filtersets import StyledFilterSet
+from zhengshe.core.filtersets import StyledFilterSet, YearFilter
 
 from .choices import AgreementKind, AgreementStatus, LedgerKind
 from .models import Agreement, AgreementTemplate, LedgerEntry
@@ -10,7 +10,7 @@ from .models import Agreement, AgreementTemplate, LedgerEntry
 
 class AgreementFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(label=_("乙方名称、代码或协议编号"), method="search")
-    year = django_filters.NumberFilter(label=_("年度"))
+    year = YearFilter()
     status = django_filters.ChoiceFilter(label=_("状态"), choices=AgreementStatus.choices)
     kind = django_filters.ChoiceFilter(label=_("类别"), choices=AgreementKind.choices)
     town = django_filters.CharFilter(label=_("镇（街道）代码"), method="in_town")
@@ -31,7 +31,7 @@ class AgreementFilterSet(StyledFilterSet):
 
 
 class TemplateFilterSet(StyledFilterSet):
-    year = django_filters.NumberFilter(label=_("年度"))
+    year = YearFilter()
 
     class Meta:
         model = AgreementTemplate
@@ -39,7 +39,7 @@ class TemplateFilterSet(StyledFilterSet):
 
 
 class LedgerFilterSet(StyledFilterSet):
-    year = django_filters.NumberFilter(label=_("年度"), field_name="agreement__year")
+    year = YearFilter(field_name="agreement__year")
     kind = django_filters.ChoiceFilter(label=_("类别"), choices=LedgerKind.choices)
     q = django_filters.CharFilter(label=_("乙方或凭证号"), method="search")
 

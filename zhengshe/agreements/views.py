@@ -735,6 +735,8 @@ def funds(request):
         year = int(request.GET.get("year") or timezone.localdate().year)
     except ValueError:
         year = timezone.localdate().year
+    if not 1949 <= year <= 2100:
+        year = timezone.localdate().year
     if group == "item":
         rows = selectors.funds_rollup(request.user, year=year, group=group)
         status_counts = selectors.agreement_status_counts(request.user, year, group)

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from zhengshe.core.filtersets import StyledFilterSet
+from zhengshe.core.filtersets import StyledFilterSet, YearFilter
 from zhengshe.regions.models import Region
 
 from .choices import AdmissionStatus, AskKind, AskOutcome, BurdenKind, BurdenState, BurdenSubtype, ListKind, ListStatus
@@ -25,7 +25,7 @@ class DutyListFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(label=_("标题或文号"), method="search")
     kind = django_filters.ChoiceFilter(label=_("清单类别"), choices=ListKind.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=ListStatus.choices)
-    year = django_filters.NumberFilter(label=_("年度"))
+    year = YearFilter()
 
     class Meta:
         model = DutyList
@@ -66,7 +66,7 @@ class AskFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(label=_("事项或部门"), method="search")
     outcome = django_filters.ChoiceFilter(label=_("处理结果"), choices=AskOutcome.choices)
     kind = django_filters.ChoiceFilter(label=_("事项类型"), choices=AskKind.choices)
-    year = django_filters.NumberFilter(label=_("年度"), field_name="received_on", lookup_expr="year")
+    year = YearFilter(field_name="received_on", lookup_expr="year")
     region = _RegionCode(label=_("区划代码"))
 
     class Meta:

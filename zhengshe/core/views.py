@@ -18,6 +18,7 @@ from zhengshe.utilities.excel import workbook_response
 
 from .events import record_event
 from .pagination import DeferredJoinPaginator
+from .redirects import safe_next
 from .scoping import Scope, get_scoped_or_404
 
 
@@ -132,7 +133,7 @@ def floor_view(request):
 
 
 def set_elder_mode(request):
-    response = redirect(request.POST.get("next") or "/")
+    response = redirect(safe_next(request))
     if request.method == "POST":
         on = request.POST.get("elder") == "1"
         response.set_cookie("elder", "1" if on else "0", max_age=365 * 24 * 3600, samesite="Lax", httponly=True)

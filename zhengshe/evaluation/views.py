@@ -17,6 +17,7 @@ from zhengshe.accounts.roles import Role
 from zhengshe.audit.services import record_event
 from zhengshe.core.actions import run_service
 from zhengshe.core.errors import ServiceError
+from zhengshe.core.redirects import safe_next
 from zhengshe.core.scoping import Scope
 from zhengshe.core.views import ScopedListView
 from zhengshe.core.workflows import history
@@ -349,7 +350,7 @@ def evidence_add_view(request, pk):
         messages.error(request, _("请检查上传内容。"))
         return redirect(sheet.get_absolute_url())
     response, _e = run_service(request, services.evidence_add, success=_("佐证材料已添加。"),
-                               redirect_to=request.POST.get("next") or sheet.get_absolute_url(), actor=request.user,
+                               redirect_to=safe_next(request, sheet.get_absolute_url()), actor=request.user,
                                sheet=sheet, upload=form.cleaned_data["file"], link=form.cleaned_data["link"],
                                description=form.cleaned_data["description"])
     return response

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from zhengshe.core.filtersets import StyledFilterSet
+from zhengshe.core.filtersets import StyledFilterSet, YearFilter
 from zhengshe.regions.models import Region
 
 from .choices import (
@@ -80,7 +80,7 @@ class ChangeRequestFilterSet(StyledFilterSet):
 
 
 class AnnualReportFilterSet(StyledFilterSet):
-    year = django_filters.NumberFilter(label=_("年度"))
+    year = YearFilter()
     status = django_filters.ChoiceFilter(label=_("状态"), choices=ReportStatus.choices)
     late = django_filters.BooleanFilter(label=_("逾期"))
     q = django_filters.CharFilter(label=_("组织名称"), field_name="organization__name", lookup_expr="contains")

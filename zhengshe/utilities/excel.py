@@ -77,6 +77,8 @@ def nonnegative_int(value, label: str, report: ImportReport, row: int, *, defaul
 def _clean_cell(value):
     if isinstance(value, str):
         value = value.strip()
+        if value.startswith("'") and value[1:2] and value[1:].startswith(FORMULA_TRIGGERS):
+            value = value[1:].strip()  # our own export's neutralised text, coming back
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
@@ -167,14 +169,27 @@ def run_import(rows, handle_row: Callable[[int, dict, ImportReport], None], *, f
     return report
 
 
+# A text cell starting with one of these is run as a formula by spreadsheet programs (=HYPERLINK(…), =cmd|…,
+# +, -, @ and a leading tab or CR through CSV and "paste special"): OWASP's CSV/formula injection.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: str) -> str:
+    """Text as the user typed it, made inert for a spreadsheet: a leading formula trigger gets a ``'`` in front
+    (shown as text by Excel and WPS; ``read_table`` takes it off again when the file comes back as an import)."""
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
 def _cell_value(value):
+    if isinstance(value, str):
+        return neutralise(value)
     if isinstance(value, Decimal):
         return float(value) if value == value.quantize(Decimal("0.01")) else str(value)
     if isinstance(value, datetime):
         return value.replace(tzinfo=None)
-    if isinstance(value, (date, int, float, str)) or value is None:
+    if isinstance(value, (date, int, float)) or value is None:
         return value
-    return str(value)
+    return neutralise(str(value))
 
 
 def build_workbook(headers: list[str], rows: Iterable[Iterable], *, title: str = "Sheet1", notes: list[str] | None = None) -> bytes:
@@ -198,6 +213,16 @@ def build_workbook(headers: list[str], rows: Iterable[Iterable], *, title: str =
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def build_csv(headers: list[str], rows: Iterable[Iterable]) -> bytes:
+    """The same table as CSV (UTF-8 with BOM, so Excel and WPS read the Chinese), every text cell neutralised."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([neutralise(str(h)) for h in headers])
+    for row in rows:
+        writer.writerow(["" if v is None else _cell_value(v) for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
