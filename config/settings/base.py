@@ -174,8 +174,14 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Security baseline (STANDARDS §4) — every value configurable from the environment.
 LOCKOUT_THRESHOLD = int(os.environ.get("LOCKOUT_THRESHOLD", 5))
-LOCKOUT_IP_THRESHOLD = int(os.environ.get("LOCKOUT_IP_THRESHOLD", LOCKOUT_THRESHOLD))
 LOCKOUT_MINUTES = int(os.environ.get("LOCKOUT_MINUTES", 30))
+# An address (a whole office behind one NAT) is locked only by many failures in a short window, whoever made them:
+# one person mistyping their password must not shut their colleagues out.
+LOCKOUT_IP_THRESHOLD = int(os.environ.get("LOCKOUT_IP_THRESHOLD", 50))
+LOCKOUT_IP_MINUTES = int(os.environ.get("LOCKOUT_IP_MINUTES", 15))
+# X-Forwarded-For is believed only behind our own reverse proxy, and then only its right-most hop (the one the
+# proxy added); anything to its left was written by the client.
+TRUST_X_FORWARDED_FOR = env_bool("ZHENGSHE_BEHIND_PROXY", False)
 # Login-attempt rows (lock-out counting) older than this are pruned (`zhengshe prune_login_attempts`, daily);
 # never those inside the lock-out window. Failures stay in the audit log.
 LOGIN_ATTEMPT_RETENTION_DAYS = int(os.environ.get("LOGIN_ATTEMPT_RETENTION_DAYS", 30))

@@ -1,11 +1,13 @@
 """Lock-out after repeated failures, per account and per source address (STANDARDS §4.3).
 
-An account is locked once it has ``LOCKOUT_THRESHOLD`` failed attempts (password or second factor)
-within the last ``LOCKOUT_MINUTES`` since its last success; an address once it has
-``LOCKOUT_IP_THRESHOLD`` failures within the window, whatever the accounts tried (a success does
-not clear an address, or one valid account would let an attacker keep guessing others). While
-locked, attempts are refused without being checked or counted, so the lock lifts by itself when the
-window has passed. A security administrator can release an account early (``release``).
+An account is locked once it has ``LOCKOUT_THRESHOLD`` (5) failed attempts (password or second factor)
+within the last ``LOCKOUT_MINUTES`` (30) since its last success. An address — often a whole township office
+behind one NAT — is locked only by ``LOCKOUT_IP_THRESHOLD`` (50) failures within ``LOCKOUT_IP_MINUTES`` (15),
+whatever the accounts tried (a success does not clear an address, or one valid account would let an attacker
+keep guessing others), so one person mistyping five times locks their own account, not their colleagues.
+While locked, attempts are refused without being checked or counted, so the lock lifts by itself when the
+window has passed. A security administrator can release an account (``release``) or an address
+(``release_address``) early.
 
 Attempt rows are needed only inside the window; ``prune`` removes those older than
 ``LOGIN_ATTEMPT_RETENTION_DAYS`` (30) and never any inside the window. Every failure is also in the
@@ -19,11 +21,17 @@ from django.utils import timezone
 
 from .models import LoginAttempt
 
-RELEASE_IP = "release"  # marks a success row written by an administrator's release
+RELEASE_IP = "release"  # marks a success row written by an administrator's release of an account
+RELEASE_USER = "#release"  # marks a success row written by an administrator's release of an address (no username
+#                            can hold "#")
 
 
 def _window_start():
     return timezone.now() - timedelta(minutes=settings.LOCKOUT_MINUTES)
+
+
+def _address_window_start():
+    return timezone.now() - timedelta(minutes=settings.LOCKOUT_IP_MINUTES)
 
 
 def account_failures(username: str) -> int:
@@ -37,9 +45,13 @@ def account_failures(username: str) -> int:
 
 
 def ip_failures(ip: str) -> int:
+    """Failures from one address inside its window, counted from its last release by an administrator."""
     if not ip:
         return 0
-    return LoginAttempt.objects.filter(ip=ip, success=False, created_at__gte=_window_start()).count()
+    since = _address_window_start()
+    released = (LoginAttempt.objects.filter(ip=ip, username=RELEASE_USER, success=True, created_at__gte=since)
+                .order_by("-created_at").values_list("created_at", flat=True).first())
+    return LoginAttempt.objects.filter(ip=ip, success=False, created_at__gte=released or since).count()
 
 
 def is_account_locked(username: str) -> bool:
@@ -47,7 +59,7 @@ def is_account_locked(username: str) -> bool:
 
 
 def is_ip_locked(ip: str) -> bool:
-    return bool(ip) and ip_failures(ip) >= getattr(settings, "LOCKOUT_IP_THRESHOLD", settings.LOCKOUT_THRESHOLD)
+    return bool(ip) and ip_failures(ip) >= settings.LOCKOUT_IP_THRESHOLD
 
 
 def is_locked(username: str, ip: str) -> bool:
@@ -61,6 +73,23 @@ def note_attempt(username: str, ip: str, success: bool) -> None:
 def release(username: str) -> None:
     """Lift an account's lock now (the caller audits it)."""
     note_attempt(username, RELEASE_IP, True)
+
+
+def release_address(ip: str) -> None:
+    """Lift an address's lock now (the caller audits it)."""
+    LoginAttempt.objects.create(username=RELEASE_USER, ip=ip[:64], success=True)
+
+
+def locked_addresses() -> list[dict]:
+    """The addresses locked now, with their failures in the window and the accounts tried (one query)."""
+    from django.db.models import Count, Max
+
+    since = _address_window_start()
+    rows = (LoginAttempt.objects.filter(success=False, created_at__gte=since).exclude(ip="")
+            .values("ip").annotate(failures=Count("id"), accounts=Count("username", distinct=True),
+                                   last=Max("created_at")).order_by("-failures"))
+    candidates = [r for r in rows if r["failures"] >= settings.LOCKOUT_IP_THRESHOLD]
+    return [r for r in candidates if is_ip_locked(r["ip"])]
 
 
 def prune(*, older_than_days: int | None = None, batch: int = 5000) -> int:

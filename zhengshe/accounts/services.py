@@ -241,6 +241,23 @@ def account_unlock(*, actor, user: User) -> User:
 
 @context.attributed
 @transaction.atomic
+def address_unlock(*, actor, ip: str) -> str:
+    """Release a locked address (an office's shared NAT) before its window is up: a security administrator's act."""
+    from . import lockout
+
+    scope = Scope.for_user(actor)
+    if not (scope.is_superuser or scope.has_role(Role.SECURITY_ADMIN)):
+        raise NotAllowed(_("只有安全管理员可以解除地址锁定。"))
+    ip = (ip or "").strip()
+    if not lockout.is_ip_locked(ip):
+        raise ServiceError(_("地址 %s 当前未被锁定。") % ip)
+    lockout.release_address(ip)
+    record_event("accounts.address_unlock", None, after={"ip": ip}, object_repr=ip)
+    return ip
+
+
+@context.attributed
+@transaction.atomic
 def password_reset(*, actor, user: User, new_password: str) -> User:
     """An administrator sets a temporary password; the user must change it at next sign-in."""
     _check_user_manager(actor, user)

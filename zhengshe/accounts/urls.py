@@ -17,4 +17,6 @@ urlpatterns = [
     path("users/<int:pk>/unlock/", views.user_unlock_view, name="user_unlock"),
     path("users/<int:pk>/password/", views.user_password_reset_view, name="user_password_reset"),
     path("grants/<int:pk>/revoke/", views.role_revoke_view, name="role_revoke"),
+    path("addresses/", views.address_list_view, name="address_list"),
+    path("addresses/unlock/", views.address_unlock_view, name="address_unlock"),
 ]

@@ -209,6 +209,13 @@ class UserListView(RolesRequiredMixin, ScopedListView):
     create_url_name = "accounts:user_create"
     create_roles = frozenset({Role.SYS_ADMIN, Role.SECURITY_ADMIN})
 
+    template_name = "accounts/user_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_release_addresses"] = self.scope.is_superuser or self.scope.has_role(Role.SECURITY_ADMIN)
+        return ctx
+
     def table_rows(self, table, rows, page_obj):
         rows = list(rows)
         attach_targets([a for u in rows for a in u.active_assignments])
@@ -292,6 +299,25 @@ def user_set_active_view(request, pk):
         redirect_to=reverse("accounts:user_detail", args=[target.pk]),
         actor=request.user, user=target, active=active, reason=request.POST.get("reason", ""))
     return response
+
+
+@roles_required(Role.SECURITY_ADMIN)
+def address_list_view(request):
+    """Addresses locked now (many failed sign-ins from one office's shared address), with a release button."""
+    from . import lockout
+
+    return render(request, "accounts/address_list.html", {
+        "title": _("被锁定的地址"), "addresses": lockout.locked_addresses(),
+        "threshold": settings.LOCKOUT_IP_THRESHOLD, "minutes": settings.LOCKOUT_IP_MINUTES,
+        "breadcrumbs_back": reverse("accounts:user_list")})
+
+
+@roles_required(Role.SECURITY_ADMIN)
+@require_POST
+def address_unlock_view(request):
+    ip = request.POST.get("ip", "")
+    return run_service(request, services.address_unlock, success=_("已解除地址 %s 的锁定。") % ip[:64],
+                       redirect_to=reverse("accounts:address_list"), actor=request.user, ip=ip)[0]
 
 
 @roles_required(Role.SECURITY_ADMIN)

@@ -10,11 +10,12 @@ from . import context
 
 
 def client_ip(request) -> str:
-    # Behind the production reverse proxy, the proxy sets X-Forwarded-For; trust it only when told to.
+    """The client's address: REMOTE_ADDR, or — behind our reverse proxy (``ZHENGSHE_BEHIND_PROXY=1``) — the
+    right-most X-Forwarded-For hop, the one the proxy itself appended (the left ones are the client's to forge)."""
     if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        if hops:
+            return hops[-1][:64]
     return request.META.get("REMOTE_ADDR", "")
 
 

@@ -6,6 +6,16 @@ def _api_token_case(w):
     return {"marker": None}
 
 
+def _locked_address(w):
+    from django.conf import settings
+
+    from zhengshe.accounts import lockout
+
+    for n in range(settings.LOCKOUT_IP_THRESHOLD):
+        lockout.note_attempt(f"guess{n}", "10.9.8.7", False)
+    return {"marker": "10.9.8.7"}
+
+
 CASES = {
     # Account management is for system/security administrators of the subtree; a village worker sees no one.
     "accounts:user_list": ScopeCase(lambda w: {"marker": w.village_staff.username}, owner="security_admin"),
@@ -20,4 +30,7 @@ CASES = {
     "accounts:user_password_reset": ScopeCase(
         lambda w: {"kwargs": {"pk": w.village_staff.pk}, "post": {"password": "Xyz#98765abc"}}, post_only=True),
     "accounts:api_token": ScopeCase(_api_token_case),
+    # Locked addresses are the security administrator's alone (an address belongs to no region).
+    "accounts:address_list": ScopeCase(_locked_address, owner="security_admin"),
+    "accounts:address_unlock": ScopeCase(lambda w: {"post": {"ip": _locked_address(w)["marker"]}}, post_only=True),
 }
