@@ -237,6 +237,12 @@ class UnlistedAsk(BaseModel):
         verbose_name_plural = _("清单外事项")
         ordering = ["-received_on", "-id"]
         indexes = [models.Index(fields=["outcome", "refused_on"]), models.Index(fields=["received_on"])]
+        constraints = [
+            # A refusal notice's number names one notice: numbers carry the village's code (two villages may both be
+            # called 新湖村); numbers issued before that stay unique within their village.
+            models.UniqueConstraint(fields=["region", "notice_number"], condition=~models.Q(notice_number=""),
+                                    name="ask_notice_number_unique"),
+        ]
 
     def __str__(self):
         return f"{self.department}：{self.title}"

@@ -56,8 +56,15 @@ def ask_record(*, actor, region, received_on, department: str, kind: str, title:
 
 
 def _notice_number(ask: UnlistedAsk, year: int) -> str:
-    n = UnlistedAsk.objects.filter(region=ask.region, refused_on__year=year).count() + 1
-    return _("%(name)s拒告〔%(year)d〕%(n)d号") % {"name": ask.region.name, "year": year, "n": n}
+    """新湖村拒告〔2026〕320585105201-1号: the village's name for people, its code so that no two villages' notices
+    ever share a number, and the notice's place in that village's year (the row lock on the region makes two
+    refusals in the same village at once take turns)."""
+    from zhengshe.regions.models import Region
+
+    Region.objects.select_for_update().filter(pk=ask.region_id).first()
+    n = UnlistedAsk.objects.filter(region=ask.region, refused_on__year=year).exclude(notice_number="").count() + 1
+    return _("%(name)s拒告〔%(year)d〕%(code)s-%(n)d号") % {"name": ask.region.name, "year": year,
+                                                        "code": ask.region.code, "n": n}
 
 
 @transaction.atomic

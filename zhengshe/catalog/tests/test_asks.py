@@ -22,7 +22,8 @@ def _pdf_text(content: bytes) -> str:
 def test_refusal_notice_pdf_names_community_department_and_rule(world, client_for):
     ask = f.ask(world, title="要求填报创文入户调查表")
     refused = services.ask_refuse(actor=world.village_staff, ask=ask)
-    assert refused.outcome == "refused" and refused.notice_number.endswith(f"拒告〔{refused.refused_on.year}〕1号")
+    assert refused.outcome == "refused"
+    assert refused.notice_number == f"{world.village_a1x.name}拒告〔{refused.refused_on.year}〕{world.village_a1x.code}-1号"
     response = client_for(world.village_staff).get(reverse("catalog:ask_notice", args=[ask.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = _pdf_text(response.content).replace("\n", "")
@@ -73,3 +74,23 @@ def test_refusals_count_against_the_department_and_feed_evaluation(world):
     assert selectors.admission_violations(region=world.town_a1, year=year) == 4  # 3 refused + 1 pending
     assert get_source("catalog.refusals").func(region=world.county_a, year=year, department="甲县公安局") == 1
     assert get_source("catalog.admission_violations").unit == "count"
+
+
+def test_two_villages_of_the_same_name_never_issue_the_same_notice_number(world):
+    """Given two villages both called 新湖村 (in different towns), when each refuses its first ask of the year,
+    then the two notices carry different numbers (the village code is in them), and the database refuses a
+    second notice with a number its village already used."""
+    from django.db import IntegrityError, transaction
+
+    from zhengshe.catalog.models import UnlistedAsk
+    from zhengshe.regions.models import Region
+
+    Region.objects.filter(pk__in=[world.village_a1x.pk, world.village_a2x.pk]).update(name="新湖村")
+    first = services.ask_refuse(actor=world.village_staff, ask=f.ask(world))
+    other = services.ask_refuse(actor=world.district_admin, ask=f.ask(world, region=world.village_a2x))
+    assert first.notice_number.startswith("新湖村拒告") and other.notice_number.startswith("新湖村拒告")
+    assert first.notice_number != other.notice_number
+    second = services.ask_refuse(actor=world.village_staff, ask=f.ask(world, title="第二件"))
+    assert second.notice_number.endswith("-2号")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UnlistedAsk.objects.filter(pk=second.pk).update(notice_number=first.notice_number)
