@@ -198,6 +198,11 @@ API_TOKEN_MAX_AGE_DAYS = int(os.environ.get("API_TOKEN_MAX_AGE_DAYS", 180))
 # Audit rows are kept at least this long; `zhengshe audit purge` refuses younger ones (STANDARDS §4.9).
 AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_RETENTION_DAYS", 180)))
 AUDIT_ARCHIVE_DIR = Path(os.environ.get("AUDIT_ARCHIVE_DIR", DATA_DIR / "audit_archive"))
+# Signed checkpoints of the audit chain's end (written by every verify and daily by the worker), outside the
+# database; keep them, like the audit key, apart from database backups.
+AUDIT_CHECKPOINT_DIR = Path(os.environ.get("ZHENGSHE_AUDIT_CHECKPOINT_DIR", DATA_DIR / "audit_checkpoints"))
+# The database refuses DELETE (and, on PostgreSQL, TRUNCATE) of audit rows except inside the retention purge.
+AUDIT_GUARD_DELETES = env_bool("ZHENGSHE_AUDIT_GUARD_DELETES", True)
 PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", 0))  # 0 = no expiry
 TOTP_REQUIRED_ROLES = os.environ.get(
     "TOTP_REQUIRED_ROLES", "sys_admin,security_admin,audit_admin,district_admin,expert"

@@ -174,3 +174,95 @@ def verify(queryset=None, *, key: bytes | None = None, batch: int = 5000) -> Ver
             checked += 1
             last_seq = entry.seq
     return VerifyResult(True, checked, first_seq=first_seq, legacy=legacy, last_legacy_seq=last_legacy_seq)
+
+
+# ---------------------------------------------------------------- signed checkpoints outside the database
+#
+# The chain proves every kept row against the one before it, not that rows at the end were not removed, nor that
+# a whole chain was not rewritten by someone holding the key, nor that every MAC was stripped and the plain SM3
+# chain recomputed. A checkpoint — the last sequence number and hash seen by a successful verify, HMAC-SM3'd
+# with the audit key — is written to a directory outside the database on every ``verify`` and daily by the
+# worker; the next ``verify`` holds the chain to the newest one by itself.
+
+CHECKPOINTS_KEPT = 60
+
+
+def _checkpoint_dir():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    return Path(settings.AUDIT_CHECKPOINT_DIR)
+
+
+def _checkpoint_mac(key: bytes, payload: dict) -> str:
+    body = {k: payload[k] for k in ("seq", "hash", "first_seq", "last_legacy_seq", "written_at")}
+    return _hmac_sm3(key, b"zhengshe-audit-checkpoint-v1|" + canonical(body))
+
+
+def write_checkpoint(result: "VerifyResult", key: bytes | None = None):
+    """Record the chain's end as ``result`` saw it (nothing is written for an empty chain). Returns the file."""
+    import os
+
+    from django.utils import timezone
+
+    from .models import AuditEntry
+
+    last = AuditEntry.objects.order_by("-seq").values("seq", "hash").first()
+    if last is None:
+        return None
+    key = key if key is not None else audit_key()
+    payload = {"seq": last["seq"], "hash": last["hash"], "first_seq": result.first_seq or 1,
+               "last_legacy_seq": result.last_legacy_seq, "written_at": timezone.now().isoformat()}
+    payload["mac"] = _checkpoint_mac(key, payload)
+    folder = _checkpoint_dir()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = folder / f"checkpoint-{last['seq']:012d}-{timezone.now():%Y%m%d%H%M%S%f}.json"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump(payload, out, ensure_ascii=False)
+    for old in sorted(folder.glob("checkpoint-*.json"))[:-CHECKPOINTS_KEPT]:
+        old.unlink(missing_ok=True)
+    return path
+
+
+def newest_checkpoint(key: bytes | None = None) -> tuple[dict | None, str]:
+    """The newest checkpoint and "" — or (None, why) when the newest file is not one we signed."""
+    from django.utils.translation import gettext as _
+
+    files = sorted(_checkpoint_dir().glob("checkpoint-*.json")) if _checkpoint_dir().exists() else []
+    if not files:
+        return None, ""
+    key = key if key is not None else audit_key()
+    try:
+        payload = json.loads(files[-1].read_text(encoding="utf-8"))
+        signed = std_hmac.compare_digest(str(payload.get("mac", "")), _checkpoint_mac(key, payload))
+    except (ValueError, KeyError, TypeError):
+        signed = False
+    if not signed:
+        return None, _("检查点文件 %(name)s 的校验码不符（检查点被篡改，或审计密钥已更换）") % {"name": files[-1].name}
+    return payload, ""
+
+
+def checkpoint_problem(result: "VerifyResult", point: dict) -> str:
+    """Why the chain as it stands does not continue the checkpoint ("" when it does)."""
+    from django.utils.translation import gettext as _
+
+    from .models import AuditEntry
+
+    seq = point["seq"]
+    last = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
+    if last is None:
+        return _("审计记录已被清空：检查点记到第 %(seq)d 条，数据库中一条也没有了") % {"seq": seq}
+    if last < seq:
+        return _("检查点记到第 %(seq)d 条，现在只到第 %(last)d 条：第 %(seq)d 条已不存在（末尾记录被删除）") % {
+            "seq": seq, "last": last}
+    if result.last_legacy_seq > point.get("last_legacy_seq", 0):
+        return _("检查点之后，第 %(seq)d 条及之前的记录变成了没有密钥校验码的旧记录（密钥校验码被去掉、整链被重算）") % {
+            "seq": result.last_legacy_seq}
+    kept = AuditEntry.objects.filter(seq=seq).values_list("hash", flat=True).first()
+    if kept is None and (result.first_seq or 1) <= seq:
+        return _("检查点记录的第 %(seq)d 条已不存在（记录被删除）") % {"seq": seq}
+    if kept is not None and kept != point["hash"]:
+        return _("第 %(seq)d 条与检查点不符（记录被改写或整链被重算）") % {"seq": seq}
+    return ""

@@ -4,14 +4,15 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from zhengshe.audit import chain
 from zhengshe.audit.chain import verify
 
 
 class Command(BaseCommand):
     help = ("校验审计日志哈希链和密钥校验码（HMAC-SM3，审计密钥不在数据库中）：指出第一条被篡改、插入或删除的记录，"
             "并报告启用审计密钥之前的旧记录条数。 (zhengshe audit verify)\n"
-            "--checkpoint 文件：把本次校验到的最后一条（序号和哈希）记在库外的文件里；下次校验时若该条已不在"
-            "或已改变，即发现末尾记录被删除或整链被重写。")
+            "每次校验都对照库外最新的签名检查点（ZHENGSHE_AUDIT_CHECKPOINT_DIR），通过后写下新的检查点：末尾记录被删除、"
+            "记录被清空、整链被重写或密钥校验码被去掉，都会被发现。--checkpoint 文件：另外再对照并更新一个指定的检查点文件。")
 
     def add_arguments(self, parser):
         parser.add_argument("--checkpoint", default=None,
@@ -21,6 +22,13 @@ class Command(BaseCommand):
         result = verify()
         if not result.ok:
             raise CommandError(f"审计链被破坏：{result.problem}（此前已通过校验 {result.checked} 条）。")
+        point, problem = chain.newest_checkpoint()
+        problem = problem or (chain.checkpoint_problem(result, point) if point else "")
+        if problem:
+            raise CommandError(_("审计链被破坏：%s。") % problem)
+        written = chain.write_checkpoint(result)
+        if written is not None:
+            self.stdout.write(_("已写下签名检查点：%s") % written.name)
         if checkpoint:
             self._check_point(Path(checkpoint), result)
         start = f"（自第 {result.first_seq} 条起，之前的记录已按保存期清理）" if (result.first_seq or 1) > 1 else ""
