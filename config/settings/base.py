@@ -172,6 +172,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "zhengshe.accounts.validators.PasswordHistoryValidator", "OPTIONS": {"history": 5}},
 ]
 
+# The one cache (authorization data such as a user's grants; no page, cell or count is cached — totals are rollup
+# rows): Redis, shared by every worker and app server, when REDIS_URL or CACHE_URL is set (production); local
+# memory for `make demo` (one process) and the tests.
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or ""
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                      "KEY_PREFIX": "zhengshe"}} if CACHE_URL else {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Security baseline (STANDARDS §4) — every value configurable from the environment.
 LOCKOUT_THRESHOLD = int(os.environ.get("LOCKOUT_THRESHOLD", 5))
 LOCKOUT_MINUTES = int(os.environ.get("LOCKOUT_MINUTES", 30))

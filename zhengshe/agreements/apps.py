@@ -18,6 +18,9 @@ class AgreementsConfig(AppConfig):
         from .interface import community_agreement
 
         register_community_section("agreement", community_agreement)
+        from . import rollups
+
+        rollups.connect()
         register_target("council", model="agreements.ResidentsCouncil", label=_("居民自治理事会"), roles=COUNCIL_ROLES,
                         pick_from_list=True)
 

@@ -14,8 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhengshe.core.models import BaseModel, VersionedModel
-from zhengshe.core.versions import RenewsVersion, VersionToken
+from zhengshe.core.rollups import RollupQuerySet
+from zhengshe.core.versions import RenewingQuerySet, RenewsVersion, VersionToken
 
+from . import rollups as agreement_rollups
 from .choices import (
     AgreementKind,
     AgreementStatus,
@@ -177,6 +179,10 @@ class TemplateItem(ItemTerms, BaseModel):
         return str(self.list_item)
 
 
+class AgreementQuerySet(RollupQuerySet, RenewingQuerySet):
+    """Agreements' bulk writes renew the funds version and move the agreements' rollup rows."""
+
+
 class Agreement(FundsVersioned, ClauseFields, VersionedModel):
     """One yearly agreement between party A (a town, or a committee for "2+1") and party B (a committee or council).
 
@@ -235,6 +241,11 @@ class Agreement(FundsVersioned, ClauseFields, VersionedModel):
     funds_awarded = models.DecimalField(_("奖励（元）"), default=Decimal("0"), **MONEY)
 
     scope_region_field = "party_b"
+    objects = AgreementQuerySet.as_manager()
+    rollup_fields = ("party_b", "party_b_id", "year", "status", "funds_allocated", "funds_paid", "funds_withheld",
+                     "funds_awarded")
+    rollup_of = staticmethod(agreement_rollups.of)
+    rollup_of_rows = staticmethod(agreement_rollups.rows_contribution)
     scope_target_fields = {"council": "council"}
 
     class Meta:

@@ -57,3 +57,27 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.from_status} → {self.to_status}"
+
+
+class Rollup(models.Model):
+    """One total over the region tree: (region node by path, year, key) → value, kept in the writing transaction.
+
+    ``year`` 0 holds figures that have no year (villages, population, organizations by type). A village's
+    contribution is added to its own path and every ancestor's, so a county's or the province's total is one
+    indexed row read. ``core.rollups`` writes and reads them; ``zhengshe rollups verify`` proves them.
+    """
+
+    region_path = models.CharField(_("区划路径"), max_length=255)
+    year = models.PositiveSmallIntegerField(_("年度"), default=0)
+    key = models.CharField(_("指标"), max_length=64)
+    value = models.DecimalField(_("数值"), max_digits=20, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("汇总数")
+        verbose_name_plural = _("汇总数")
+        constraints = [models.UniqueConstraint(fields=["region_path", "year", "key"], name="rollup_one_row")]
+        indexes = [models.Index(fields=["key", "year", "region_path"], name="rollup_key_year_path")]
+
+    def __str__(self):
+        return f"{self.region_path} {self.year} {self.key}={self.value}"
+

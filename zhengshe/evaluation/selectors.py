@@ -218,38 +218,11 @@ def unit_breakdown(unit: Unit) -> dict:
 
 
 def round_progress(round_: Round) -> tuple[dict, list]:
-    """Units per kind and sheets per kind/status (two GROUP BYs), cached for a minute: a progress board."""
-    from django.core.cache import cache
-
-    key = f"evaluation:progress:{round_.pk}:{round_.updated_at.timestamp()}"
-    found = cache.get(key)
-    if found is None:
-        counts = {row["kind"]: row["n"] for row in round_.units.values("kind").annotate(n=Count("id")).order_by()}
-        sheets = [{"kind": SheetKind(r["kind"]).label, "status": SheetStatus(r["status"]).label, "n": r["n"]}
-                  for r in round_.sheets.values("kind", "status").annotate(n=Count("id")).order_by("kind", "status")]
-        found = (counts, sheets)
-        cache.set(key, found, 60)
-    return found
-
-
-def cached_chart_data(user, round_: Round, results) -> dict:
-    """``chart_data`` cached until the round changes (any save of the round, a recomputation, an adjustment)."""
-    from django.core.cache import cache
-
-    scope = Scope.for_user(user)
-    whole = round_.status in PUBLISHED or is_manager(user, round_) or any(
-        round_.region.path.startswith(p) for p in scope.home_paths)
-    who = "all" if whole else ",".join(scope.home_paths) + "|" + ",".join(sorted(scope.roles))
-    import hashlib
-
-    computed = round_.results_computed_at.timestamp() if round_.results_computed_at else 0
-    digest = hashlib.sha256(who.encode()).hexdigest()[:16]
-    key = f"evaluation:chart:{round_.pk}:{round_.updated_at.timestamp()}:{computed}:{digest}"
-    data = cache.get(key)
-    if data is None:
-        data = chart_data(round_, results)
-        cache.set(key, data, 600)
-    return data
+    """Units per kind and sheets per kind/status (two GROUP BYs): a progress board."""
+    counts = {row["kind"]: row["n"] for row in round_.units.values("kind").annotate(n=Count("id")).order_by()}
+    sheets = [{"kind": SheetKind(r["kind"]).label, "status": SheetStatus(r["status"]).label, "n": r["n"]}
+              for r in round_.sheets.values("kind", "status").annotate(n=Count("id")).order_by("kind", "status")]
+    return counts, sheets
 
 
 def chart_data(round_: Round, results) -> dict:

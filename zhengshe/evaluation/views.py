@@ -217,7 +217,7 @@ def results_view(request, pk):
     return render(request, "evaluation/results.html", {
         "round": round_, "title": _("%s · 评估结果") % round_.title, "table_headers": table.headers(),
         "table_rows": table.html_rows(page), "page_obj": page, "is_paginated": page.has_other_pages(),
-        "chart": selectors.cached_chart_data(request.user, round_, base), "kinds": UnitKind.choices, "kind": kind, "towns": towns,
+        "chart": selectors.chart_data(round_, base), "kinds": UnitKind.choices, "kind": kind, "towns": towns,
         "town": town, "rules": RULES_TEXT, "manager": selectors.is_manager(request.user, round_),
         "querystring": query.urlencode()})
 

@@ -24,13 +24,6 @@ class OrganizationsConfig(AppConfig):
             (_("社会组织统计"), "organizations:statistics", staff, 45),
         ]:
             navigation.register(navigation.MenuItem(label, url_name, roles=roles, order=order, group=group))
-        from django.db.models.signals import post_delete, post_save
-
-        from .models import Organization
-        from .selectors import bump_statistics_generation
-
-        post_save.connect(bump_statistics_generation, sender=Organization, dispatch_uid="org_stats_save")
-        post_delete.connect(bump_statistics_generation, sender=Organization, dispatch_uid="org_stats_delete")
         from zhengshe.core.indicators import register_source
 
         from .sources import organizations_per_10k, share_graded_3a

@@ -142,20 +142,6 @@ def _share(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-STATS_CACHE_SECONDS = 300
-STATS_GENERATION_KEY = "organizations:stats-generation"
-
-
-def bump_statistics_generation(**kwargs) -> None:
-    """Called on every organization write: cached statistics computed before it are no longer used."""
-    from django.core.cache import cache
-
-    try:
-        cache.incr(STATS_GENERATION_KEY)
-    except ValueError:
-        cache.set(STATS_GENERATION_KEY, 1, None)
-
-
 def subtree_organizations(region):
     """Organizations based in ``region``'s subtree: region ids first (an indexed look-up per id after)."""
     from zhengshe.regions.models import Region
@@ -164,7 +150,7 @@ def subtree_organizations(region):
 
 
 def statistics(region, *, on_date: date | None = None) -> dict:
-    """Counts over ``region``'s subtree, computed in the database and cached for a few minutes.
+    """Counts over ``region``'s subtree, computed in the database (no cache: every worker, every user, the same).
 
     Live organizations (active or suspended) are counted. Two GROUP BY queries do the work whatever the
     size: one over (child region, type, category, level, kind, grade in force), one over the year of
@@ -172,16 +158,8 @@ def statistics(region, *, on_date: date | None = None) -> dict:
     growth per year; and one row per child region (plus the region itself for organizations based at its
     level) with the per-10 000 ratio and the share of the total.
     """
-    from django.core.cache import cache
-
     day = on_date or timezone.localdate()
-    generation = cache.get_or_set(STATS_GENERATION_KEY, 1, None)
-    key = f"organizations:stats:{region.pk}:{region.path}:{day.isoformat()}:{generation}"
-    stats = cache.get(key)
-    if stats is None:
-        stats = _compute_statistics(region, day)
-        cache.set(key, stats, STATS_CACHE_SECONDS)
-    return {**stats, "region": region}
+    return {**_compute_statistics(region, day), "region": region}
 
 
 def _compute_statistics(region, day: date) -> dict:

@@ -11,3 +11,6 @@ class RegionsConfig(AppConfig):
         from zhengshe.core import navigation
 
         navigation.register(navigation.MenuItem(_("行政区划"), "regions:list", order=10, group=_("基础")))
+        from . import rollups
+
+        rollups.connect()

@@ -14,10 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhengshe.core.models import BaseModel
+from zhengshe.core.rollups import RollupQuerySet
 from zhengshe.core.scoping import ancestor_paths
-from zhengshe.core.versions import RenewsVersion, VersionToken
+from zhengshe.core.versions import RenewingQuerySet, RenewsVersion, VersionToken
 
 from . import codes
+from . import rollups as region_rollups
 from .choices import LEVEL_DEPTH, URBAN_RURAL_CHOICES, Level
 
 
@@ -58,6 +60,10 @@ def tree_changes():
             TreeVersion.renew()
 
 
+class RegionQuerySet(RollupQuerySet, RenewingQuerySet):
+    """Regions' bulk writes renew the tree's version and move the totals' rollup rows."""
+
+
 class Region(RenewsVersion, BaseModel):
     """One unit of the tree: province, city, county, town/street, village/community, grid or group."""
 
@@ -77,6 +83,10 @@ class Region(RenewsVersion, BaseModel):
 
     scope_region_field = "self"
     version_model = TreeVersion
+    objects = RegionQuerySet.as_manager()
+    rollup_fields = ("population", "households", "service_centre_area", "level", "code", "path")
+    rollup_of = staticmethod(region_rollups.of)
+    rollup_of_rows = staticmethod(region_rollups.rows_contribution)
 
     class Meta:
         verbose_name = _("行政区划")

@@ -1,18 +1,19 @@
 """Reads over the region tree, each in a constant number of queries whatever the tree size.
 
-Sums over a subtree (``totals``, ``children_with_totals``, ``totals_for_paths``) are cached under the
-tree's version token (``models.TreeVersion``), which every write to the tree replaces in its own
-transaction: the province leader's home page and the province's page read one small row instead of
-aggregating 20 000 villages, and never show totals older than the tree.
+Sums over a subtree (``totals``, ``children_with_totals``, ``totals_for_paths``) are rollup rows
+(``regions.rollups``, ``core.rollups``) kept in the transaction of every write to a village: the province
+leader's home page and the province's page read a few indexed rows instead of aggregating 20 000 villages,
+and every worker reads the same rows.
 """
 
-from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 
+from zhengshe.core import rollups
 from zhengshe.core.scoping import Scope, ancestor_paths
-from zhengshe.core.versions import CACHE_SECONDS, cached_under, read_tokens, version_key
+from zhengshe.core.versions import cached_under, read_tokens
 
+from . import rollups as region_rollups
 from .choices import Level
 from .models import Region, TreeVersion
 
@@ -20,10 +21,6 @@ from .models import Region, TreeVersion
 def tree_token() -> str:
     """The region tree's current version (``core.versions.read_tokens``)."""
     return read_tokens(TreeVersion)
-
-
-def _key(kind: str, token: str, path: str) -> str:
-    return version_key(f"regions:{kind}", token, path)
 
 
 def subtree(region: Region, *, include_self: bool = True):
@@ -45,34 +42,24 @@ def regions_for_user(user):
 
 
 def totals(path_prefix: str, *, token: str | None = None) -> dict:
-    """Villages/communities, population, households and centre area summed over a subtree.
-
-    Two small reads when cached (the tree token and the cache), else one aggregate query.
-    """
+    """Villages/communities, population, households and centre area summed over a subtree: its rollup row."""
     return totals_for_paths([path_prefix], token=token)[path_prefix]
 
 
 def children_with_totals(region: Region, *, token: str | None = None):
     """Direct children of ``region``, each with village/population/household sums of its own subtree.
 
-    Two queries whatever the tree size: the children, and one GROUP BY over the subtree's villages keyed
-    by the child's path prefix (children of one parent share one code length; grids and villagers'
-    groups hold no villages, so they need no sums).
+    Two queries whatever the tree size: the children, and their rollup rows.
     """
     children = list(Region.objects.filter(parent=region).order_by("code"))
     if not children:
         return []
-    lengths = tuple(sorted({len(c.path) for c in children if c.level not in (Level.GRID, Level.GROUP)}))
-    key = _key("children", token or tree_token(), f"{region.path}:{lengths}")
-    sums = cache.get(key)
-    if sums is None:
-        sums = _children_sums(region, lengths)
-        cache.set(key, sums, CACHE_SECONDS)
+    sums = rollups.read([c.path for c in children], ("villages", "population", "households"))
     for child in children:
-        row = sums.get(child.path, {})
-        child.total_villages = row.get("villages", 0) or 0
-        child.total_population = row.get("population", 0) or (child.population or 0)
-        child.total_households = row.get("households", 0) or (child.households or 0)
+        row = sums[child.path]
+        child.total_villages = int(row["villages"])
+        child.total_population = int(row["population"]) or (child.population or 0)
+        child.total_households = int(row["households"]) or (child.households or 0)
     return children
 
 
@@ -86,38 +73,16 @@ def children_rows(region: Region, *, token: str | None = None) -> list[dict]:
         for c in children_with_totals(region, token=token)], token=token)
 
 
-def _children_sums(region: Region, lengths) -> dict:
-    sums = {}
-    for length in lengths:  # one length (one query) unless codes under one parent differ in length
-        rows = (
-            Region.objects.filter(path__under=region.path, level=Level.VILLAGE)
-            .annotate(child_path=Substr("path", 1, length))
-            .values("child_path")
-            .annotate(villages=Count("id"), population=Sum("population"), households=Sum("households"))
-            .order_by()
-        )
-        sums.update({row["child_path"]: row for row in rows})
-    return sums
-
-
 def totals_for_paths(paths: list[str], *, token: str | None = None) -> dict[str, dict]:
-    """``totals`` for several subtrees at once: the cached ones, and one query for the others."""
+    """``totals`` for several subtrees at once: their rollup rows, one indexed query."""
+    sums = rollups.read(paths, region_rollups.KEYS)
+    return {path: {k: int(v) for k, v in row.items()} for path, row in sums.items()}
+
+
+def fresh_totals_for_paths(paths: list[str]) -> dict[str, dict]:
+    """The same totals aggregated from the villages themselves (one query): what the rollups must equal."""
     if not paths:
         return {}
-    token = token or tree_token()
-    keys = {path: _key("totals", token, path) for path in paths}
-    found = cache.get_many(list(keys.values()))
-    result = {path: found[key] for path, key in keys.items() if key in found}
-    missing = [path for path in paths if path not in result]
-    if missing:
-        computed = _totals_for_paths_uncached(missing)
-        cache.set_many({keys[path]: value for path, value in computed.items()}, CACHE_SECONDS)
-        result.update(computed)
-    return result
-
-
-def _totals_for_paths_uncached(paths: list[str]) -> dict[str, dict]:
-    """One query with one filtered sum per subtree."""
     aggregates = {}
     for i, path in enumerate(paths):
         within = Q(path__under=path)
@@ -133,8 +98,7 @@ def _totals_for_paths_uncached(paths: list[str]) -> dict[str, dict]:
         q |= Q(path__under=path)
     agg = Region.objects.filter(q, level=Level.VILLAGE).annotate(village_part=Substr("code", 10, 3)).aggregate(
         **aggregates)
-    keys = ("villages", "communities", "population", "households", "centres_400")
-    return {path: {k: agg[f"{k}_{i}"] or 0 for k in keys} for i, path in enumerate(paths)}
+    return {path: {k: agg[f"{k}_{i}"] or 0 for k in region_rollups.KEYS} for i, path in enumerate(paths)}
 
 
 def breadcrumbs(region: Region, user, *, token: str | None = None) -> list[dict]:

@@ -100,8 +100,10 @@ def test_sign_page_post_stays_in_budget(world, drafted, client_for):
     assert n <= BUDGET["view_b"], n
 
 
-_BUDGETS = {"sqlite": {"service_b": 18, "service_on_behalf": 22, "view_b": 25},
-            "postgresql": {"service_b": 20, "service_on_behalf": 25, "view_b": 27}}
+# +1 since the agreements' rollup rows are kept in the signing transaction (the agreement's previous contribution is
+# read before it is saved; the rows themselves move in one upsert).
+_BUDGETS = {"sqlite": {"service_b": 19, "service_on_behalf": 23, "view_b": 26},
+            "postgresql": {"service_b": 21, "service_on_behalf": 26, "view_b": 28}}
 BUDGET = _BUDGETS.get(connection.vendor, _BUDGETS["postgresql"])
 
 

@@ -35,6 +35,9 @@ def test_county_demo_is_complete(demo_output):
     assert towns.count() >= 10
     assert len(villages) >= 150
     _check_codes(villages)
+    from zhengshe.core import rollups
+
+    assert rollups.differences() == []  # the demo's totals are true rollup rows, row for row
     assert all(v.population and v.households and v.service_centre_area for v in villages)
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in v.name) for v in villages)
     assert any(v.is_community for v in villages) and any(not v.is_community for v in villages)

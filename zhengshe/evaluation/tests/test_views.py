@@ -285,3 +285,19 @@ def test_round_settings_editable_only_while_preparing(world, client_for):
     admin.post(reverse("evaluation:round_edit", args=[ns.round.pk]), {"title": "x"}, follow=True)
     ns.round.refresh_from_db()
     assert ns.round.title != "x"
+
+
+def test_the_chart_an_administrator_loaded_first_is_never_served_to_the_county_expert(world, client_for):
+    """Regression: the chart data was cached under the caller's home region only, so the county expert — who may
+    not see unpublished results — got the chart a district administrator of the same county had warmed (committee
+    names, scores, heat map)."""
+    from zhengshe.evaluation.aggregation import round_compute_results
+
+    ns = f.build(world, publish=False)
+    round_compute_results(actor=world.district_admin, round_=ns.round)
+    url = reverse("evaluation:results", args=[ns.round.pk])
+    admin_chart = client_for(world.district_admin).get(url).context["chart"]
+    assert ns.unit.name in str(admin_chart)  # the administrator's chart names the committee
+    expert_chart = client_for(world.expert).get(url).context["chart"]
+    assert ns.unit.name not in str(expert_chart)
+    assert str(expert_chart) != str(admin_chart)

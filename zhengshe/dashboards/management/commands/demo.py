@@ -4,6 +4,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from zhengshe.core import rollups
 from zhengshe.core.context import acting_as
 
 
@@ -27,12 +28,15 @@ class Command(BaseCommand):
                 count = Region.objects.filter(path__under=province.path, level="village").count()
                 record_event("demo.province", province, after={"villages": count})
                 self._province_users(province)
+                rows = rollups.rebuild()  # the province was bulk-loaded: its totals are written once, from scratch
+                self.stdout.write(f"汇总数已重建：{rows} 行。")
                 self.stdout.write(f"省级规模数据就绪：{count} 个村（社区），用时 {time.monotonic() - started:.1f} 秒。")
                 return
             if Region.objects.filter(code=regions_demo.COUNTY[0]).exists():
                 self.stdout.write("演示数据已存在，跳过生成。")
             else:
                 self._build_county(rng)
+                rollups.rebuild()  # the county's tree was bulk-loaded; everything after it moved the rows itself
             self._print_logins()
         self.stdout.write(f"用时 {time.monotonic() - started:.1f} 秒。")
 
