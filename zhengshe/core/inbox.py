@@ -167,6 +167,13 @@ def open_count(user) -> int:
     return cached
 
 
+def unread_notifications(user, limit: int = 5) -> list:
+    """The latest unread in-app notifications of ``user`` (work arrived, deadline near): one query."""
+    from .models import Notification
+
+    return list(Notification.objects.filter(user_id=getattr(user, "pk", None), read_at__isnull=True)[:limit])
+
+
 def overdue_days(item, today: datetime.date | None = None) -> int:
     """Days past the deadline (0 when not overdue or without a deadline)."""
     if item.deadline is None:

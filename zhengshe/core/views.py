@@ -152,6 +152,7 @@ class InboxView(ScopedTemplateView):
         ctx = super().get_context_data(**kwargs)
         ctx.update(inbox.page_context(self.request.user, self.request.GET.get("tab", "todo"),
                                       self.request.GET.get("page") or 1))
+        ctx["notifications"] = inbox.unread_notifications(self.request.user)
         query = self.request.GET.copy()
         query.pop("page", None)
         ctx["querystring"] = query.urlencode()

@@ -107,8 +107,10 @@ def test_an_object_created_in_a_waiting_state_opens_its_items(world):
     assert waiting_for(world, report) == {"org_user"}
     item = inbox.open_items(world.org_user).get()
     assert item.deadline == datetime.date(2026, 5, 31)
-    # and the organization's user got an in-app notice that work arrived
+    # and the organization's user got an in-app notice that work arrived (shown on the inbox page), B's did not
     assert Notification.objects.filter(user=world.org_user, item=item, kind="arrived").exists()
+    assert not Notification.objects.filter(user=world.org_user_b).exists()
+    assert "新待办" in [n.message[:3] for n in inbox.unread_notifications(world.org_user)]
 
 
 # --- rebuild and reminders -------------------------------------------------------------------------------------
