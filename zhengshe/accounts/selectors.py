@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Prefetch, Q
 
-from zhengshe.core.scoping import Grant, Scope
+from zhengshe.core.scoping import Grant, Scope, ancestor_paths
 
 from . import targets
 from .models import RoleAssignment, User
@@ -107,3 +107,14 @@ def targets_grantable_by(user, kind):
     if not paths:
         return qs.none()
     return qs.filter(pk__in=kind.within(paths).values("pk"))
+
+
+def holders_of(item) -> list[int]:
+    """Ids of the users a work item waits for: its assignee, or the active holders of its role over a region
+    containing its path or bound to its target (core's inbox asks through ``register_holder_provider``)."""
+    if item.assignee_id:
+        return [item.assignee_id]
+    q = Q(region__path__in=ancestor_paths(item.region_path)) if item.region_path else Q(pk__in=[])
+    if item.target_id:
+        q |= Q(target_kind=item.target_kind, target_id=item.target_id)
+    return sorted(set(RoleAssignment.objects.filter(q, role=item.role, active=True).values_list("user_id", flat=True)))

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from zhengshe.accounts.roles import Role
 from zhengshe.core.scoping import Scope, user_roles_on
-from zhengshe.core.workflows import Forbidden, Standing, Transition, Workflow
+from zhengshe.core.workflows import Forbidden, Standing, Transition, Waiting, Workflow
 
 from .choices import AgreementKind, AmendmentStatus, JobStatus, ProposalStatus
 from .choices import AgreementStatus as S
@@ -128,7 +128,17 @@ SIDE_ROLES = {Role.TOWN_STAFF, Role.VILLAGE_STAFF, Role.COUNCIL_REP}
 TERMINATE = Transition(S.TERMINATED, SIDE_ROLES | {Role.DISTRICT_ADMIN}, gettext_lazy("提前终止"),
                        guard=_a_or_district, comment_required=True, style="danger")
 
-AGREEMENT_FLOW = Workflow("agreement", standing=standing_on, lock_related=("party_a", "party_b"), table={
+# 待办: who must sign or act next — party A is the town, party B the village committee or residents' council.
+PARTY_A = Waiting(roles={Role.TOWN_STAFF}, region=lambda obj: obj.party_a)
+PARTY_B = Waiting(roles={Role.VILLAGE_STAFF, Role.COUNCIL_REP}, region=lambda obj: obj.party_b)
+AGREEMENT_WAITING = {S.NEGOTIATING: PARTY_B, S.AWAITING_B: PARTY_B, S.SIGNED_BY_B: PARTY_A, S.SIGNED_BY_A: PARTY_A}
+AMENDMENT_WAITING = {
+    AmendmentStatus.DRAFT: Waiting(roles=PARTY_B.roles, region=lambda obj: obj.agreement.party_b),
+    AmendmentStatus.SIGNED_BY_B: Waiting(roles=PARTY_A.roles, region=lambda obj: obj.agreement.party_a),
+}
+
+AGREEMENT_FLOW = Workflow("agreement", standing=standing_on, lock_related=("party_a", "party_b"),
+                          model="agreements.Agreement", waiting=AGREEMENT_WAITING, table={
     S.DRAFT: {
         "submit": Transition(S.NEGOTIATING, SIDE_ROLES, gettext_lazy("发起协商"), guard=_submit),
         "terminate": TERMINATE,
@@ -183,7 +193,8 @@ def _amendment_sign_a(obj, standing):
     return _a_only(obj, standing) or _amendment_ready(obj, standing)
 
 
-AMENDMENT_FLOW = Workflow("amendment", standing=standing_on, table={
+AMENDMENT_FLOW = Workflow("amendment", standing=standing_on, model="agreements.Amendment",
+                        waiting=AMENDMENT_WAITING, table={
     AmendmentStatus.DRAFT: {
         "sign_b": Transition(AmendmentStatus.SIGNED_BY_B, SIDE_ROLES, gettext_lazy("乙方签署"),
                              guard=_amendment_sign_b, style="success"),

@@ -6,7 +6,7 @@ status history and audit event). The services in ``services/`` add what a move a
 
 from django.utils.translation import gettext_lazy as _
 
-from zhengshe.core.workflows import Transition, Workflow
+from zhengshe.core.workflows import Transition, Waiting, Workflow
 
 from .choices import AdmissionStatus as A
 from .choices import AskOutcome as K
@@ -58,7 +58,13 @@ def _reviewer(obj, standing):
     return _not_applicant(obj, standing)
 
 
-ADMISSION_FLOW = Workflow("catalog.admission", {
+# 待办: a submitted request waits for the reviewing office, a returned one for its applicant.
+ADMISSION_WAITING = {
+    A.SUBMITTED: Waiting(roles=DISTRICT, region=lambda obj: obj.issuing_region),
+    A.RETURNED: Waiting(roles=APPLICANTS - DISTRICT),
+}
+
+ADMISSION_FLOW = Workflow("catalog.admission", model="catalog.AdmissionRequest", waiting=ADMISSION_WAITING, table={
     A.DRAFT: {
         "submit": Transition(A.SUBMITTED, APPLICANTS, _("提交审核"), guard=_only_applicant),
         "withdraw": Transition(A.WITHDRAWN, APPLICANTS, _("撤回"), guard=_only_applicant, style="secondary"),

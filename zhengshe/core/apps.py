@@ -8,4 +8,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础框架")
 
     def ready(self):
-        from . import lookups, schema  # noqa: F401  (registers __under and the OpenAPI auth extensions)
+        from django.db.models.signals import post_save
+        from django.utils.module_loading import autodiscover_modules
+
+        from . import inbox, lookups, schema  # noqa: F401  (registers __under and the OpenAPI auth extensions)
+
+        # Objects created directly in a waiting state (a draft sheet, an open objection) get their work items.
+        # Every app's workflows module registers its tables (and their waiting states) with the engine.
+        autodiscover_modules("workflows")
+        post_save.connect(inbox.on_created, dispatch_uid="zhengshe-inbox-created")

@@ -1,6 +1,13 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from .scoping import Scope
+
+
+def _inbox_count(user):
+    from .inbox import open_count
+
+    return open_count(user)
 
 
 def shell(request):
@@ -11,4 +18,6 @@ def shell(request):
         "user_scope": scope,
         "elder_mode": request.COOKIES.get("elder") == "1",
         "site_title": getattr(settings, "SITE_TITLE", "政社互动信息系统"),
+        # The top bar's 待办 badge: one indexed count, only when a page renders it.
+        "inbox_open_count": SimpleLazyObject(lambda: _inbox_count(user)) if scope.grants else 0,
     }

@@ -81,3 +81,77 @@ class Rollup(models.Model):
     def __str__(self):
         return f"{self.region_path} {self.year} {self.key}={self.value}"
 
+
+
+class WorkItem(models.Model):
+    """One piece of open (待办) or done (已办) work: an object waiting in a state for a role over a region
+    subtree or bound to a target (organization, council), or for one user. Kept by the workflow engine in the
+    same transaction as each move (``core.inbox.sync``); the inbox, reminders and home pages read only this."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)
+    target = GenericForeignKey("content_type", "object_id")
+    workflow = models.CharField(_("流程"), max_length=64)
+    state = models.CharField(_("状态"), max_length=64)
+    state_label = models.CharField(_("状态名称"), max_length=100, blank=True)
+    title = models.CharField(_("事项"), max_length=255)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    role = models.CharField(_("办理角色"), max_length=32, blank=True)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="+", verbose_name=_("办理人"))
+    region_path = models.CharField(_("区划路径"), max_length=255, blank=True)
+    target_kind = models.CharField(_("对象类别"), max_length=32, blank=True)
+    target_id = models.PositiveBigIntegerField(_("对象编号"), null=True, blank=True)
+    deadline = models.DateField(_("办理期限"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("到达时间"))
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name=_("办理人"))
+    action = models.CharField(_("办理操作"), max_length=64, blank=True)
+    action_label = models.CharField(_("办理操作名称"), max_length=100, blank=True)
+    reminded_on = models.DateField(_("最近提醒"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("待办事项")
+        verbose_name_plural = _("待办事项")
+        ordering = ["deadline", "opened_at", "id"]
+        indexes = [
+            # The 待办 look-ups: by role and region prefix, by target, by assignee — open rows only.
+            # (pattern ops on PostgreSQL so the region prefix LIKE uses it whatever the collation)
+            models.Index(fields=["role", "region_path", "deadline"], name="workitem_open_region",
+                         opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "date_ops"],
+                         condition=models.Q(closed_at__isnull=True)),
+            models.Index(fields=["target_kind", "target_id", "role"], name="workitem_open_target",
+                         condition=models.Q(closed_at__isnull=True)),
+            models.Index(fields=["assignee", "deadline"], name="workitem_open_assignee",
+                         condition=models.Q(closed_at__isnull=True)),
+            # The 待办 order: a wide scope (a district's 20 000) walks it and stops after one page instead of sorting.
+            models.Index(fields=["deadline", "opened_at", "id"], name="workitem_open_order",
+                         condition=models.Q(closed_at__isnull=True)),
+            models.Index(fields=["content_type", "object_id"], name="workitem_object"),
+            models.Index(fields=["closed_by", "-closed_at"], name="workitem_done"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Notification(models.Model):
+    """An in-app message to one user: work arrived in their inbox, or a deadline is near."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(WorkItem, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("类别"), max_length=16)  # "arrived" | "due"
+    message = models.CharField(_("内容"), max_length=300)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="notification_unread")]
+
+    def __str__(self):
+        return self.message

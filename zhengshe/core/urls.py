@@ -7,6 +7,7 @@ from . import views
 app_name = "core"
 urlpatterns = [
     path("elder/", views.set_elder_mode, name="elder"),
+    path("inbox/", views.InboxView.as_view(), name="inbox"),
     # Browsers ask for /favicon.ico on every site; answer with the static icon instead of a 404.
     path("favicon.ico", RedirectView.as_view(url=static("zhengshe/favicon.ico"), permanent=True)),
 ]

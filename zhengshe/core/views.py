@@ -140,3 +140,21 @@ def set_elder_mode(request):
         if not on:
             messages.info(request, _("已切换到标准模式。"))
     return response
+
+
+class InboxView(ScopedTemplateView):
+    """待办 / 已办: what waits for the signed-in user (by role and scope, or by name), and what they closed."""
+
+    template_name = "core/inbox.html"
+
+    def get_context_data(self, **kwargs):
+        from . import inbox
+
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(inbox.page_context(self.request.user, self.request.GET.get("tab", "todo"),
+                                      self.request.GET.get("page") or 1))
+        ctx["notifications"] = inbox.unread_notifications(self.request.user)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        ctx["querystring"] = query.urlencode()
+        return ctx

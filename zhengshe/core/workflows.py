@@ -26,7 +26,12 @@ Refusals are typed, all subclasses of ``ServiceError`` (callers that catch it ke
 ``GuardFailed`` (the move's condition is not met, 400, with ``.reason``).
 
 Hook point: ``on_transition(fn)`` registers ``fn(obj, old, new, actor, action)``; every move (single or
-bulk) calls every registered hook inside the transaction, after the history row. The inbox plugs in here.
+bulk) calls every registered hook inside the transaction, after the history row.
+
+The work inbox: a workflow may declare which of its states wait for whom, ``waiting={Status.SUBMITTED:
+Waiting(roles={...}, deadline=...)}`` and ``model="app.Model"``; the engine hands every move to
+``core.inbox.sync`` (one call, after the history row), which closes the object's open work items and opens
+those of the new state, in the same transaction.
 """
 
 from __future__ import annotations
@@ -103,13 +108,34 @@ class Transition:
     internal: bool = False
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """Who a state waits for: ``roles`` (or ``roles(obj)``) over the object's region (or bound to its target), or the one ``user``
+    ``user(obj)`` returns; ``region(obj)`` (a region, default: the object's own) and ``deadline(obj)`` (a date or
+    None) refine it. The inbox opens one work item per role (or for the user) when an object enters the state."""
+
+    roles: frozenset[str] | set[str] = frozenset()
+    deadline: Callable | None = None
+    region: Callable | None = None
+    user: Callable | None = None
+
+
+# Every workflow by name, so the inbox (rebuild, tests) can walk all their waiting states.
+WORKFLOWS: dict[str, Workflow] = {}
+
+
 class Workflow:
     """A status table for one model, with the single function that moves objects through it."""
 
     def __init__(self, name: str, table: dict, *, status_field: str = "status",
-                 standing: Callable[[object, object], Standing] = default_standing, lock_related: tuple = ()):
+                 standing: Callable[[object, object], Standing] = default_standing, lock_related: tuple = (),
+                 waiting: dict | None = None, model: str = ""):
         self.name = name
         self.table = table
+        # The inbox declaration: {state: Waiting}, and the model ("app.Model") the table moves.
+        self.waiting = waiting or {}
+        self.model = model
+        WORKFLOWS[name] = self
         self.status_field = status_field
         self.standing = standing
         # Relations loaded (fresh) with the locked row, e.g. the region the audit event is filed under.
@@ -210,6 +236,11 @@ class Workflow:
             comment=comment)
         record_event(f"{self.name}.{action}", locked, before={self.status_field: old},
                      after={self.status_field: move.target, "comment": comment})
+        # --- work inbox: close this object's open items, open the new state's (same transaction) ---
+        from . import inbox
+
+        inbox.sync(self, locked, actor, action)
+        # --- end work inbox ---
         for hook in TRANSITION_HOOKS:
             hook(locked, old, move.target, actor, action)
 

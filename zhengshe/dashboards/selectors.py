@@ -1,5 +1,6 @@
 """Reads for the faces leaders and workers land on: the home page's scope roots and their totals."""
 
+from zhengshe.accounts import targets
 from zhengshe.accounts.roles import Role
 from zhengshe.core.scoping import Scope
 from zhengshe.regions.models import Region
@@ -22,5 +23,8 @@ def home_summary(user) -> dict:
         if g.region_path:
             labels.append(f"{Role(g.role).label} · {names.get(g.region_path) or ''}".rstrip(" ·"))
         elif g.target_id:
-            labels.append(str(Role(g.role).label))
+            # The organization or council this account acts for, by name (one query per bound grant: one or two).
+            kind = targets.kind(g.target_kind)
+            target = kind.get(g.target_id) if kind is not None else None
+            labels.append(f"{Role(g.role).label} · {target or ''}".rstrip(" ·"))
     return {"scope_roots": roots, "grant_labels": labels}

@@ -3,7 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhengshe.core.workflows import Transition, Workflow
+from zhengshe.core.workflows import Transition, Waiting, Workflow
 
 from .choices import ConsequenceStatus, ObjectionStatus, RoundStatus, SheetStatus, TemplateStatus
 from .models import MANAGERS
@@ -67,11 +67,14 @@ TEMPLATE_FLOW = Workflow("evaluation.template", {
     },
 })
 
-SHEET_FLOW = Workflow("evaluation.sheet", {
+# 待办: a draft sheet waits for its scorer; an open objection for the round's managers.
+SHEET_FLOW = Workflow("evaluation.sheet", model="evaluation.ScoreSheet",
+                      waiting={SheetStatus.DRAFT: Waiting(user=lambda obj: obj.scorer)}, table={
     SheetStatus.DRAFT: {"submit": Transition(SheetStatus.SUBMITTED, frozenset(), _("提交评分表"), internal=True)},
 })
 
-OBJECTION_FLOW = Workflow("evaluation.objection", {
+OBJECTION_FLOW = Workflow("evaluation.objection", model="evaluation.Objection",
+                          waiting={ObjectionStatus.OPEN: Waiting(roles=MANAGERS, region=lambda obj: obj.round.region)}, table={
     ObjectionStatus.OPEN: {
         "maintain": Transition(ObjectionStatus.MAINTAINED, MANAGERS, _("答复：维持原结果"), internal=True),
         "adjust": Transition(ObjectionStatus.ADJUSTED, MANAGERS, _("答复：调整结果"), internal=True),

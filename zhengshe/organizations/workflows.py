@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from zhengshe.accounts.roles import Role
 from zhengshe.core.scoping import user_roles_on
-from zhengshe.core.workflows import Transition, Workflow
+from zhengshe.core.workflows import Transition, Waiting, Workflow
 
 from .choices import (
     ApplicationStatus as A,
@@ -78,7 +78,17 @@ ORGANIZATION_FLOW = Workflow("organizations.organization", {
     },
 })
 
-CHANGE_FLOW = Workflow("organizations.change_request", {
+def office_roles(org) -> set[str]:
+    """The roles of an organization's registering office (filed organizations: the town too)."""
+    return STAFF if org.registration_kind == RegistrationKind.FILED else DISTRICT
+
+
+# 待办: the office reviews what an organization submits; the organization owes its drafts and returned reports.
+AT_OFFICE = Waiting(roles=lambda obj: office_roles(obj.organization))
+AT_ORGANIZATION = Waiting(roles=ORG, deadline=lambda obj: obj.deadline)
+
+CHANGE_FLOW = Workflow("organizations.change_request", model="organizations.ChangeRequest",
+                       waiting={C.PENDING: AT_OFFICE}, table={
     C.PENDING: {
         "approve": Transition(C.APPROVED, STAFF, _l("批准变更"), guard=_office_of_org, style="success"),
         "reject": Transition(C.REJECTED, STAFF, _l("驳回"), guard=_office_of_org, comment_required=True,
@@ -94,7 +104,9 @@ def _report_complete(report, standing):
     return None
 
 
-REPORT_FLOW = Workflow("organizations.annual_report", {
+REPORT_FLOW = Workflow("organizations.annual_report", model="organizations.AnnualReport", waiting={
+    R.DRAFT: AT_ORGANIZATION, R.MISSING: AT_ORGANIZATION, R.RETURNED: AT_ORGANIZATION, R.SUBMITTED: AT_OFFICE,
+}, table={
     R.DRAFT: {
         "submit": Transition(R.SUBMITTED, ORG | STAFF, _l("报送"), guard=_report_complete),
         # The daily job, once the deadline has passed (services.report_reminders).

@@ -141,3 +141,16 @@ def _totp_code_command_prints_the_current_code():
     out = io.StringIO()
     call_command("totp_code", "mzj", stdout=out)
     assert pyotp.TOTP(User.objects.get(username="mzj").totp_secret).verify(out.getvalue().strip())
+
+
+def test_county_demo_has_open_work_and_a_rebuild_keeps_it(demo_output):
+    # given the demo, then its work inbox is filled and says so
+    from zhengshe.core import inbox
+    from zhengshe.core.models import WorkItem
+
+    assert "待办事项：" in demo_output
+    open_rows = set(WorkItem.objects.filter(closed_at__isnull=True).values_list("object_id", "workflow", "role"))
+    assert open_rows
+    # when rebuilt again from the current states, then the same open work remains
+    inbox.rebuild()
+    assert set(WorkItem.objects.filter(closed_at__isnull=True).values_list("object_id", "workflow", "role")) == open_rows

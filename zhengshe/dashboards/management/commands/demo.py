@@ -55,6 +55,10 @@ class Command(BaseCommand):
         self.logins = accounts_demo.build_users(county, org, agreements_demo.xinhu_council(county))
         ctx = DemoContext(rng=rng, county=county, users={u.username: u for u in User.objects.all()})
         run_app_steps(ctx)
+        # The demo's objects were partly created in place: recompute the work inbox from their states.
+        from zhengshe.core import inbox
+
+        ctx.log.append(f"待办事项：{sum(inbox.rebuild().values())} 条。")
         for line in ctx.log:
             self.stdout.write(line)
 
