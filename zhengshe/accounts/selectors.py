@@ -3,10 +3,9 @@ core's scoping reads (``grants_of``, registered as core's grant provider)."""
 
 from collections import defaultdict
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Prefetch, Q
 
+from zhengshe.core.cache import remember
 from zhengshe.core.scoping import Grant, Scope, ancestor_paths
 
 from . import targets
@@ -25,12 +24,8 @@ def grants_of(user) -> list[Grant]:
     """
     token = getattr(user, "grants_token", None)
     key = f"zs:grants:v2:{user.pk}:{token}" if token is not None else None
-    rows = cache.get(key) if key else None
-    if rows is None:
-        rows = list(RoleAssignment.objects.filter(user_id=user.pk, active=True).values_list(
-            "role", "region_id", "region__path", "region__level", "target_kind", "target_id"))
-        if key:
-            transaction.on_commit(lambda: cache.set(key, rows, 3600))
+    rows = remember(key, lambda: list(RoleAssignment.objects.filter(user_id=user.pk, active=True).values_list(
+        "role", "region_id", "region__path", "region__level", "target_kind", "target_id")))
     return [Grant(role, None, None, None, kind, tid) if kind else Grant(role, rid, path, level)
             for role, rid, path, level, kind, tid in rows]
 
