@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengshe.core.models import BaseModel, VersionedModel
 from zhengshe.core.rollups import RollupQuerySet
-from zhengshe.core.versions import RenewingQuerySet, RenewsVersion, VersionToken
+from zhengshe.core.scoping import ScopedQuerySet
 
 from . import rollups as agreement_rollups
 from .choices import (
@@ -32,24 +32,6 @@ from .choices import (
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 USER = settings.AUTH_USER_MODEL
-
-
-class FundsVersion(VersionToken):
-    """The agreements' funds version (``core.versions``): renewed in the same transaction as every write to
-    agreements, instalments and ledger lines; the funds rollups, list cells and API pages are cached under it."""
-
-    class Meta:
-        verbose_name = _("协议经费版本")
-        verbose_name_plural = _("协议经费版本")
-
-
-class FundsVersioned(RenewsVersion):
-    """Rows the funds rollups read: every save, delete and bulk write renews ``FundsVersion``."""
-
-    version_model = FundsVersion
-
-    class Meta:
-        abstract = True
 
 
 class ResidentsCouncil(BaseModel):
@@ -179,11 +161,11 @@ class TemplateItem(ItemTerms, BaseModel):
         return str(self.list_item)
 
 
-class AgreementQuerySet(RollupQuerySet, RenewingQuerySet):
-    """Agreements' bulk writes renew the funds version and move the agreements' rollup rows."""
+class AgreementQuerySet(RollupQuerySet, ScopedQuerySet):
+    """Agreements' bulk writes move the agreements' rollup rows (``agreements.rollups``) in their transaction."""
 
 
-class Agreement(FundsVersioned, ClauseFields, VersionedModel):
+class Agreement(ClauseFields, VersionedModel):
     """One yearly agreement between party A (a town, or a committee for "2+1") and party B (a committee or council).
 
     Editable while draft or under negotiation (optimistic locking on ``version``); frozen once anybody signed;
@@ -242,8 +224,8 @@ class Agreement(FundsVersioned, ClauseFields, VersionedModel):
 
     scope_region_field = "party_b"
     objects = AgreementQuerySet.as_manager()
-    rollup_fields = ("party_b", "party_b_id", "year", "status", "funds_allocated", "funds_paid", "funds_withheld",
-                     "funds_awarded")
+    rollup_fields = ("party_b", "party_b_id", "year", "status", "kind", "total_funding", "funds_allocated",
+                     "funds_paid", "funds_withheld", "funds_awarded")
     rollup_of = staticmethod(agreement_rollups.of)
     rollup_of_rows = staticmethod(agreement_rollups.rows_contribution)
     scope_target_fields = {"council": "council"}
@@ -480,7 +462,7 @@ class ProgressReport(BaseModel):
         return f"{self.item} · {self.get_status_display()}"
 
 
-class Instalment(FundsVersioned, BaseModel):
+class Instalment(BaseModel):
     """One planned payment of an agreement's money: amount, due date; paid when a ledger payment cites it."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="instalments",
@@ -508,7 +490,7 @@ class Instalment(FundsVersioned, BaseModel):
         return bool(self.paid_on and self.paid_on > self.due_date)
 
 
-class LedgerEntry(FundsVersioned, BaseModel):
+class LedgerEntry(BaseModel):
     """One line of an agreement's funds ledger. Append-only: corrections are new lines, never edits.
 
     allocated (allocate) + awarded (award) − withheld (withhold) − paid (pay) = balance still owed to party B.

@@ -9,17 +9,32 @@ from zhengshe.core import rollups
 
 from .choices import SIGNED_STATUSES
 
-KEYS = ("agreements.count", "agreements.signed", "agreements.allocated", "agreements.paid", "agreements.withheld",
-        "agreements.awarded")
-FIELDS = ("party_b__path", "year", "status", "funds_allocated", "funds_paid", "funds_withheld", "funds_awarded")
+FUNDS_KEYS = ("agreements.allocated", "agreements.paid", "agreements.withheld", "agreements.awarded")
+STANDARD_KEYS = ("agreements.standard", "agreements.standard_signed", "agreements.standard_drafting",
+                 "agreements.standard_funding")
+KEYS = ("agreements.count", "agreements.signed", "agreements.funded", *FUNDS_KEYS, *STANDARD_KEYS)
+FIELDS = ("party_b__path", "year", "status", "kind", "total_funding", "funds_allocated", "funds_paid",
+          "funds_withheld", "funds_awarded")
 
 
-def contribution(path, year, status, allocated, paid, withheld, awarded) -> dict:
+def contribution(path, year, status, kind, total_funding, allocated, paid, withheld, awarded) -> dict:
+    """One agreement's part of the totals of its party B's node and year: counts, ledger sums, and for standard
+    (town ↔ committee) agreements the signing state and the funding written in the agreement."""
+    from .choices import AgreementKind, AgreementStatus
+
     if not path:
         return {}
-    return {(path, year, "agreements.count"): 1, (path, year, "agreements.signed"): 1 if status in SIGNED_STATUSES else 0,
-            (path, year, "agreements.allocated"): allocated, (path, year, "agreements.paid"): paid,
-            (path, year, "agreements.withheld"): withheld, (path, year, "agreements.awarded"): awarded}
+    funded = any(v and v > 0 for v in (allocated, paid, withheld, awarded))
+    standard = kind == AgreementKind.STANDARD
+    values = {"agreements.count": 1, "agreements.signed": 1 if status in SIGNED_STATUSES else 0,
+              "agreements.funded": 1 if funded else 0, "agreements.allocated": allocated, "agreements.paid": paid,
+              "agreements.withheld": withheld, "agreements.awarded": awarded}
+    if standard:
+        values.update({
+            "agreements.standard": 1, "agreements.standard_signed": 1 if status in SIGNED_STATUSES else 0,
+            "agreements.standard_drafting": 1 if status in (AgreementStatus.DRAFT, AgreementStatus.NEGOTIATING) else 0,
+            "agreements.standard_funding": total_funding or 0})
+    return {(path, year, key): value for key, value in values.items()}
 
 
 def of(agreement) -> dict:
@@ -27,8 +42,9 @@ def of(agreement) -> dict:
 
     path = Region.objects.filter(pk=agreement.party_b_id).values_list("path", flat=True).first() \
         if "party_b" not in agreement._state.fields_cache else agreement.party_b.path
-    return contribution(path, agreement.year, agreement.status, agreement.funds_allocated, agreement.funds_paid,
-                        agreement.funds_withheld, agreement.funds_awarded)
+    return contribution(path, agreement.year, agreement.status, agreement.kind, agreement.total_funding,
+                        agreement.funds_allocated, agreement.funds_paid, agreement.funds_withheld,
+                        agreement.funds_awarded)
 
 
 def rows_contribution(queryset) -> dict:

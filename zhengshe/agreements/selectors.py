@@ -7,12 +7,13 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from zhengshe.core import rollups
 from zhengshe.core.scoping import Scope, get_scoped_or_404, roles_for_action
-from zhengshe.core.versions import cached_under, read_tokens
 
+from . import rollups as agreement_rollups
 from .choices import SIGNED_STATUSES, AgreementKind, AgreementStatus, AmendmentStatus, LedgerKind, ProgressStatus
 from .effective import effective_items  # noqa: F401  (the terms in force; re-exported as a selector)
-from .models import Agreement, AgreementItem, FundsVersion, Instalment, LedgerEntry, ProgressReport
+from .models import Agreement, AgreementItem, Instalment, LedgerEntry, ProgressReport
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
 
@@ -87,37 +88,76 @@ def funds_rollup(user, *, year: int | None = None, group: str = "town", within: 
     return funds_and_status(user, year=year, group=group, within=within)[0]
 
 
-def funds_token() -> str:
-    """The funds version and the region tree's version, in one read: the rollups group agreements by their
-    committee's town or county and label them with region names, so they depend on both."""
-    from zhengshe.regions.models import TreeVersion
-
-    return read_tokens(FundsVersion, TreeVersion)
-
-
-def scope_key(user, model=Agreement, action: str = "view") -> tuple:
-    """Everything of the user's scope that ``restrict(user, action)`` on ``model`` depends on."""
-    scope = Scope.for_user(user)
-    roles = roles_for_action(model, action)
-    return (scope.is_superuser, tuple(scope.region_paths(roles)), tuple(scope.target_ids("organization", roles)),
-            tuple(scope.target_ids("council", roles)))
-
-
-def cached_under_funds(kind: str, key_parts: tuple, compute, *, token: str | None = None):
-    """``compute()`` cached under the funds and tree versions and ``key_parts`` (which must determine it)."""
-    return cached_under(f"agreements:{kind}", token or funds_token(), key_parts, compute)
+GROUP_LEVELS = {"town": "town", "county": "county", "committee": "village", "item": "town"}
 
 
 def funds_and_status(user, *, year: int | None, group: str = "town", within: str = "") -> tuple[list[dict], list[dict]]:
-    """The funds rollup and the signing-state counts of standard agreements, grouped alike, from one GROUP BY.
+    """The funds rollup and the signing-state counts of standard agreements, grouped alike.
 
     Returns (funds rows: groups with a funded agreement, status rows: groups with a standard agreement), each
     ordered by the group's code. ``group="item"`` counts states by town (items have no signing state).
-    Cached per scope, year, group and subtree under the funds and tree versions (``funds_token``): the
-    province's rollup by county is a cache read until an agreement, instalment, ledger line or region changes.
-    """
-    return cached_under_funds("funds-status", (scope_key(user), year, group, within),
-                              lambda: _funds_and_status(user, year=year, group=group, within=within))
+    Read from the agreements' rollup rows (``agreements.rollups``, kept in every writing transaction) when the
+    user's scope is whole nodes at or above the grouping's level — the province's table by county is a few
+    indexed rows, not a pass over 20 000 agreements; a narrower scope (a village, a council) aggregates its few
+    agreements directly. Both ways give the same rows (tested)."""
+    nodes = _rollup_nodes(user, group, within)
+    if nodes is None:
+        return _funds_and_status(user, year=year, group=group, within=within)
+    return _rows_from_rollups(nodes, year)
+
+
+def _rollup_nodes(user, group: str, within: str):
+    """The regions at the grouping's level whose every agreement the user sees (a queryset), or None when the
+    scope does not cover whole such nodes (grants on a council or an organization, a scope or ``within`` below
+    the level): then the rows are aggregated from the agreements."""
+    from zhengshe.regions.choices import LEVEL_DEPTH
+    from zhengshe.regions.models import Region
+
+    scope = Scope.for_user(user)
+    roles = roles_for_action(Agreement, "view")
+    if scope.target_ids("organization", roles) or scope.target_ids("council", roles):
+        return None
+    level = GROUP_LEVELS.get(group, "town")
+    paths = [] if scope.is_superuser else list(scope.region_paths(roles))
+    bounds = paths + ([within] if within else [])
+    if bounds and any(depth > LEVEL_DEPTH[level] for depth in Region.objects.filter(
+            path__in=bounds).values_list("depth", flat=True)):
+        return None
+    nodes = Region.objects.filter(level=level)
+    if not scope.is_superuser:
+        if not paths:
+            return Region.objects.none()
+        q = Q(pk__in=[])
+        for path in paths:
+            q |= Q(path__under=path)
+        nodes = nodes.filter(q)
+    if within:
+        nodes = nodes.filter(path__under=within)
+    return nodes
+
+
+def _rows_from_rollups(nodes, year) -> tuple[list[dict], list[dict]]:
+    sums = rollups.read(nodes.values("path"), agreement_rollups.KEYS, year=year)
+    if not sums:
+        return [], []
+    from zhengshe.regions.models import Region
+
+    labels = {path: (code, name) for path, code, name in Region.objects.filter(path__in=list(sums)).values_list(
+        "path", "code", "name")}
+    funds, status = [], []
+    for path in sorted(sums, key=lambda p: labels.get(p, ("", ""))[0]):
+        r = sums[path]
+        key, label = labels.get(path, ("", ""))
+        money = {k: r[f"agreements.{k}"] for k in FUNDS}
+        if r["agreements.funded"]:
+            funds.append({"key": key, "label": label, **money, "agreements": int(r["agreements.funded"]),
+                          "balance": money["allocated"] + money["awarded"] - money["withheld"] - money["paid"]})
+        if r["agreements.standard"]:
+            status.append({"key": key, "label": label, "total": int(r["agreements.standard"]),
+                           "signed": int(r["agreements.standard_signed"]),
+                           "drafting": int(r["agreements.standard_drafting"]),
+                           "funding": r["agreements.standard_funding"]})
+    return funds, status
 
 
 def _funds_and_status(user, *, year, group, within) -> tuple[list[dict], list[dict]]:

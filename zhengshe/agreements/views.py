@@ -12,16 +12,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import escape_uri_path
-from django.utils.functional import cached_property
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhengshe.accounts.roles import Role
 from zhengshe.audit.services import record_event
 from zhengshe.core.actions import call_service, run_service
 from zhengshe.core.errors import ConflictError, ServiceError, add_to_form
-from zhengshe.core.pagination import CountedPaginator
 from zhengshe.core.scoping import Scope, get_scoped_or_404
 from zhengshe.core.views import ScopedListView
 from zhengshe.core.workflows import history
@@ -89,27 +87,6 @@ class AgreementListView(ScopedListView):
 
     def base_queryset(self):
         return Agreement.objects.defer(*Agreement.CLAUSES, "terminated_reason")
-
-    @cached_property
-    def funds_token(self) -> str:
-        return selectors.funds_token()
-
-    def list_key(self, kind: str) -> tuple:
-        """What this list's rows depend on: the user's scope and the filters (the page apart)."""
-        query = tuple(sorted((k, tuple(v)) for k, v in self.request.GET.lists() if k not in ("page", "export")))
-        return kind, selectors.scope_key(self.request.user, Agreement, self.action), query
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        # The province's count walks 20 000 agreements: cached until an agreement or the region tree changes.
-        key = self.list_key("count")
-        return CountedPaginator(queryset, per_page, **kwargs, count_func=lambda qs: selectors.cached_under_funds(
-            "count", key, qs.count, token=self.funds_token))
-
-    def table_rows(self, table, rows, page_obj):
-        # The cells of this page for this scope, filters and language, until an agreement or the tree changes.
-        key = (*self.list_key("rows"), page_obj.number if page_obj is not None else 0, get_language())
-        return selectors.cached_under_funds("rows", key, lambda: super(AgreementListView, self).table_rows(
-            table, rows, page_obj), token=self.funds_token)
 
 
 class TemplateListView(ScopedListView):

@@ -87,17 +87,29 @@ def diff(before: dict, after: dict) -> dict:
     return {k: v for k, v in out.items() if v}
 
 
-def read(paths, keys, *, year: int = 0) -> dict[str, dict[str, Decimal]]:
-    """``{path: {key: value}}`` for these nodes (missing rows read as 0): one indexed query."""
+def read(paths, keys, *, year: int | None = 0) -> dict[str, dict[str, Decimal]]:
+    """``{path: {key: value}}`` for these nodes (missing rows read as 0): one indexed query.
+
+    ``paths`` is a list of paths or a queryset of them (``Region.objects.filter(…).values("path")``, read as a
+    subquery); ``year=None`` sums every year."""
+    from django.db.models import Sum
+
     from .models import Rollup
 
-    paths, keys = list(paths), list(keys)
-    found = {p: dict.fromkeys(keys, ZERO) for p in paths}
-    if not paths or not keys:
+    keys = list(keys)
+    if not isinstance(paths, models.QuerySet):
+        paths = list(paths)
+    found = {p: dict.fromkeys(keys, ZERO) for p in paths} if isinstance(paths, list) else {}
+    if (isinstance(paths, list) and not paths) or not keys:
         return found
-    for path, key, value in Rollup.objects.filter(key__in=keys, year=year, region_path__in=paths).values_list(
-            "region_path", "key", "value"):
-        found[path][key] = value
+    rows = Rollup.objects.filter(key__in=keys, region_path__in=paths)
+    if year is None:
+        rows = rows.values("region_path", "key").annotate(total=Sum("value")).values_list(
+            "region_path", "key", "total").order_by()
+    else:
+        rows = rows.filter(year=year).values_list("region_path", "key", "value")
+    for path, key, value in rows:
+        found.setdefault(path, dict.fromkeys(keys, ZERO))[key] = value
     return found
 
 

@@ -5,9 +5,6 @@
 ancestors are one ``path IN (...)`` query on SQLite and PostgreSQL alike.
 """
 
-from contextlib import contextmanager
-from contextvars import ContextVar
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -15,56 +12,18 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengshe.core.models import BaseModel
 from zhengshe.core.rollups import RollupQuerySet
-from zhengshe.core.scoping import ancestor_paths
-from zhengshe.core.versions import RenewingQuerySet, RenewsVersion, VersionToken
+from zhengshe.core.scoping import ScopedQuerySet, ancestor_paths
 
 from . import codes
 from . import rollups as region_rollups
 from .choices import LEVEL_DEPTH, URBAN_RURAL_CHOICES, Level
 
 
-class TreeVersion(VersionToken):
-    """The region tree's version (``core.versions``): renewed in the same transaction as every write to the
-    tree; subtree totals, list cells and breadcrumbs are cached under it. An import renews it once per file
-    (``tree_changes``)."""
-
-    class Meta:
-        verbose_name = _("区划树版本")
-        verbose_name_plural = _("区划树版本")
-
-    @classmethod
-    def renew(cls) -> None:
-        pending = _deferred_renewal.get()
-        if pending is not None:
-            pending.append(True)
-            return
-        super().renew()
+class RegionQuerySet(RollupQuerySet, ScopedQuerySet):
+    """Regions' bulk writes move the totals' rollup rows (``regions.rollups``) in their transaction."""
 
 
-_deferred_renewal: ContextVar[list | None] = ContextVar("regions_deferred_renewal", default=None)
-
-
-@contextmanager
-def tree_changes():
-    """Many region writes (an import), one new tree version at the end instead of one per row."""
-    if _deferred_renewal.get() is not None:
-        yield
-        return
-    pending: list = []
-    reset = _deferred_renewal.set(pending)
-    try:
-        yield
-    finally:
-        _deferred_renewal.reset(reset)
-        if pending:
-            TreeVersion.renew()
-
-
-class RegionQuerySet(RollupQuerySet, RenewingQuerySet):
-    """Regions' bulk writes renew the tree's version and move the totals' rollup rows."""
-
-
-class Region(RenewsVersion, BaseModel):
+class Region(BaseModel):
     """One unit of the tree: province, city, county, town/street, village/community, grid or group."""
 
     code = models.CharField(_("区划代码"), max_length=24, unique=True)
@@ -82,7 +41,6 @@ class Region(RenewsVersion, BaseModel):
     is_active = models.BooleanField(_("有效"), default=True)
 
     scope_region_field = "self"
-    version_model = TreeVersion
     objects = RegionQuerySet.as_manager()
     rollup_fields = ("population", "households", "service_centre_area", "level", "code", "path")
     rollup_of = staticmethod(region_rollups.of)

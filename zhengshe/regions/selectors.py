@@ -11,16 +11,10 @@ from django.db.models.functions import Substr
 
 from zhengshe.core import rollups
 from zhengshe.core.scoping import Scope, ancestor_paths
-from zhengshe.core.versions import cached_under, read_tokens
 
 from . import rollups as region_rollups
 from .choices import Level
-from .models import Region, TreeVersion
-
-
-def tree_token() -> str:
-    """The region tree's current version (``core.versions.read_tokens``)."""
-    return read_tokens(TreeVersion)
+from .models import Region
 
 
 def subtree(region: Region, *, include_self: bool = True):
@@ -41,12 +35,12 @@ def regions_for_user(user):
     return Region.objects.restrict(user, "view")
 
 
-def totals(path_prefix: str, *, token: str | None = None) -> dict:
+def totals(path_prefix: str) -> dict:
     """Villages/communities, population, households and centre area summed over a subtree: its rollup row."""
-    return totals_for_paths([path_prefix], token=token)[path_prefix]
+    return totals_for_paths([path_prefix])[path_prefix]
 
 
-def children_with_totals(region: Region, *, token: str | None = None):
+def children_with_totals(region: Region):
     """Direct children of ``region``, each with village/population/household sums of its own subtree.
 
     Two queries whatever the tree size: the children, and their rollup rows.
@@ -63,17 +57,14 @@ def children_with_totals(region: Region, *, token: str | None = None):
     return children
 
 
-def children_rows(region: Region, *, token: str | None = None) -> list[dict]:
-    """``children_with_totals`` as plain rows (code, name, level and the sums), cached under the tree's
-    version: a region's page reads no children until the tree changes."""
-    token = token or tree_token()
-    return cached_under_tree("children-rows", (region.path,), lambda: [
-        {"code": c.code, "name": c.name, "level": c.level, "total_villages": c.total_villages,
-         "total_population": c.total_population, "total_households": c.total_households}
-        for c in children_with_totals(region, token=token)], token=token)
+def children_rows(region: Region) -> list[dict]:
+    """``children_with_totals`` as plain rows (code, name, level and the sums): two queries."""
+    return [{"code": c.code, "name": c.name, "level": c.level, "total_villages": c.total_villages,
+             "total_population": c.total_population, "total_households": c.total_households}
+            for c in children_with_totals(region)]
 
 
-def totals_for_paths(paths: list[str], *, token: str | None = None) -> dict[str, dict]:
+def totals_for_paths(paths: list[str]) -> dict[str, dict]:
     """``totals`` for several subtrees at once: their rollup rows, one indexed query."""
     sums = rollups.read(paths, region_rollups.KEYS)
     return {path: {k: int(v) for k, v in row.items()} for path, row in sums.items()}
@@ -101,30 +92,8 @@ def fresh_totals_for_paths(paths: list[str]) -> dict[str, dict]:
     return {path: {k: agg[f"{k}_{i}"] or 0 for k in region_rollups.KEYS} for i, path in enumerate(paths)}
 
 
-def breadcrumbs(region: Region, user, *, token: str | None = None) -> list[dict]:
-    """Ancestors for the breadcrumb (cached under the tree's version); links only where the user's scope reaches."""
+def breadcrumbs(region: Region, user) -> list[dict]:
+    """Ancestors for the breadcrumb (one query); links only where the user's scope reaches."""
     scope = Scope.for_user(user)
-    chain = cached_under_tree("ancestors", (region.path,), lambda: list(
-        ancestors(region, include_self=True).values_list("name", "code", "path")), token=token)
+    chain = ancestors(region, include_self=True).values_list("name", "code", "path")
     return [{"name": name, "code": code, "link": scope.covers_path(path, scope.roles)} for name, code, path in chain]
-
-
-def cached_under_tree(kind: str, key_parts: tuple, compute, *, token: str | None = None):
-    """``compute()``, cached under the tree's version and ``key_parts``, which must determine the result
-    (e.g. ``list_key``: the user's scope and the list's filters); a key built from the request is cheaper
-    than compiling the query it stands for."""
-    return cached_under(f"regions:{kind}", token or tree_token(), key_parts, compute)
-
-
-def cached_count(queryset, key_parts: tuple, *, token: str | None = None) -> int:
-    """``queryset.count()`` for a list of regions (the province's is 21 000 index entries), cached."""
-    return cached_under_tree("count", key_parts, queryset.count, token=token)
-
-
-def list_key(kind: str, request) -> tuple:
-    """What a region list's rows depend on: the user's scope and the query string (but the page)."""
-    from zhengshe.core.scoping import roles_for_action
-
-    scope = Scope.for_user(request.user)
-    return (kind, scope.is_superuser, tuple(scope.region_paths(roles_for_action(Region, "view"))),
-            tuple(sorted((k, tuple(v)) for k, v in request.GET.lists() if k not in ("page", "export"))))

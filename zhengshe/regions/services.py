@@ -14,7 +14,7 @@ from zhengshe.utilities.excel import ImportReport, nonnegative_int, read_table, 
 
 from . import codes
 from .choices import LEVEL_DEPTH, URBAN_RURAL, Level
-from .models import Region, tree_changes
+from .models import Region
 
 IMPORT_HEADERS = ["统计用区划代码", "名称", "层级", "上级代码", "城乡分类代码", "人口", "户数", "服务中心面积（㎡）"]
 REQUIRED_HEADERS = ["统计用区划代码", "名称", "上级代码"]
@@ -213,7 +213,7 @@ def import_regions(upload, *, actor, update_existing: bool = False) -> ImportRep
                      object_repr=_("区划导入"))
 
     # One new tree version for the whole file, written inside the import's transaction.
-    with context.channel("import", user=actor), transaction.atomic(), tree_changes():
+    with context.channel("import", user=actor), transaction.atomic():
         result = run_import([(p[0], p) for p in ordered], _RegionWriter(existing, update_existing), finish=finish)
     result.total = report.total
     return result

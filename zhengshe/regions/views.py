@@ -3,13 +3,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.functional import cached_property
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhengshe.audit.services import record_event
 from zhengshe.core.actions import call_service
-from zhengshe.core.pagination import CountedPaginator
 from zhengshe.core.scoping import Scope, get_scoped_or_404
 from zhengshe.core.views import ScopedDetailView, ScopedListView
 from zhengshe.utilities.excel import XLSX_MIME, ImportFileError, error_report_workbook, file_response, workbook_response
@@ -31,21 +29,6 @@ class RegionListView(ScopedListView):
     create_url_name = None
     import_url_name = "regions:import"
 
-    @cached_property
-    def tree_token(self) -> str:
-        return selectors.tree_token()
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        key = selectors.list_key("page", self.request)
-        return CountedPaginator(queryset, per_page, **kwargs,
-                                count_func=lambda qs: selectors.cached_count(qs, key, token=self.tree_token))
-
-    def table_rows(self, table, rows, page_obj):
-        # The cells of this page of this list, for this scope and language, until the tree changes.
-        key = (*selectors.list_key("rows", self.request), page_obj.number if page_obj is not None else 0, get_language())
-        return selectors.cached_under_tree("rows", key, lambda: super(RegionListView, self).table_rows(
-            table, rows, page_obj), token=self.tree_token)
-
     def base_queryset(self):
         # The table's columns only (not the timestamps, nor the parent's own figures): fewer values to convert.
         return Region.objects.only("code", "name", "level", "urban_rural_code", "population", "households",
@@ -66,10 +49,9 @@ class RegionDetailView(ScopedDetailView):
 
         ctx = super().get_context_data(**kwargs)
         region = self.object
-        token = selectors.tree_token()
-        ctx["totals"] = selectors.totals(region.path, token=token)
-        children = selectors.children_rows(region, token=token)
-        ctx["breadcrumbs"] = selectors.breadcrumbs(region, self.request.user, token=token)
+        ctx["totals"] = selectors.totals(region.path)
+        children = selectors.children_rows(region)
+        ctx["breadcrumbs"] = selectors.breadcrumbs(region, self.request.user)
         page = Paginator(children, 50).get_page(self.request.GET.get("page"))
         ctx["children"] = page
         ctx["page_obj"] = page

@@ -1,15 +1,11 @@
 """API: scoped reads; each write is one small endpoint calling the service (same errors as the pages)."""
 
-import functools
-
-from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from zhengshe.core.actions import action_endpoint
 from zhengshe.core.api import ScopedReadOnlyViewSet
-from zhengshe.core.pagination import CountedPaginator, StandardPagination
 from zhengshe.core.scoping import get_scoped_or_404
 
 from .. import selectors, services
@@ -18,25 +14,9 @@ from ..models import Agreement, AgreementItem, AgreementTemplate, DraftingJob, L
 from . import serializers as s
 
 
-def _list_key(kind: str, request) -> tuple:
-    """What a list answer depends on: the caller's scope and the query string (but the page)."""
-    query = tuple(sorted((k, tuple(v)) for k, v in request.GET.lists() if k != "page"))
-    return kind, selectors.scope_key(request.user), query
-
-
 def _fresh(view, agreement) -> dict:
     """The agreement as the caller now sees it (after a move), in the list shape."""
     return s.AgreementSerializer(selectors.get_agreement(view.request.user, agreement.pk)).data
-
-
-class AgreementPagination(StandardPagination):
-    """Counts cached under the funds and tree versions, keyed by the caller's scope and filters."""
-
-    def paginate_queryset(self, queryset, request, view=None):
-        key = _list_key("api-count", request)
-        self.django_paginator_class = functools.partial(CountedPaginator, count_func=lambda qs: (
-            selectors.cached_under_funds("count", key, qs.count)))
-        return super().paginate_queryset(queryset, request, view)
 
 
 class AgreementViewSet(ScopedReadOnlyViewSet):
@@ -46,15 +26,6 @@ class AgreementViewSet(ScopedReadOnlyViewSet):
     serializer_class = s.AgreementSerializer
     filterset_class = AgreementFilterSet
     select_related = ("party_a", "party_b")
-    pagination_class = AgreementPagination
-
-    def list(self, request, *args, **kwargs):
-        """A page of agreements, cached under the funds and tree versions for this caller's scope, query, page,
-        host (the links) and language: the next write to an agreement or the tree retires it."""
-        key = (*_list_key("api", request), request.GET.get("page"), request.build_absolute_uri("/"), get_language())
-        data = selectors.cached_under_funds("api", key, lambda: super(AgreementViewSet, self).list(
-            request, *args, **kwargs).data)
-        return Response(data)
 
     def get_queryset(self):
         qs = super().get_queryset().order_by("party_b__path", "-year", "id")

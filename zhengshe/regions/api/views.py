@@ -1,13 +1,9 @@
-import functools
-
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from zhengshe.core.api import ScopedReadOnlyViewSet
-from zhengshe.core.pagination import CountedPaginator, StandardPagination
 
 from .. import selectors, services
 from ..filtersets import RegionFilterSet
@@ -27,16 +23,6 @@ class RegionFiguresSerializer(serializers.ModelSerializer):
                   "expected_updated_at"]
 
 
-class RegionPagination(StandardPagination):
-    """Counts cached under the tree's version, keyed by the caller's scope and filters."""
-
-    def paginate_queryset(self, queryset, request, view=None):
-        key = selectors.list_key("api", request)
-        self.django_paginator_class = functools.partial(
-            CountedPaginator, count_func=lambda qs: selectors.cached_count(qs, key))
-        return super().paginate_queryset(queryset, request, view)
-
-
 class RegionViewSet(ScopedReadOnlyViewSet):
     """Regions within the caller's scope. ``/api/regions/{code}/`` looks up by code; PATCH changes figures
     (district or system administrator above the region), audited like the page."""
@@ -47,7 +33,6 @@ class RegionViewSet(ScopedReadOnlyViewSet):
     lookup_field = "code"
     lookup_value_regex = r"[0-9A-Za-z-]+"
     select_related = ("parent",)
-    pagination_class = RegionPagination
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -56,14 +41,6 @@ class RegionViewSet(ScopedReadOnlyViewSet):
             qs = qs.only(*[f for f in RegionSerializer.Meta.fields if f not in ("level_display", "parent_code")],
                          "parent__code")
         return qs
-
-    def list(self, request, *args, **kwargs):
-        """A page of regions, cached under the tree's version for this caller's scope, query and language."""
-        key = (*selectors.list_key("api", request), request.GET.get("page"), request.build_absolute_uri("/"),
-               get_language())
-        data = selectors.cached_under_tree("api", key, lambda: super(RegionViewSet, self).list(
-            request, *args, **kwargs).data)
-        return Response(data)
 
     def get_serializer_class(self):
         return RegionFiguresSerializer if self.action == "partial_update" else RegionSerializer
