@@ -140,10 +140,7 @@ def _rows_from_rollups(nodes, year) -> tuple[list[dict], list[dict]]:
     sums = rollups.read(nodes.values("path"), agreement_rollups.KEYS, year=year)
     if not sums:
         return [], []
-    from zhengshe.regions.models import Region
-
-    labels = {path: (code, name) for path, code, name in Region.objects.filter(path__in=list(sums)).values_list(
-        "path", "code", "name")}
+    labels = {path: (code, name) for path, code, name in nodes.values_list("path", "code", "name").order_by()}
     funds, status = [], []
     for path in sorted(sums, key=lambda p: labels.get(p, ("", ""))[0]):
         r = sums[path]

@@ -22,6 +22,7 @@ from django.db import connection, models, transaction
 from .scoping import ancestor_paths
 
 ZERO = Decimal("0")
+APPLY_BATCH = 500  # rows per INSERT … ON CONFLICT (4 variables each)
 
 
 @dataclass(frozen=True)
@@ -56,25 +57,27 @@ def spread(leaf_values: dict) -> dict:
 
 def apply(deltas: dict) -> None:
     """Add ``{(leaf path, year, key): delta}`` to the rollup rows of the leaf and all its ancestors, in the caller's
-    transaction: one INSERT … ON CONFLICT DO UPDATE (SQLite and PostgreSQL alike) whatever the number of rows, and
+    transaction: INSERT … ON CONFLICT DO UPDATE (SQLite and PostgreSQL alike) in batches of ``APPLY_BATCH`` rows, and
     two writers to one county's total serialize on its row instead of losing an update."""
     from .models import Rollup
 
-    rows = spread(deltas)
+    rows = sorted(spread(deltas).items())
     if not rows:
         return
     table = connection.ops.quote_name(Rollup._meta.db_table)
-    values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
-    params = [p for (path, year, key), delta in sorted(rows.items()) for p in (path, year, key, str(delta))]
     value = connection.ops.quote_name("value")
     key = connection.ops.quote_name("key")
     cast = "CAST(%s AS NUMERIC)" if connection.vendor == "postgresql" else "%s"
-    values = ", ".join([f"(%s, %s, %s, {cast})"] * len(rows))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (region_path, year, {key}, {value}) VALUES {values} "
-            f"ON CONFLICT (region_path, year, {key}) DO UPDATE SET {value} = {table}.{value} + excluded.{value}",
-            params)
+    # In batches: SQLite caps the variables of one statement (a province's bulk load moves 100 000 rows).
+    for start in range(0, len(rows), APPLY_BATCH):
+        batch = rows[start:start + APPLY_BATCH]
+        params = [p for (path, year, k), delta in batch for p in (path, year, k, str(delta))]
+        values = ", ".join([f"(%s, %s, %s, {cast})"] * len(batch))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (region_path, year, {key}, {value}) VALUES {values} "
+                f"ON CONFLICT (region_path, year, {key}) DO UPDATE SET {value} = {table}.{value} + excluded.{value}",
+                params)
 
 
 def diff(before: dict, after: dict) -> dict:
