@@ -105,11 +105,21 @@ def targets_grantable_by(user, kind):
 
 
 def holders_of(item) -> list[int]:
-    """Ids of the users a work item waits for: its assignee, or the active holders of its role over a region
-    containing its path or bound to its target (core's inbox asks through ``register_holder_provider``)."""
-    if item.assignee_id:
+    """Ids of the users a work item (or a message's address) waits for: its assignee, or the active holders of its
+    role over a region containing its path or bound to its target (core's inbox asks through
+    ``register_holder_provider``). An address with no role reaches every role there; one marked
+    ``exact_region`` reaches the office of that region itself, not those above it."""
+    if getattr(item, "assignee_id", None):
         return [item.assignee_id]
-    q = Q(region__path__in=ancestor_paths(item.region_path)) if item.region_path else Q(pk__in=[])
+    if not item.region_path:
+        q = Q(pk__in=[])
+    elif getattr(item, "exact_region", False):
+        q = Q(region__path=item.region_path)
+    else:
+        q = Q(region__path__in=ancestor_paths(item.region_path))
     if item.target_id:
         q |= Q(target_kind=item.target_kind, target_id=item.target_id)
-    return sorted(set(RoleAssignment.objects.filter(q, role=item.role, active=True).values_list("user_id", flat=True)))
+    grants = RoleAssignment.objects.filter(q, active=True)
+    if item.role:
+        grants = grants.filter(role=item.role)
+    return sorted(set(grants.values_list("user_id", flat=True)))

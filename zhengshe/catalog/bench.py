@@ -73,9 +73,9 @@ def _admissions(county, town, rng) -> None:
                         department=f"{town.name}{rng.choice(data.TOWN_DEPARTMENTS)}", kind="task",
                         title=f"清单外事项{i}", outcome=rng.choice(["refused", "refused", "pending", "withdrawn"]),
                         recorded_by=applicant) for i in range(600)]
-    for a in asks:
-        if a.outcome == "refused":
-            a.refused_on, a.notice_number = a.received_on, f"拒告{a.pk or ''}"
+    for i, a in enumerate(asks):
+        if a.outcome == "refused":  # numbered from the village's code, unique per village (as the service does)
+            a.refused_on, a.notice_number = a.received_on, f"{a.region.code}拒告〔{today.year}〕{i + 1}号"
     UnlistedAsk.objects.bulk_create(asks, batch_size=1000)
 
 

@@ -103,6 +103,51 @@ def _arrive(items) -> None:
         for item in items for uid in holders(item)])
 
 
+class Address:
+    """Where an app's message goes: an organization or council (``target``), an office (``region``, exactly that
+    region), optionally one role there; read by the holder provider like a work item."""
+
+    assignee_id = None
+
+    def __init__(self, *, region=None, target=None, role: str = ""):
+        self.region_path = getattr(region, "path", "") or ""
+        self.exact_region = True
+        self.target_kind, self.target_id = ("", None)
+        if target is not None:
+            found = object_targets(target) or {}
+            kind = next(iter(found), "")
+            self.target_kind, self.target_id = kind, (found.get(kind) if kind else None)
+        self.role = role
+
+
+def notify(*, kind: str, message: str, body: str = "", url: str = "", region=None, target=None, role: str = "",
+           dedupe_key: str = "") -> list | None:
+    """An app's in-app message (a report due, a grade expiring, a decision) to everybody holding a role at the
+    address — an organization or council (``target``), or an office (``region``) — now, in the caller's
+    transaction. With a ``dedupe_key`` the same message is never sent twice: returns None then, else the
+    notifications written (one kept with no user when nobody holds a role there, so nothing is lost)."""
+    from .models import Notification
+
+    if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
+        return None
+    address = Address(region=region, target=target, role=role)
+    common = {"kind": kind, "message": message[:300], "body": body, "url": url, "region_path": address.region_path,
+              "target_kind": address.target_kind, "target_id": address.target_id, "dedupe_key": dedupe_key}
+    users = holders(address) or [None]
+    return Notification.objects.bulk_create([Notification(user_id=uid, **common) for uid in users])
+
+
+def notifications_for(user, *, target=None):
+    """The user's own messages, newest first (optionally only those addressed to one organization or council)."""
+    from .models import Notification
+
+    qs = Notification.objects.filter(user_id=getattr(user, "pk", None))
+    if target is not None:
+        address = Address(target=target)
+        qs = qs.filter(target_kind=address.target_kind, target_id=address.target_id)
+    return qs.order_by("-created_at", "-id")
+
+
 def open_for(workflow, obj) -> None:
     """Open the items of an object created directly in a waiting state (services call it after creating)."""
     from .models import WorkItem

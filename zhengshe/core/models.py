@@ -137,13 +137,22 @@ class WorkItem(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app message to one user: work arrived in their inbox, or a deadline is near."""
+    """An in-app message to one user: work arrived in their inbox, a deadline is near, or an app's message (a
+    report due, a grade expiring, a decision) addressed to an organization, a council or an office (a region) and
+    delivered to each user holding a role there when it was sent (``core.inbox.notify``). A message whose address
+    had nobody to deliver to is kept once with no user, so that it is never lost and never sent twice."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+")
     item = models.ForeignKey(WorkItem, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(_("类别"), max_length=16)  # "arrived" | "due"
+    kind = models.CharField(_("类别"), max_length=32)  # "arrived" | "due" | an app's kind (e.g. "report_due")
     message = models.CharField(_("内容"), max_length=300)
+    body = models.TextField(_("详细内容"), blank=True)
     url = models.CharField(_("链接"), max_length=300, blank=True)
+    region_path = models.CharField(_("发送至区划"), max_length=255, blank=True)
+    target_kind = models.CharField(_("发送至对象类别"), max_length=32, blank=True)
+    target_id = models.PositiveBigIntegerField(_("发送至对象编号"), null=True, blank=True)
+    dedupe_key = models.CharField(max_length=120, blank=True, db_index=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 
@@ -151,7 +160,8 @@ class Notification(models.Model):
         verbose_name = _("通知")
         verbose_name_plural = _("通知")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="notification_unread")]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="notification_unread"),
+                   models.Index(fields=["target_kind", "target_id", "-created_at"], name="notification_target")]
 
     def __str__(self):
         return self.message

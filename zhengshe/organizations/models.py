@@ -29,7 +29,6 @@ from .choices import (
     IncubationStatus,
     IncubatorLevel,
     InspectionResult,
-    NotificationKind,
     ObjectionStatus,
     OrgStatus,
     OrgType,
@@ -590,29 +589,3 @@ class AuditFinding(OrgScoped):
 
     def __str__(self):
         return f"{self.organization} · {self.auditor}"
-
-
-class Notification(BaseModel):
-    """A message to an organization (reminders, decisions) or to an office (a region), shown in the app."""
-
-    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="notifications", verbose_name=_("社会组织"))
-    region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("区划（机关）"))
-    kind = models.CharField(_("类型"), max_length=20, choices=NotificationKind.choices)
-    title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("内容"), blank=True)
-    link = models.CharField(_("链接"), max_length=200, blank=True)
-    dedupe_key = models.CharField(max_length=120, blank=True, db_index=True)
-    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
-
-    scope_region_field = "region"
-    scope_target_fields = {"organization": "organization"}
-
-    class Meta:
-        verbose_name = _("通知")
-        verbose_name_plural = _("通知")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self):
-        return self.title

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengshe.core.tables import Column, Table
 
-from .choices import Category, OrgStatus, OrgType, RegistrationLevel
+from .choices import Category, NotificationKind, OrgStatus, OrgType, RegistrationLevel
 
 
 @lru_cache(maxsize=64)
@@ -98,16 +98,17 @@ class CreditEntryTable(Table):
 
 
 class NotificationTable(Table):
+    """The user's own messages of the organizations app (rows of ``core.Notification``)."""
+
     columns = [
         Column("created_at", _("时间")),
-        Column("kind", _("类型")),
-        Column("title", _("标题")),
-        Column("organization__name", _("社会组织")),
+        Column("kind", _("类型"), render=label(NotificationKind, "kind")),
+        Column("message", _("标题")),
         Column("read_at", _("已读"), render=lambda n: "✓" if n.read_at else ""),
     ]
 
     def html_rows(self, objects):
         rows = super().html_rows(objects)
         for obj, row in zip(objects, rows):
-            row[2]["url"] = obj.link or None
+            row[2]["url"] = obj.url or None
         return rows

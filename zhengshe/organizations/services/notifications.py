@@ -1,26 +1,24 @@
-"""Messages to organizations and offices (reminders, decisions), deduplicated, marked read."""
+"""Messages to organizations and offices (reminders, decisions): the house's one notification mechanism
+(``core.inbox.notify``), delivered in-app to the users of the organization or of the office, deduplicated."""
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import (
-    Notification,
-)
+from zhengshe.core import inbox
 
 
-def notify(*, kind, title, body="", organization=None, region=None, link="", dedupe_key="") -> Notification | None:
-    """Leave a message for an organization or an office; with a key, the same message is never sent twice."""
-    if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
-        return None
-    return Notification.objects.create(kind=kind, title=title[:200], body=body, organization=organization,
-                                       region=region, link=link, dedupe_key=dedupe_key)
+def notify(*, kind, title, body="", organization=None, region=None, link="", dedupe_key="") -> list | None:
+    """Leave a message for an organization's users or an office's (a region); with a key, the same message is
+    never sent twice (None then)."""
+    return inbox.notify(kind=kind, message=title, body=body, url=link, target=organization,
+                        region=region if organization is None else None, dedupe_key=dedupe_key)
 
 
 @transaction.atomic
-def notification_read(*, actor, notification: Notification) -> Notification:
-    if notification.read_at is None:
+def notification_read(*, actor, notification):
+    if notification.user_id == actor.pk and notification.read_at is None:
         notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at", "updated_at"])
+        notification.save(update_fields=["read_at"])
     return notification

@@ -17,7 +17,6 @@ from ..models import (
     Incubation,
     IncubationMilestone,
     Incubator,
-    Notification,
     Objection,
     Organization,
 )
@@ -91,8 +90,10 @@ def objection(app) -> Objection:
     return Objection.objects.create(application=app, submitter="群众甲", contact="13800000000", content="材料不实")
 
 
-def notification(region=None, o=None, title="甲1x通知标题") -> Notification:
-    return Notification.objects.create(region=region, organization=o, kind="other", title=title)
+def notification(region=None, o=None, title="甲1x通知标题"):
+    from zhengshe.organizations.services.notifications import notify
+
+    return notify(kind="other", title=title, region=region, organization=o)[0]
 
 
 def pdf_upload(name="章程.pdf") -> SimpleUploadedFile:

@@ -78,7 +78,7 @@ CASES = {
     "organizations:import": ScopeCase(lambda w: {"marker": None}),
     "organizations:import_template": ScopeCase(lambda w: {"marker": None}),
     "organizations:export": ScopeCase(_list(lambda w: _org(w).name)),
-    "organizations:notifications": ScopeCase(_list(lambda w: f.notification(region=w.village_a1x).title)),
+    "organizations:notifications": ScopeCase(_list(lambda w: f.notification(region=w.village_a1x).message)),
     "organizations:statistics": ScopeCase(_list(lambda w: (_org(w), w.village_a1x.name)[1])),
     "organizations:statistics_export": ScopeCase(_list(lambda w: (_org(w), w.village_a1x.code)[1])),
     "organizations:change_list": ScopeCase(_list(lambda w: f.change(_org(w), w.org_user).organization.name)),

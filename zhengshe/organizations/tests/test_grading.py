@@ -125,7 +125,7 @@ def test_upheld_objection_sends_the_result_back_to_the_committee(world, org_a, r
 
 
 def test_grade_expiry_reminder_and_clearing(world, org_a):
-    from ..models import Notification
+    from zhengshe.core.models import Notification
 
     today = date(2031, 8, 1)
     org_a.grade, org_a.grade_valid_from, org_a.grade_valid_to = "4A", date(2027, 1, 1), date(2031, 12, 31)
@@ -135,7 +135,7 @@ def test_grade_expiry_reminder_and_clearing(world, org_a):
                   valid_to=date(2031, 12, 31))
     stats = services.grade_expiry_sweep(today=today)
     assert stats["warned"] == 1
-    assert Notification.objects.filter(organization=org_a, kind="grade_expiring").count() == 1
+    assert Notification.objects.filter(user=world.org_user, target_id=org_a.pk, kind="grade_expiring").count() == 1
     assert services.grade_expiry_sweep(today=today)["warned"] == 0  # not twice
     assert selectors.grade_on(org_a, date(2031, 12, 31)) is not None
     assert selectors.grade_on(org_a, date(2032, 1, 1)) is None  # expired by date, whatever the job did

@@ -6,10 +6,11 @@ import pytest
 from django.utils import timezone
 
 from zhengshe.core.errors import NotAllowed, ServiceError
+from zhengshe.core.models import Notification
 
 from .. import selectors, services
 from ..choices import IncubationStatus, ReportStatus
-from ..models import AnnualReport, Notification
+from ..models import AnnualReport
 from . import factories as f
 
 
@@ -45,16 +46,19 @@ def test_sweep_reminds_before_and_flags_missing_after_the_deadline(world, org_a)
     # Before 31 May: a reminder, once.
     stats = services.annual_reports_sweep(today=date(2026, 5, 10))
     assert stats["reminded"] >= 1
-    assert Notification.objects.filter(organization=org_a, kind="report_due").count() == 1
+    # delivered in-app to the organization's user (the house's one notification table)
+    assert Notification.objects.filter(user=world.org_user, target_id=org_a.pk, kind="report_due").count() == 1
     services.annual_reports_sweep(today=date(2026, 5, 11))
-    assert Notification.objects.filter(organization=org_a, kind="report_due").count() == 1
+    assert Notification.objects.filter(user=world.org_user, target_id=org_a.pk, kind="report_due").count() == 1
     # After it: the report is flagged missing, the organization and the office are told.
     stats = services.annual_reports_sweep(today=date(2026, 6, 2))
     assert stats["flagged"] >= 1
     report = AnnualReport.objects.get(organization=org_a, year=2025)
     assert report.status == ReportStatus.MISSING
-    assert Notification.objects.filter(organization=org_a, kind="report_missing").exists()
-    assert Notification.objects.filter(region=world.county_a, kind="report_missing").exists()
+    assert Notification.objects.filter(user=world.org_user, target_id=org_a.pk, kind="report_missing").exists()
+    assert Notification.objects.filter(user=world.district_admin, region_path=world.county_a.path,
+                                       kind="report_missing").exists()
+    assert not Notification.objects.filter(user=world.district_admin_b, region_path=world.county_a.path).exists()
     ok, reasons = selectors.eligibility(org_a, min_grade="", on_date=date(2026, 6, 2))
     assert not ok and reasons == ["2025 年度报告未报送"]
     # A late report can still be filed; it is marked late.
@@ -159,3 +163,26 @@ def test_missing_report_leads_to_the_abnormal_list_form(world, org_a, client_for
     form = admin.get(f"/organizations/{org_a.pk}/credit/new/", {"list_kind": "abnormal", "reason": "report_missing",
                                                                 "detail": "未按规定报送 2025 年度工作报告。"})
     assert 'value="report_missing" selected' in form.content.decode()
+
+
+def test_messages_go_through_the_one_notification_table_to_the_right_users(world, org_a, client_for):
+    from django.urls import reverse
+
+    from zhengshe.core import inbox
+    from zhengshe.organizations.services.notifications import notify
+
+    notify(kind="other", title="请补充年度报告附件", organization=org_a, link=org_a.get_absolute_url(),
+           dedupe_key="t-1")
+    assert notify(kind="other", title="请补充年度报告附件", organization=org_a, dedupe_key="t-1") is None  # once
+    # the organization's user sees it on the list, on the organization's page and among the inbox's latest
+    page = client_for(world.org_user).get(reverse("organizations:notifications")).content.decode()
+    assert "请补充年度报告附件" in page
+    assert "请补充年度报告附件" in client_for(world.org_user).get(org_a.get_absolute_url()).content.decode()
+    assert "请补充年度报告附件" in [n.message for n in inbox.unread_notifications(world.org_user)]
+    # another organization's user and a sibling village's worker do not
+    assert "请补充年度报告附件" not in client_for(world.org_user_b).get(
+        reverse("organizations:notifications")).content.decode()
+    assert not inbox.notifications_for(world.sibling_staff).exists()
+    # an address with nobody to deliver to keeps the message once (never lost)
+    nobody = notify(kind="other", title="无人接收的通知", region=world.village_b1x)
+    assert [n.user_id for n in nobody] == [None]

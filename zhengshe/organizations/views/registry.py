@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy
 
 from zhengshe.accounts.roles import Role
 from zhengshe.audit.services import record_event
+from zhengshe.core import inbox
 from zhengshe.core.actions import call_service
 from zhengshe.core.errors import ServiceError
+from zhengshe.core.models import Notification as CoreNotification
 from zhengshe.core.scoping import Scope, get_scoped_or_404
 from zhengshe.core.views import ScopedListView
 from zhengshe.core.workflows import history
@@ -21,7 +23,7 @@ from zhengshe.utilities.excel import XLSX_MIME, ImportFileError, error_report_wo
 from zhengshe.utilities.masking import mask_phone
 
 from .. import imports, selectors, services, workflows
-from ..choices import OrgType, RegistrationKind, ReportStatus
+from ..choices import NotificationKind, OrgType, RegistrationKind, ReportStatus
 from ..filtersets import AnnualReportFilterSet, ChangeRequestFilterSet, CreditEntryFilterSet, OrganizationFilterSet
 from ..forms import (
     AnnualReportForm,
@@ -34,7 +36,7 @@ from ..forms import (
     ReportReviewForm,
     StatusForm,
 )
-from ..models import AnnualReport, AuditFinding, ChangeRequest, CreditEntry, Notification, Organization
+from ..models import AnnualReport, AuditFinding, ChangeRequest, CreditEntry, Organization
 from ..tables import AnnualReportTable, ChangeRequestTable, CreditEntryTable, NotificationTable, OrganizationTable
 from .common import form_errors_to_messages, post_only, roles_on
 
@@ -116,7 +118,7 @@ def _detail_context(request, org):
         "changes": org.change_requests.all()[:10],
         "service_regions": org.service_regions.all(),
         "eligible": ok, "eligibility_reasons": reasons,
-        "notifications": org.notifications.all()[:10] if own else [],
+        "notifications": inbox.notifications_for(request.user, target=org)[:10] if own else [],
         "open_rounds": selectors.open_rounds_for(org) if own else [],
         "status_form": StatusForm(),
         "credit_status": selectors.credit_status(org, today),
@@ -403,8 +405,14 @@ def my_organization(request):
 
 
 class NotificationListView(ScopedListView):
-    model = Notification
+    """The signed-in user's own messages of this app (reminders, decisions), from the house's one notification
+    table (``core.inbox.notify``): each user sees what was delivered to them, nothing else."""
+
+    model = CoreNotification
     table_class = NotificationTable
-    select_related = ("organization",)
     title = gettext_lazy("通知提醒")
     export_filename = "通知"
+
+    def get_queryset(self):
+        self.filterset = None
+        return inbox.notifications_for(self.request.user).filter(kind__in=NotificationKind.values)
