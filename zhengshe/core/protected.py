@@ -310,3 +310,55 @@ def decrypt_existing(historical_model, name: str) -> int:
             cursor.execute(f"UPDATE {qn(model._meta.db_table)} SET {qn(source.column)} = %s "
                            f"WHERE {qn(model._meta.pk.column)} = %s", [value, pk])
     return len(rows)
+
+
+def _raw(name: str):
+    """The stored column itself (the ciphertext), not decrypted: for counting and filtering by key."""
+    return models.ExpressionWrapper(models.F(name), output_field=models.TextField())
+
+
+def key_usage() -> dict[str, dict[str, int]]:
+    """{purpose: {key id (or "plain" for a value not yet encrypted): rows}} over every protected field."""
+    from django.db.models import Count
+    from django.db.models.functions import Substr
+
+    usage = {}
+    for model, source, _index in fields():
+        rows = (model._base_manager.alias(raw=_raw(source.name)).exclude(raw="").exclude(raw__isnull=True)
+                .annotate(head=Substr("raw", 1, 4 + 8 + 1), kid=Substr("raw", 5, 8)).values("head", "kid")
+                .annotate(n=Count("pk")).order_by())
+        counts: dict[str, int] = {}
+        for row in rows:
+            key = row["kid"] if crypto.is_ciphertext(row["head"] + "x") else "plain"
+            counts[key] = counts.get(key, 0) + row["n"]
+        usage[source.purpose] = counts
+    return usage
+
+
+def reencrypt(*, batch_size: int = 500, progress=None) -> dict[str, int]:
+    """Re-encrypt, batch by batch, every protected value not under the ring's current key (and write its index
+    under that key). Each batch is one transaction with its rows locked, so a concurrent edit is never lost."""
+    from django.db import transaction
+
+    current = crypto.keyring().current.id
+    done: dict[str, int] = {}
+    for model, source, index in fields():
+        pending = (model._base_manager.alias(raw=_raw(source.name)).filter(raw__startswith=f"{crypto.VERSION}:")
+                   .exclude(raw__startswith=f"{crypto.VERSION}:{current}:").order_by("pk"))
+        names = [source.name] + ([index.name] if index else [])
+        last, count = None, 0
+        while True:
+            with transaction.atomic():
+                page = pending if last is None else pending.filter(pk__gt=last)
+                batch = list(page.select_for_update().only("pk", *names)[:batch_size])
+                if not batch:
+                    break
+                for row in batch:
+                    if index is not None:
+                        setattr(row, index.attname, index.compute(getattr(row, source.attname)))
+                model._base_manager.bulk_update(batch, names)
+            last, count = batch[-1].pk, count + len(batch)
+            if progress:
+                progress(source.purpose, count)
+        done[source.purpose] = count
+    return done

@@ -95,9 +95,14 @@ class Keyring:
         return next((k for k in self.keys if k.id == key_id), None)
 
 
+def key_lines(text: str) -> list[str]:
+    """The hex keys of a ring's text (commas or lines; ``#`` comments skipped), current first."""
+    lines = [line.strip() for line in text.splitlines() if not line.strip().startswith("#")]
+    return [p.strip() for line in lines for p in line.split(",") if p.strip()]
+
+
 def parse_keys(text: str, source: str) -> Keyring:
-    lines = [p.strip() for p in text.replace(",", "\n").splitlines()]
-    keys = tuple(DataKey.from_hex(p) for p in lines if p and not p.startswith("#"))
+    keys = tuple(DataKey.from_hex(p) for p in key_lines(text))
     if not keys:
         raise DataKeyError(f"数据密钥环为空（{source}）。")
     return Keyring(keys=keys, source=source)
