@@ -20,8 +20,8 @@ A model declares a protected value and, when it is looked up by value, its blind
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from django import forms
 from django.apps import apps

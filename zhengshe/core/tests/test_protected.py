@@ -14,8 +14,13 @@ from django.db import connection
 from zhengshe.core import protected
 from zhengshe.organizations.models import Organization
 from zhengshe.utilities import crypto
-from zhengshe.utilities.identifiers import mobile_error, phone_error, resident_id_error, validate_mobile, \
-    validate_resident_id
+from zhengshe.utilities.identifiers import (
+    mobile_error,
+    phone_error,
+    resident_id_error,
+    validate_mobile,
+    validate_resident_id,
+)
 from zhengshe.utilities.masking import mask_id_number, mask_phone
 
 PURPOSE = "organizations.organization.contact_phone"
