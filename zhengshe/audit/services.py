@@ -106,7 +106,7 @@ def record_event(action: str, obj=None, *, before=None, after=None, object_repr:
     """A typed domain event ("agreement.sign", "login.failed", "export" …) about ``obj`` (optional)."""
     values = _actor_values(user)
     if obj is not None:
-        before, after = mask_values(type(obj), before), mask_values(type(obj), after)
+        before, after = mask_values(obj._meta.model, before), mask_values(obj._meta.model, after)
         object_id, object_repr = _identity(obj, object_repr)
         values.update(
             object_type=obj._meta.label_lower,

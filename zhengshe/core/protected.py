@@ -225,7 +225,7 @@ def looks_like(model, name: str, value: str) -> bool:
 
 
 def masked(obj, name: str) -> str:
-    return type(obj)._meta.get_field(name).mask(getattr(obj, name))
+    return obj._meta.get_field(name).mask(getattr(obj, name))
 
 
 def mask_values(model, values):
@@ -244,7 +244,7 @@ def may_reveal(user, obj) -> bool:
 
     if Scope.for_user(user).is_superuser:
         return True
-    return bool(user_roles_on(user, obj) & roles_for_action(type(obj), "reveal"))
+    return bool(user_roles_on(user, obj) & roles_for_action(obj._meta.model, "reveal"))
 
 
 def shown(user, obj, name: str, *, revealed: bool = False) -> str:

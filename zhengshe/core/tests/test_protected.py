@@ -1,5 +1,6 @@
 """Protected personal data: SM4-GCM at rest, blind index, key ring and rotation, file modes, validators."""
 
+import io
 import os
 import stat
 import subprocess
@@ -138,9 +139,11 @@ def test_during_a_rotation_old_values_still_decrypt_and_match(world, settings):
         call_command("datakey", "retire")
     call_command("datakey", "reencrypt")
     assert _raw_phone(org)[0].split(":")[1] == crypto.DataKey.from_hex(KEY_B).id
-    settings.DATA_KEY = KEY_A  # the old key alone no longer opens it
+    settings.DATA_KEY = KEY_A  # the old key alone no longer opens it, and status says so
     with pytest.raises(crypto.DecryptError):
         Organization.objects.get(pk=org.pk)
+    with pytest.raises(Exception, match="不在密钥环中"):
+        call_command("datakey", "status", stdout=io.StringIO())
 
 
 def test_encrypting_an_existing_plain_column(world, key_file):

@@ -52,9 +52,17 @@ class Command(BaseCommand):
     def _status(self, ring):
         self.stdout.write(f"密钥来源：{ring.source}")
         self.stdout.write("密钥：" + "、".join(f"{k.id}{'（当前）' if i == 0 else ''}" for i, k in enumerate(ring.keys)))
+        known = {k.id for k in ring.keys}
+        missing = 0
         for purpose, counts in protected.key_usage().items():
-            parts = "、".join(f"{'未加密' if k == 'plain' else k} {n} 条" for k, n in sorted(counts.items())) or "无数据"
-            self.stdout.write(f"{purpose}：{parts}")
+            parts = []
+            for key, n in sorted(counts.items()):
+                label = "未加密" if key == "plain" else key if key in known else f"{key}（不在密钥环中，无法解密）"
+                missing += n if key not in known else 0
+                parts.append(f"{label} {n} 条")
+            self.stdout.write(f"{purpose}：{'、'.join(parts) or '无数据'}")
+        if missing:
+            raise CommandError(f"{missing} 条数据未加密或使用了不在密钥环中的密钥：请检查 ZHENGSHE_DATA_KEY 或密钥文件。")
 
     def _reencrypt(self, ring, batch_size):
         done = protected.reencrypt(batch_size=max(1, batch_size), progress=lambda purpose, n: self.stdout.write(
