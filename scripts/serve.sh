@@ -2,6 +2,8 @@
 # Serve Zhengshe with the production server (gunicorn + whitenoise) and a background-job worker.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Everything the server writes (the SQLite file, keys, logs, exports, uploads) readable by this account only.
+umask 077
 BIND=${BIND:-127.0.0.1:8000}
 DATA=${ZHENGSHE_DATA_DIR:-data}
 # Access log to a file (ACCESS_LOG=- for the terminal), so the demo logins printed above stay readable.

@@ -3,6 +3,8 @@
 DATABASE_URL   default: SQLite file ``zhengshe.sqlite3`` in the data directory (WAL, foreign keys on)
 SECRET_KEY     default: generated once and kept in ``<data dir>/secret_key`` (never committed)
 ZHENGSHE_AUDIT_KEY  default: generated once and kept in ``<data dir>/audit.key`` (mode 0600; back it up)
+ZHENGSHE_DATA_KEY   default: generated once and kept in ``<data dir>/data.key`` (mode 0600; back it up apart from the
+                    database): the SM4 key ring of personal data (docs/security.md)
 DEBUG          default: off
 ZHENGSHE_DATA_DIR  default: ./data
 """
@@ -25,7 +27,10 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DATA_DIR = Path(os.environ.get("ZHENGSHE_DATA_DIR", BASE_DIR / "data")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+if not DATA_DIR.exists():
+    # Keys, the SQLite file and exports live here: only the service account may enter (mode 0700 from creation).
+    DATA_DIR.mkdir(parents=True, mode=0o700, exist_ok=True)
+    DATA_DIR.chmod(0o700)  # mkdir's mode is reduced by the umask; say it exactly
 
 
 def _secret_key() -> str:
@@ -71,9 +76,44 @@ def _audit_key() -> str:
 
 
 AUDIT_KEY = _audit_key()
+
+
+def _private_file(path: Path, content: str) -> None:
+    """Create ``path`` with ``content``, mode 0600 from the first byte; the first of racing processes wins."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(content)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+
+
+# The data key ring of protected personal data (SM4-GCM, HMAC-SM3 blind indexes; zhengshe.utilities.crypto):
+# ZHENGSHE_DATA_KEY (64 hex characters; several separated by commas while rotating, the first encrypting), else the
+# key file, one key per line. Separate from the audit key and from SECRET_KEY; never in the database.
+DATA_KEY = os.environ.get("ZHENGSHE_DATA_KEY", "").strip()
+DATA_KEY_FILE = Path(os.environ.get("ZHENGSHE_DATA_KEY_FILE", DATA_DIR / "data.key"))
+if not DATA_KEY and not DATA_KEY_FILE.exists():
+    _private_file(DATA_KEY_FILE, "# 政社数据密钥（SM4-GCM / HMAC-SM3）：第一行为当前密钥，其余仅用于解密旧数据。"
+                                 "与数据库备份分开保管。\n" + secrets.token_hex(32) + "\n")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+
+
+def private_sqlite_file(name) -> None:
+    """Create the SQLite file empty with mode 0600 before SQLite does (it would make it 0644); its -wal and -shm
+    files take the same mode. An existing file is left as it is."""
+    if not name or str(name) == ":memory:" or str(name).startswith("file:"):
+        return
+    try:
+        os.close(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except (FileExistsError, FileNotFoundError):
+        pass
 
 
 def database_config(url: str | None) -> dict:
@@ -81,11 +121,14 @@ def database_config(url: str | None) -> dict:
     url = url or f"sqlite:///{DATA_DIR / 'zhengshe.sqlite3'}"
     config = dj_database_url.parse(url, conn_max_age=0 if url.startswith("sqlite") else 60)
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        private_sqlite_file(config["NAME"])
         config["OPTIONS"] = {
             # IMMEDIATE serialises writers at BEGIN, so the audit hash chain never forks.
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            # secure_delete: a deleted or overwritten value (a phone before its encryption) is zeroed in the file.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                            "PRAGMA secure_delete=ON;",
         }
     if os.environ.get("DATABASE_TEST_NAME"):
         config["TEST"] = {"NAME": os.environ["DATABASE_TEST_NAME"]}

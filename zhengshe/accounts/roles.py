@@ -33,6 +33,8 @@ ACTION_ROLES = {
     "change": {Role.DISTRICT_ADMIN, Role.TOWN_STAFF, Role.VILLAGE_STAFF, Role.ORG_USER, Role.COUNCIL_REP},
     "manage": {Role.DISTRICT_ADMIN},
     "export": {Role.DISTRICT_ADMIN, Role.TOWN_STAFF, Role.VILLAGE_STAFF, Role.LEADER},
+    # Protected personal data in full (a reveal, audited; exports unmasked): none by default, a model names its own.
+    "reveal": set(),
     "manage_users": {Role.SYS_ADMIN, Role.SECURITY_ADMIN},
 }
 ADMIN_ROLES = {Role.SYS_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}

@@ -9,6 +9,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from zhengshe.core import context
+from zhengshe.core.protected import BlindIndexField, ProtectedField, mask_values
 from zhengshe.core.scoping import Scope, object_region_path
 
 from .chain import GENESIS, content_of, seal
@@ -35,7 +36,8 @@ def jsonable(value):
 
 
 def snapshot(instance) -> dict:
-    """The instance's concrete field values, JSON-safe; secrets replaced by a marker."""
+    """The instance's concrete field values, JSON-safe; secrets replaced by a marker, protected personal data by its
+    mask (138****5678), blind indexes left out: the trail never holds a plain phone or ID number."""
     excluded = SENSITIVE_FIELDS | set(getattr(type(instance), "audit_exclude", ()))
     ignored = set(getattr(type(instance), "audit_ignore_fields", ()))
     data = {}
@@ -46,13 +48,22 @@ def snapshot(instance) -> dict:
         if field.name in excluded or name in excluded:
             data[field.name] = "******"
             continue
-        if field.name in ("created_at", "updated_at"):
+        if field.name in ("created_at", "updated_at") or isinstance(field, BlindIndexField):
             continue
         value = getattr(instance, name)
+        if isinstance(field, ProtectedField):
+            data[field.name] = field.mask(value)
+            continue
         if isinstance(value, Decimal) and isinstance(field, models.DecimalField) and value.is_finite():
             value = value.quantize(Decimal(1).scaleb(-field.decimal_places))  # "300" and "300.00" are one value
         data[field.name] = jsonable(value)
     return data
+
+
+def protected_plain(instance) -> dict:
+    """The plain protected values of an instance, kept in memory only: a change that keeps the mask is still one."""
+    return {f.name: getattr(instance, f.attname) for f in instance._meta.concrete_fields
+            if isinstance(f, ProtectedField)}
 
 
 def _append(**values) -> AuditEntry:
@@ -95,6 +106,7 @@ def record_event(action: str, obj=None, *, before=None, after=None, object_repr:
     """A typed domain event ("agreement.sign", "login.failed", "export" …) about ``obj`` (optional)."""
     values = _actor_values(user)
     if obj is not None:
+        before, after = mask_values(obj._meta.model, before), mask_values(obj._meta.model, after)
         object_id, object_repr = _identity(obj, object_repr)
         values.update(
             object_type=obj._meta.label_lower,

@@ -9,10 +9,12 @@ def _pre_save(sender, instance, raw=False, **kwargs):
     if raw or not services.is_audited(sender):
         return
     instance._audit_before = None
+    instance._audit_before_plain = {}
     if instance.pk is not None and not instance._state.adding:
         old = sender._base_manager.filter(pk=instance.pk).first()
         if old is not None:
             instance._audit_before = services.snapshot(old)
+            instance._audit_before_plain = services.protected_plain(old)
 
 
 def _post_save(sender, instance, created, raw=False, **kwargs):
@@ -24,6 +26,10 @@ def _post_save(sender, instance, created, raw=False, **kwargs):
         services.record_change(instance, "create", None, after)
         return
     old, new = services.diff(before, after)
+    plain_before = getattr(instance, "_audit_before_plain", {})
+    for name, value in services.protected_plain(instance).items():
+        if name not in new and plain_before.get(name) != value:  # changed, though the mask looks the same
+            old[name], new[name] = before.get(name), after.get(name)
     if new:
         services.record_change(instance, "update", old, new)
 

@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from zhengshe.core.filtersets import StyledFilterSet, YearFilter
+from zhengshe.core.protected import looks_like, protected_q
 from zhengshe.regions.models import Region
 
 from .choices import (
@@ -31,7 +32,8 @@ def _under(queryset, lookup, value):
 
 
 class OrganizationFilterSet(StyledFilterSet):
-    q = django_filters.CharFilter(label=_("名称或代码"), method="search")
+    q = django_filters.CharFilter(label=_("名称、代码或联系电话"), method="search")
+    phone_lookup = True  # staff find an organization by its full contact phone
     org_type = django_filters.ChoiceFilter(label=_("类型"), choices=OrgType.choices)
     category = django_filters.ChoiceFilter(label=_("类别"), choices=Category.choices)
     registration_kind = django_filters.ChoiceFilter(label=_("登记/备案"), choices=RegistrationKind.choices)
@@ -54,13 +56,19 @@ class OrganizationFilterSet(StyledFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__contains=value) | Q(credit_code=value.upper()) | Q(filing_number=value))
+        q = Q(name__contains=value) | Q(credit_code=value.upper()) | Q(filing_number=value)
+        if self.phone_lookup and looks_like(Organization, "contact_phone", value):
+            q |= protected_q(Organization, "contact_phone", value)  # by the blind index, nothing decrypted
+        return queryset.filter(q)
 
     def under(self, queryset, name, value):
         return _under(queryset, "region__path", value) if value.strip() else queryset
 
 
 class PublicDirectoryFilterSet(OrganizationFilterSet):
+    q = django_filters.CharFilter(label=_("名称或代码"), method="search")
+    phone_lookup = False  # the public may not learn whose number a phone is
+
     class Meta:
         model = Organization
         fields = ["q", "org_type", "category", "grade", "within"]

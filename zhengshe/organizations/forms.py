@@ -109,11 +109,12 @@ class OrganizationForm(StyledModelForm):
         return (self.cleaned_data.get("credit_code") or "").strip()
 
     def clean_contact_phone(self):
-        from zhengshe.utilities.masking import MOBILE_RE
+        from zhengshe.utilities.identifiers import normalize_phone, phone_error
 
-        value = (self.cleaned_data.get("contact_phone") or "").strip()
-        if value and not (MOBILE_RE.match(value) or value.replace("-", "").isdigit()):
-            raise forms.ValidationError(_("请填写有效的手机号或固定电话"))
+        value = normalize_phone(self.cleaned_data.get("contact_phone"))
+        error = phone_error(value) if value else None
+        if error:
+            raise forms.ValidationError(error)
         return value
 
     def clean_service_region_codes(self):

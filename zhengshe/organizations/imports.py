@@ -18,6 +18,8 @@ from zhengshe.audit.services import record_event
 from zhengshe.core.errors import NotAllowed
 from zhengshe.core.scoping import Scope
 from zhengshe.utilities.excel import ImportReport, nonnegative_int, read_table, run_import
+from zhengshe.utilities.identifiers import normalize_phone, phone_error
+from zhengshe.utilities.masking import mask_phone
 
 from .choices import Category, OrgStatus, OrgType, RegistrationKind, RegistrationLevel
 from .credit_code import credit_code_errors
@@ -63,6 +65,16 @@ def _date(value, label, report, row):
     except ValueError:
         report.add(row, _("%(label)s“%(v)s”不是有效日期（如 2019-05-20）") % {"label": label, "v": value})
         return None
+
+
+def _phone(value: str, report, row) -> str:
+    """A mobile or fixed-line number, checked on entry (it is stored encrypted, so it must be right now)."""
+    value = normalize_phone(value)
+    error = phone_error(value) if value else None
+    if error:
+        report.add(row, _("联系电话“%(v)s”：%(e)s") % {"v": mask_phone(value), "e": error})
+        return ""
+    return value
 
 
 def _int(value, label, report, row):
@@ -192,7 +204,7 @@ def _row_facts(rec: dict, report: ImportReport, number: int) -> dict:
         "registered_on": _date(rec.get("登记日期"), _("登记日期"), report, number),
         "legal_representative": _cell(rec, "法定代表人")[:50],
         "contact_person": _cell(rec, "联系人")[:50],
-        "contact_phone": _cell(rec, "联系电话")[:20],
+        "contact_phone": _phone(_cell(rec, "联系电话"), report, number),
         "address": _cell(rec, "住所")[:200],
         "business_scope": _cell(rec, "业务范围"),
         "members": _int(rec.get("会员数"), _("会员数"), report, number),
@@ -258,10 +270,24 @@ class _RegisterWriter:
         rep.created += 1
 
 
-def export_rows(queryset, *, full: bool):
-    """Rows in the import layout (round trip); contact phones only in full for the registering office."""
-    from zhengshe.utilities.masking import mask_phone
+MASKED_PHONE_HEADER = "联系电话（已脱敏）"
 
+
+def export_headers(*, full: bool) -> list[str]:
+    """The import layout; the phone column says when its numbers are masked (such a file cannot be re-imported)."""
+    return IMPORT_HEADERS if full else [MASKED_PHONE_HEADER if h == "联系电话" else h for h in IMPORT_HEADERS]
+
+
+def export_full_for(actor) -> bool:
+    """Whether ``actor``'s export carries full phones: a role of the organizations' ``reveal`` action."""
+    from zhengshe.core.scoping import roles_for_action
+
+    scope = Scope.for_user(actor)
+    return scope.is_superuser or scope.has_role(*roles_for_action(Organization, "reveal"))
+
+
+def export_rows(queryset, *, full: bool):
+    """Rows in the import layout (round trip); contact phones only in full for a role that may reveal them."""
     for o in queryset.select_related("region").order_by("region__path", "name"):
         yield [o.name, o.credit_code, o.filing_number, o.get_org_type_display(), o.get_category_display(),
                o.get_registration_kind_display(), o.get_registration_level_display(), o.registration_authority,

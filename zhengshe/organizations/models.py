@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengshe.accounts.roles import Role
 from zhengshe.core.models import BaseModel
+from zhengshe.core.protected import BlindIndexField, ProtectedField
 
 from .choices import (
     ApplicationStatus,
@@ -68,7 +69,9 @@ class Organization(BaseModel):
     registered_on = models.DateField(_("登记（备案）日期"), null=True, blank=True)
     legal_representative = models.CharField(_("法定代表人（负责人）"), max_length=50, blank=True)
     contact_person = models.CharField(_("联系人"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # Encrypted at rest (SM4-GCM), masked on every screen and in the audit trail, found by its blind index.
+    contact_phone = ProtectedField(_("联系电话"), kind="phone", max_length=20, blank=True)
+    contact_phone_index = BlindIndexField(source="contact_phone")
     address = models.CharField(_("住所"), max_length=200, blank=True)
     business_scope = models.TextField(_("业务范围"), blank=True)
     service_regions = models.ManyToManyField("regions.Region", blank=True, related_name="served_by_organizations",
@@ -92,7 +95,8 @@ class Organization(BaseModel):
 
     scope_region_field = "region"
     scope_target_fields = {"organization": "pk"}
-    scope_roles = {"change": ORG_SIDE, "manage": STAFF}
+    # Who sees the contact phone in full (on request, audited) and in exports: the civil-affairs office.
+    scope_roles = {"change": ORG_SIDE, "manage": STAFF, "reveal": {Role.DISTRICT_ADMIN}}
 
     class Meta:
         verbose_name = _("社会组织")

@@ -15,9 +15,16 @@ def mask_phone(phone: str | None) -> str:
 
 
 def mask_id_number(value: str | None) -> str:
+    """320***********1234: the first three and the last four characters (the birth date is never shown)."""
     if not value:
         return ""
-    return value[:6] + "********" + value[-4:] if len(value) >= 10 else "****"
+    value = value.strip()
+    return value[:3] + "*" * (len(value) - 7) + value[-4:] if len(value) >= 10 else "****"
+
+
+def mask_secret(value: str | None) -> str:
+    """A protected value of no known shape: nothing of it shown."""
+    return "******" if value else ""
 
 
 def mask_name(name: str | None) -> str:

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from zhengshe.core.protected import masked
+
 from ..models import Organization
 
 
@@ -21,7 +23,6 @@ class OrganizationSerializer(serializers.ModelSerializer):
                   "contact_phone", "members", "full_time_staff", "social_workers", "volunteers", "has_party_org",
                   "status", "status_display", "grade", "grade_valid_from", "grade_valid_to"]
 
-    def get_contact_phone(self, obj):
-        from zhengshe.utilities.masking import mask_phone
-
-        return mask_phone(obj.contact_phone)
+    def get_contact_phone(self, obj) -> str:
+        """Always the mask (138****5678): the full number is shown only on the page, on request, audited."""
+        return masked(obj, "contact_phone")

@@ -16,11 +16,11 @@ from zhengshe.core import inbox
 from zhengshe.core.actions import call_service
 from zhengshe.core.errors import ServiceError
 from zhengshe.core.models import Notification as CoreNotification
+from zhengshe.core.protected import masked, record_reveal
 from zhengshe.core.scoping import Scope, get_scoped_or_404
 from zhengshe.core.views import ScopedListView
 from zhengshe.core.workflows import history
 from zhengshe.utilities.excel import XLSX_MIME, ImportFileError, error_report_workbook, file_response, workbook_response
-from zhengshe.utilities.masking import mask_phone
 
 from .. import imports, selectors, services, workflows
 from ..choices import NotificationKind, OrgType, RegistrationKind, ReportStatus
@@ -103,7 +103,7 @@ def _detail_context(request, org):
     ok, reasons = selectors.eligibility(org, min_grade="3A")
     return {
         "org": org, "title": org.name, "roles": roles, "is_office": office, "is_own": own,
-        "phone": org.contact_phone if own else mask_phone(org.contact_phone),
+        "phone": org.contact_phone if own else masked(org, "contact_phone"),
         "can_reveal": office and bool(org.contact_phone),
         "status_actions": workflows.ORGANIZATION_FLOW.available_actions(org, user),
         "status_history": history(org),
@@ -142,7 +142,7 @@ def organization_reveal(request, pk):
     if not reason:
         messages.error(request, _("请填写查看完整联系方式的理由。"))
         return redirect(org.get_absolute_url())
-    record_event("organizations.reveal_contact", org, after={"field": "contact_phone", "reason": reason[:200]})
+    record_reveal(org, "contact_phone", reason=reason, action="organizations.reveal_contact")
     ctx = _detail_context(request, org)
     ctx.update(phone=org.contact_phone, can_reveal=False)
     response = render(request, "organizations/organization_detail.html", ctx)
@@ -385,15 +385,16 @@ def register_template(request):
 
 @login_required
 def register_export(request):
-    """The register in the import layout; phones in full only for the civil-affairs office."""
-    scope = Scope.for_user(request.user)
+    """The register in the import layout; phones in full only for a role that may reveal them, and the file says
+    which (its sheet name, and the phone column's header when masked)."""
     qs = Organization.objects.restrict(request.user, "export")
-    full = scope.has_role(Role.DISTRICT_ADMIN)
+    full = imports.export_full_for(request.user)
     rows = list(imports.export_rows(qs, full=full))
     record_event("export", None, after={"view": "organizations.register", "rows": len(rows), "full": full},
                  object_repr=_("社会组织名册导出"))
-    return workbook_response(imports.IMPORT_HEADERS, rows, f"社会组织名册-{timezone.localdate():%Y%m%d}.xlsx",
-                             title=_("名册"))
+    return workbook_response(imports.export_headers(full=full), rows,
+                             f"社会组织名册-{timezone.localdate():%Y%m%d}.xlsx",
+                             title=_("名册（联系电话完整）") if full else _("名册（联系电话已脱敏）"))
 
 
 @login_required

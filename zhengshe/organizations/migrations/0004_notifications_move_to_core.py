@@ -36,7 +36,7 @@ def move(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organizations', '0002_registry_reports_incubators_grading_credit'),
+        ('organizations', '0003_protected_contact_phone'),
         ('core', '0004_notifications_addressed'),
         ('accounts', '0007_grant_targets_cleanup'),
     ]
