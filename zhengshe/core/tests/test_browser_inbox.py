@@ -69,3 +69,38 @@ def test_town_worker_clears_a_signature_and_an_admission_from_the_inbox(world, l
     request.refresh_from_db()
     assert agreement.status == "signed_by_a" and request.status == "submitted"
     assert not problems, problems
+
+
+def test_town_worker_submits_her_draft_self_assessment_from_the_inbox(world, live_server, browser):
+    from zhengshe.evaluation import services
+    from zhengshe.evaluation.models import ScoreSheet
+    from zhengshe.evaluation.tests.factories import build
+
+    # given a round in scoring where town A1's worker saved her town's self-assessment as a draft
+    ns = build(world, publish=False)
+    sheet = services.sheet_open(actor=world.town_staff, unit=ns.gov)
+    indicator = services.sheet_indicators(sheet)[0]
+    services.sheet_save(actor=world.town_staff, sheet=sheet, entries={indicator.pk: {"value": "70"}},
+                        comment="镇自评草稿")
+
+    problems = []
+    tab = signed_in_tab(browser, live_server, world.town_staff, problems)
+    tab.goto(f"{live_server.url}/")
+    inbox = tab.locator(".zs-inbox")
+    assert inbox.get_by_test_id("todo-count").inner_text() == "1"
+    # when she opens it from the inbox, completes it and submits
+    inbox.get_by_role("link", name=str(sheet)).click()
+    tab.get_by_role("link", name="继续填写").click()
+    tab.get_by_label(re.compile("分值")).fill("85")
+    tab.get_by_role("button", name="提交评分表").click()
+    tab.wait_for_load_state()
+    assert "评分表已提交" in tab.locator("body").inner_text()
+
+    # then the sheet has left her 待办 and is in 已办, with the score she typed
+    tab.goto(f"{live_server.url}/")
+    assert tab.locator(".zs-inbox").get_by_test_id("todo-count").inner_text() == "0"
+    tab.goto(f"{live_server.url}/inbox/?tab=done")
+    assert str(sheet) in tab.locator(".zs-inbox").inner_text()
+    sheet = ScoreSheet.objects.get(pk=sheet.pk)
+    assert sheet.status == "submitted" and sheet.scores.get().value == 85
+    assert not problems, problems
