@@ -13,8 +13,15 @@ from zhengshe.testing import build_world
 
 
 @pytest.fixture
-def world(db):
-    return build_world()
+def world(db, request):
+    """The small world; after the test, whatever it wrote, the rollup rows still equal a fresh aggregation
+    (``zhengshe rollups verify`` over every write sequence of the suite, on both databases)."""
+    w = build_world()
+    yield w
+    if request.node.get_closest_marker("rollups_untrue") is None:
+        from zhengshe.core import rollups
+
+        assert rollups.differences(limit=5) == [], "rollup rows differ from a fresh aggregation after this test"
 
 
 @pytest.fixture
