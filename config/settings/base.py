@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     "zhengshe.regions",
     "zhengshe.accounts",
     "zhengshe.organizations",
+    "zhengshe.projects",
     "zhengshe.catalog",
     "zhengshe.agreements",
     "zhengshe.evaluation",

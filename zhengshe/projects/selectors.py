@@ -1,0 +1,114 @@
+"""Scoped reads of the projects app (every view and the API read through these)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from zhengshe.core import rollups
+from zhengshe.core.scoping import Scope, ancestor_paths, get_scoped_or_404
+from zhengshe.organizations.interface import own_organizations
+from zhengshe.regions.models import Region
+
+from .choices import CallStatus
+from .models import Application, Call, Need, ServiceItem
+from .rollups import CALL_KEYS, NEED_KEYS
+from .workflows import BUYER_ROLES
+
+
+def villages_for(user, roles=("village_staff", "town_staff", "district_admin")):
+    """The villages and communities in which ``user`` may record needs (grouped by town in the form)."""
+    paths = Scope.for_user(user).region_paths(set(roles))
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(path__under=path)
+    return Region.objects.filter(q, level="village").select_related("parent").order_by("path")
+
+
+def buyer_regions_for(user):
+    """Where ``user`` may act as a buyer: the county office at its county, a town worker at her town, a village
+    worker at her community (with a budget)."""
+    scope = Scope.for_user(user)
+    q = Q(pk__in=[])
+    for level, role in BUYER_ROLES.items():
+        for path in scope.region_paths({role}):
+            q |= Q(path=path, level=level)
+    return Region.objects.filter(q).order_by("path")
+
+
+def catalogue_regions_for(user):
+    return Region.objects.filter(path__in=Scope.for_user(user).region_paths({"district_admin"}),
+                                 level__in=("county", "city", "province")).order_by("path")
+
+
+def needs_for(user):
+    return Need.objects.restrict(user).select_related("region")
+
+
+def need_for(user, pk) -> Need:
+    return get_scoped_or_404(Need.objects.select_related("region", "region__parent", "recorded_by"), user, pk=pk)
+
+
+def service_items_for(user):
+    return ServiceItem.objects.restrict(user).select_related("region")
+
+
+def _reach(orgs) -> Q:
+    """The buyers an organization works for: its own region and those above it, and every buyer inside the county
+    it is registered in (a county-registered organization serves the county's towns and communities)."""
+    q = Q(pk__in=[])
+    for org in orgs:
+        above = ancestor_paths(org.region.path)
+        q |= Q(buyer_region__path__in=above)
+        if len(above) >= 3:
+            q |= Q(buyer_region__path__under=above[2])
+    return q & Q(status__in=[CallStatus.PUBLISHED, CallStatus.CLOSED])
+
+
+def call_for(user, pk) -> Call:
+    """A call the user's scope covers, or a published one open to the user's organization; else 404."""
+    qs = Call.objects.select_related("buyer_region", "created_by")
+    orgs = own_organizations(user)
+    if orgs:
+        open_to_org = qs.filter(_reach(orgs), pk=pk).first()
+        if open_to_org is not None:
+            return open_to_org
+    return get_scoped_or_404(qs, user, pk=pk)
+
+
+def calls_for(user):
+    """Calls in the user's scope (staff), or the published ones open to the user's organizations."""
+    orgs = own_organizations(user)
+    return Call.objects.filter(_reach(orgs)) if orgs else Call.objects.restrict(user)
+
+
+def application_for(user, pk, action: str = "view") -> Application:
+    return get_scoped_or_404(Application.objects.select_related("call", "call__buyer_region", "organization",
+                                                                "organization__region"), user, action, pk=pk)
+
+
+def applications_for(user):
+    return Application.objects.restrict(user)
+
+
+def public_call(number: str) -> Call:
+    from django.http import Http404
+
+    call = Call.objects.select_related("buyer_region").filter(
+        number=number, status__in=[CallStatus.PUBLISHED, CallStatus.CLOSED]).first()
+    if call is None:
+        raise Http404
+    return call
+
+
+def needs_by_child(region, year: int) -> list[dict]:
+    """The needs recorded under each child of ``region`` in ``year``, from the rollup rows (one query)."""
+    children = list(Region.objects.filter(parent=region).order_by("code").values("name", "code", "path"))
+    totals = rollups.read([c["path"] for c in children] + [region.path], NEED_KEYS + CALL_KEYS, year=year)
+    rows = [{**c, **{k.split(".")[1]: totals[c["path"]][k] for k in NEED_KEYS + CALL_KEYS}} for c in children]
+    return rows + [{"name": region.name, "code": region.code, "total": True,
+                    **{k.split(".")[1]: totals[region.path][k] for k in NEED_KEYS + CALL_KEYS}}]
+
+
+def ranked_needs(region, year: int):
+    """A community's needs of a year, most named first (the rank the call page shows)."""
+    return Need.objects.filter(region=region, year=year).order_by("-residents", "title")

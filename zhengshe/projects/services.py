@@ -1,0 +1,315 @@
+"""Every write of the projects app: needs, catalogue items, calls and applications (atomic, scope-checked,
+audited; statuses through ``workflows``). Money is Decimal to the fen; every refusal says why, in Chinese."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhengshe.audit.services import record_event
+from zhengshe.core.errors import NotAllowed, ServiceError
+from zhengshe.core.scoping import Scope
+from zhengshe.organizations.interface import GRADE_RANK, eligibility, own_organizations
+
+from .choices import ApplicationStatus, Buyer, CallKind, CallStatus, CatalogueKind, NeedSource
+from .models import Application, Call, Need, ServiceItem
+from .workflows import APPLICATION_FLOW, CALL_FLOW, buyer_role
+
+NEED_RECORDERS = {"village_staff", "town_staff", "district_admin"}
+CATALOGUE_KEEPERS = {"district_admin"}
+CENT = Decimal("0.01")
+
+
+def _require(actor, region, roles) -> None:
+    scope = Scope.for_user(actor)
+    if not scope.is_superuser and (region is None or not scope.covers_path(region.path, set(roles))):
+        raise NotAllowed()
+
+
+def _money(value, label: str, errors: dict, field: str, *, required=True) -> Decimal | None:
+    if value in (None, ""):
+        if required:
+            errors[field] = [_("请填写%s。") % label]
+        return None
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except (InvalidOperation, ValueError):
+        errors[field] = [_("%s不是有效的金额。") % label]
+        return None
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(CENT) or amount >= Decimal("1e12"):
+        errors[field] = [_("%s须为不小于 0 的金额，最多两位小数。") % label]
+        return None
+    return amount.quantize(CENT)
+
+
+def _refuse_if(errors: dict) -> None:
+    if errors:
+        raise ServiceError(_("请检查标出的字段。"), fields=errors)
+
+
+# ---------------------------------------------------------------- needs
+
+
+@transaction.atomic
+def need_record(*, actor, region, year: int, title: str, category: str, description: str = "",
+                source: str = NeedSource.SURVEY, residents: int = 0, respondents: int = 0) -> Need:
+    """Record one need a village or community found among its residents (how many named it, out of how many)."""
+    _require(actor, region, NEED_RECORDERS)
+    errors: dict = {}
+    if region.level != "village":
+        errors["region"] = [_("居民需求须记录在村（社区）。")]
+    if not title.strip():
+        errors["title"] = [_("此项为必填项。")]
+    if not category.strip():
+        errors["category"] = [_("此项为必填项。")]
+    if source not in NeedSource.values:
+        errors["source"] = [_("请选择来源。")]
+    if respondents and residents > respondents:
+        errors["residents"] = [_("提出人数不能多于参与调查人数（%d）。") % respondents]
+    _refuse_if(errors)
+    if Need.objects.filter(region=region, year=year, title=title.strip()).exists():
+        raise ServiceError(_("%(r)s %(y)d 年已记录“%(t)s”，请修改原记录的人数。") % {
+            "r": region.name, "y": year, "t": title.strip()}, fields={"title": [_("重复的需求。")]})
+    need = Need.objects.create(region=region, year=year, title=title.strip(), category=category.strip(),
+                               description=description, source=source, residents=residents, respondents=respondents,
+                               recorded_by=actor)
+    record_event("projects.need.record", need, after={"title": need.title, "residents": need.residents})
+    return need
+
+
+# ---------------------------------------------------------------- catalogue
+
+
+@transaction.atomic
+def service_item_save(*, actor, region, kind: str, code: str, name: str, category: str, unit: str,
+                      typical_price, buyers: list[str]) -> ServiceItem:
+    """Add an item to a county's purchasable-services or community basic public services catalogue."""
+    _require(actor, region, CATALOGUE_KEEPERS)
+    errors: dict = {}
+    price = _money(typical_price, _("参考单价"), errors, "typical_price")
+    if kind not in CatalogueKind.values:
+        errors["kind"] = [_("请选择目录。")]
+    if not code.strip() or not name.strip():
+        errors["code" if not code.strip() else "name"] = [_("此项为必填项。")]
+    unknown = [b for b in buyers if b not in Buyer.values]
+    if unknown or not buyers:
+        errors["buyers"] = [_("请选择可购买主体。")]
+    _refuse_if(errors)
+    if ServiceItem.objects.filter(region=region, kind=kind, code=code.strip()).exists():
+        raise ServiceError(_("编号 %s 已在本目录中使用。") % code.strip(), fields={"code": [_("编号重复。")]})
+    item = ServiceItem.objects.create(region=region, kind=kind, code=code.strip(), name=name.strip(),
+                                      category=category.strip(), unit=unit.strip() or "项", typical_price=price,
+                                      buyers=list(buyers))
+    record_event("projects.service_item.save", item, after={"code": item.code, "name": item.name,
+                                                            "typical_price": str(price)})
+    return item
+
+
+# ---------------------------------------------------------------- calls
+
+
+def parse_rubric(rows) -> list[dict]:
+    """Review criteria ``[{name, weight}]``: names given, weights positive whole numbers adding up to 100."""
+    rubric, problems = [], []
+    for n, row in enumerate(rows, 1):
+        name = str(row.get("name", "")).strip()
+        try:
+            weight = int(str(row.get("weight", "")).strip())
+        except ValueError:
+            problems.append(_("第 %d 项的权重须为整数。") % n)
+            continue
+        if not name or weight <= 0:
+            problems.append(_("第 %d 项须有名称和大于 0 的权重。") % n)
+            continue
+        rubric.append({"name": name, "weight": weight})
+    if not rubric and not problems:
+        problems.append(_("请至少设置一项评审指标。"))
+    total = sum(r["weight"] for r in rubric)
+    if rubric and not problems and total != 100:
+        problems.append(_("评审指标权重合计应为 100，当前为 %d。") % total)
+    if problems:
+        raise ServiceError("；".join(problems), fields={"rubric": problems})
+    return rubric
+
+
+def _call_number(region, year: int) -> str:
+    """区划代码-XM年度-序号: unique by the buyer's code, whatever two towns are called."""
+    taken = Call.objects.select_for_update().filter(buyer_region=region, year=year).count()
+    return f"{region.code}-XM{year}-{taken + 1:03d}"
+
+
+@transaction.atomic
+def call_create(*, actor, buyer_region, year: int, kind: str, title: str, description: str, budget,
+                opens_on: datetime.date, closes_on: datetime.date, min_grade: str = "3A", org_types=(),
+                local_only: bool = True, rubric=(), max_per_project=None, needs=(), items=()) -> Call:
+    """A buyer (county office, town, or a community with a budget) drafts a call; published by ``call_move``."""
+    if buyer_region.level not in ("county", "city", "town", "village"):
+        raise ServiceError(_("购买主体须为区（县）、镇（街道）或村（社区）。"))
+    _require(actor, buyer_region, {buyer_role_for(buyer_region)})
+    errors: dict = {}
+    amount = _money(budget, _("预算"), errors, "budget")
+    cap = _money(max_per_project, _("单个项目上限"), errors, "max_per_project", required=False)
+    if amount is not None and amount <= 0:
+        errors["budget"] = [_("预算须大于 0。")]
+    if cap is not None and amount is not None and cap > amount:
+        errors["max_per_project"] = [_("单个项目上限不能超过总预算。")]
+    if kind not in CallKind.values:
+        errors["kind"] = [_("请选择方式。")]
+    if not title.strip():
+        errors["title"] = [_("此项为必填项。")]
+    if opens_on and closes_on and closes_on < opens_on:
+        errors["closes_on"] = [_("截止日期不能早于开始日期。")]
+    if min_grade and min_grade not in GRADE_RANK:
+        errors["min_grade"] = [_("请选择等级。")]
+    _refuse_if(errors)
+    rubric = parse_rubric(rubric)
+    call = Call.objects.create(buyer_region=buyer_region, number=_call_number(buyer_region, year), year=year,
+                               kind=kind, title=title.strip(), description=description, budget=amount,
+                               max_per_project=cap, opens_on=opens_on, closes_on=closes_on, min_grade=min_grade or "",
+                               org_types=list(org_types), local_only=local_only, rubric=rubric, created_by=actor)
+    call.needs.set([n for n in needs if n.region.path.startswith(buyer_region.path)])
+    call.items.set(list(items))
+    record_event("projects.call.create", call, after={"number": call.number, "title": call.title,
+                                                      "budget": str(amount)})
+    return call
+
+
+def buyer_role_for(region) -> str:
+    return buyer_role(Call(buyer_region=region))
+
+
+def call_move(*, actor, call: Call, action: str, comment: str = "") -> Call:
+    """Publish, close or cancel a call (the workflow checks who and when)."""
+    changes = {"published_at": timezone.now()} if action == "publish" else None
+    return CALL_FLOW.transition(call, action, actor=actor, comment=comment, changes=changes)
+
+
+# ---------------------------------------------------------------- applications
+
+
+def _organization_of(actor, organization):
+    if organization.pk not in {o.pk for o in own_organizations(actor)}:
+        raise NotAllowed()
+
+
+def _lines(rows, *, money_field: str | None, label: str, errors: dict, field: str) -> list[dict]:
+    out = []
+    for n, row in enumerate(rows, 1):
+        name = str(row.get("name", "")).strip()
+        if not name:
+            errors.setdefault(field, []).append(_("%(l)s第 %(n)d 行缺少名称。") % {"l": label, "n": n})
+            continue
+        entry = {"name": name}
+        if money_field:
+            amount = _money(row.get(money_field), _("%(l)s第 %(n)d 行金额") % {"l": label, "n": n}, errors, field)
+            if amount is None:
+                continue
+            entry[money_field] = str(amount)
+        else:
+            entry["target"] = str(row.get("target", "")).strip()
+            if not entry["target"]:
+                errors.setdefault(field, []).append(_("%(l)s第 %(n)d 行缺少目标值。") % {"l": label, "n": n})
+                continue
+        out.append(entry)
+    return out
+
+
+def _application_fields(call: Call, data: dict) -> dict:
+    errors: dict = {}
+    title = str(data.get("title", "")).strip()
+    if not title:
+        errors["title"] = [_("此项为必填项。")]
+    lines = _lines(data.get("budget_lines") or [], money_field="amount", label=_("预算明细"), errors=errors,
+                   field="budget_lines")
+    indicators = _lines(data.get("indicators") or [], money_field=None, label=_("绩效指标"), errors=errors,
+                        field="indicators")
+    requested = sum((Decimal(x["amount"]) for x in lines), Decimal("0.00"))
+    if call.max_per_project is not None and requested > call.max_per_project:
+        errors.setdefault("budget_lines", []).append(_("申请金额 %(a)s 元超过单个项目上限 %(m)s 元。") % {
+            "a": requested, "m": call.max_per_project})
+    elif requested > call.budget:
+        errors.setdefault("budget_lines", []).append(_("申请金额 %(a)s 元超过征集预算 %(m)s 元。") % {
+            "a": requested, "m": call.budget})
+    _refuse_if(errors)
+    return {"title": title, "proposal": str(data.get("proposal", "")), "target_group": str(data.get("target_group", "")),
+            "beneficiaries": int(data.get("beneficiaries") or 0), "team": str(data.get("team", "")),
+            "budget_lines": lines, "indicators": indicators, "requested": requested}
+
+
+def application_save(*, actor, call: Call, organization, data: dict, application: Application | None = None,
+                     version: int | None = None) -> Application:
+    """Create or update an organization's draft application to a published call (one per organization)."""
+    _organization_of(actor, organization)
+    fields = _application_fields(call, data)
+    with transaction.atomic():
+        if application is None:
+            if call.status != CallStatus.PUBLISHED:
+                raise ServiceError(_("该征集不在申报期内（%s）。") % call.get_status_display())
+            try:
+                with transaction.atomic():
+                    application = Application.objects.create(call=call, organization=organization, created_by=actor,
+                                                             **fields)
+            except IntegrityError as exc:
+                raise ServiceError(_("本组织已申报该征集，请打开原申报继续填写。")) from exc
+            record_event("projects.application.create", application, after={"title": application.title,
+                                                                              "requested": str(fields["requested"])})
+            return application
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status != ApplicationStatus.DRAFT:
+            raise ServiceError(_("申报已提交，不能再修改。"))
+        if version is not None and locked.version != version:
+            raise ServiceError(_("该申报已被他人修改（当前为第 %d 版），请刷新后重试。") % locked.version)
+        before = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in
+                  ((k, getattr(locked, k)) for k in fields)}
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.version += 1
+        locked.save()
+        record_event("projects.application.update", locked, before=before,
+                     after={k: (str(v) if isinstance(v, Decimal) else v) for k, v in fields.items()})
+        return locked
+
+
+def application_problems(application: Application, *, today: datetime.date | None = None) -> list[str]:
+    """Every reason the application cannot be submitted today: the call's dates and status, the organization's
+    eligibility (status, grade in force, credit lists, annual report), its type and its region, the budget."""
+    today = today or timezone.localdate()
+    call, org = application.call, application.organization
+    problems = []
+    if call.status != CallStatus.PUBLISHED:
+        problems.append(_("该征集当前状态为“%s”，不接受申报。") % call.get_status_display())
+    if today < call.opens_on:
+        problems.append(_("申报尚未开始（%s 开始）。") % call.opens_on.isoformat())
+    if today > call.closes_on:
+        problems.append(_("已过申报截止日期（%s）。") % call.closes_on.isoformat())
+    _ok, reasons = eligibility(org, min_grade=call.min_grade, on_date=today)
+    problems.extend(reasons)
+    if call.org_types and org.org_type not in call.org_types:
+        problems.append(_("组织类型“%s”不在本次征集的申报范围内。") % org.get_org_type_display())
+    if call.local_only and not org.region.path.startswith(call.buyer_region.path):
+        problems.append(_("本次征集限在%(r)s登记的组织申报（本组织登记于%(o)s）。") % {
+            "r": call.buyer_region.name, "o": org.region.name})
+    if application.requested <= 0:
+        problems.append(_("请填写预算明细（申请金额须大于 0）。"))
+    if not application.indicators:
+        problems.append(_("请至少填写一项绩效指标。"))
+    return problems
+
+
+def application_submit(*, actor, application: Application, today: datetime.date | None = None) -> Application:
+    """Submit before the deadline; refused with every reason when the organization or the application falls short."""
+    _organization_of(actor, application.organization)
+    problems = application_problems(application, today=today)
+    if problems:
+        raise ServiceError(_("不能提交：") + "；".join(problems), fields={"__all__": problems})
+    return APPLICATION_FLOW.transition(application, "submit", actor=actor, internal=True,
+                                       changes={"submitted_at": timezone.now()})
+
+
+def application_move(*, actor, application: Application, action: str, comment: str = "") -> Application:
+    """The buyer's formal review (accept / reject with a reason) or the organization's withdrawal."""
+    return APPLICATION_FLOW.transition(application, action, actor=actor, comment=comment)

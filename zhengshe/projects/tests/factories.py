@@ -1,0 +1,47 @@
+"""Builders for projects test data: a town's venture-philanthropy call and an eligible organization of county A."""
+
+import datetime as dt
+from decimal import Decimal
+
+from zhengshe.organizations.models import AnnualReport, GradeApplication, GradeRound
+from zhengshe.projects import services
+
+RUBRIC = [{"name": "需求契合度", "weight": 40}, {"name": "方案可行性", "weight": 40}, {"name": "预算合理性", "weight": 20}]
+TODAY = dt.date(2026, 9, 15)  # the suite's day (conftest.SUITE_NOW)
+
+
+def eligible(org, grade="4A"):
+    """Give ``org`` what a 3A+ call asks: active, a grade in force, last year's report accepted."""
+    org.org_type = "social_group"
+    org.save()
+    rnd = GradeRound.objects.create(year=2025, region=org.region, name=f"{org.region.name}2025年度等级评估",
+                                    status="closed")
+    GradeApplication.objects.create(round=rnd, organization=org, status="confirmed", decided_grade=grade,
+                                    valid_from=dt.date(2025, 12, 1), valid_to=dt.date(2030, 11, 30))
+    AnnualReport.objects.create(organization=org, year=2025, deadline=dt.date(2026, 5, 31), status="accepted")
+    return org
+
+
+def call(world, *, publish=True, buyer=None, actor=None, title="甲县1镇2026年公益创投", **kw):
+    buyer = buyer or world.town_a1
+    actor = actor or world.town_staff
+    fields = dict(year=2026, kind="venture", title=title, description="面向辖区老人和儿童的公益创投项目征集。",
+                  budget=Decimal("600000.00"), max_per_project=Decimal("50000.00"), opens_on=dt.date(2026, 9, 1),
+                  closes_on=dt.date(2026, 10, 31), min_grade="3A", local_only=False, rubric=RUBRIC)
+    fields.update(kw)
+    c = services.call_create(actor=actor, buyer_region=buyer, **fields)
+    if publish:
+        c = services.call_move(actor=actor, call=c, action="publish")
+    return c
+
+
+APPLICATION = {"title": "银龄互助服务", "target_group": "辖区 70 岁以上独居老人", "beneficiaries": 120,
+               "proposal": "组织低龄老人结对探访高龄独居老人。", "team": "社工 2 名，志愿者 20 名",
+               "indicators": [{"name": "探访人次", "target": "960"}, {"name": "满意度", "target": "≥90%"}],
+               "budget_lines": [{"name": "志愿者交通补贴", "amount": "12000.50"},
+                                {"name": "活动物资", "amount": "8000.25"}]}
+
+
+def application(world, c, org=None, user=None, **changes):
+    return services.application_save(actor=user or world.org_user, call=c, organization=org or world.org_a,
+                                     data={**APPLICATION, **changes})

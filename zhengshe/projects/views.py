@@ -1,0 +1,304 @@
+"""Pages of the projects app: declarations over selectors and services (the logic lives there)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from zhengshe.core.actions import call_service, run_service
+from zhengshe.core.permissions import roles_required
+from zhengshe.core.views import ScopedDetailView, ScopedListView
+from zhengshe.organizations.interface import own_organizations
+
+from . import selectors, services
+from .choices import ApplicationStatus, CallStatus
+from .filtersets import ApplicationFilterSet, CallFilterSet, NeedFilterSet, ServiceItemFilterSet
+from .forms import (
+    ApplicationForm,
+    BudgetRows,
+    CallForm,
+    CommentForm,
+    IndicatorRows,
+    NeedForm,
+    RubricRows,
+    ServiceItemForm,
+    filled_rows,
+)
+from .models import Application, Call, Need, ServiceItem
+from .tables import ApplicationTable, CallTable, NeedTable, ServiceItemTable
+from .workflows import APPLICATION_FLOW, CALL_FLOW
+
+RECORDERS = ("village_staff", "town_staff", "district_admin")
+BUYERS = ("district_admin", "town_staff", "village_staff")
+
+
+def _history(workflow, obj) -> list[dict]:
+    """The status history in words: who did what (the move's label), from which state to which (their labels)."""
+    from zhengshe.core.workflows import history
+
+    labels = dict(type(obj)._meta.get_field(workflow.status_field).choices)
+    moves = {a: str(t.label) for table in workflow.table.values() for a, t in table.items()}
+    return [{"at": h.created_at, "actor": h.actor, "action": moves.get(h.action, h.action),
+             "from": labels.get(h.from_status, h.from_status), "to": labels.get(h.to_status, h.to_status),
+             "comment": h.comment} for h in history(obj)]
+
+
+def _form_page(request, form, title, *, back="", template="core/form.html", extra=None):
+    return render(request, template, {"form": form, "title": title, "back": back, **(extra or {})})
+
+
+# ---------------------------------------------------------------- needs
+
+
+class NeedListView(ScopedListView):
+    model = Need
+    table_class = NeedTable
+    filterset_class = NeedFilterSet
+    select_related = ("region",)
+    title = gettext_lazy("居民需求")
+    export_filename = "居民需求"
+    create_url_name = "projects:need_create"
+    create_roles = frozenset(RECORDERS)
+
+
+@roles_required(*RECORDERS)
+def need_create_view(request):
+    form = NeedForm(request.POST or None, villages=selectors.villages_for(request.user),
+                    initial={"year": timezone.localdate().year, "residents": 0})
+    if request.method == "POST" and form.is_valid():
+        cd = {**form.cleaned_data, "respondents": form.cleaned_data.get("respondents") or 0}
+        need = call_service(request, services.need_record, success=_("已记录居民需求。"), form=form,
+                            actor=request.user, **cd)
+        if need:
+            return redirect(need)
+    return _form_page(request, form, _("记录居民需求"), back="/projects/needs/")
+
+
+class NeedDetailView(ScopedDetailView):
+    model = Need
+    select_related = ("region", "region__parent", "recorded_by")
+    template_name = "projects/need_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["ranked"] = list(selectors.ranked_needs(self.object.region, self.object.year)[:50])
+        return ctx
+
+
+# ---------------------------------------------------------------- catalogue
+
+
+class ServiceItemListView(ScopedListView):
+    model = ServiceItem
+    table_class = ServiceItemTable
+    filterset_class = ServiceItemFilterSet
+    select_related = ("region",)
+    title = gettext_lazy("服务目录")
+    export_filename = "服务目录"
+    create_url_name = "projects:service_create"
+    create_roles = frozenset({"district_admin"})
+
+
+@roles_required("district_admin")
+def service_create_view(request):
+    form = ServiceItemForm(request.POST or None, regions=selectors.catalogue_regions_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        item = call_service(request, services.service_item_save, success=_("已加入目录。"), form=form,
+                            actor=request.user, **form.cleaned_data)
+        if item:
+            return redirect(item)
+    return _form_page(request, form, _("新增服务目录事项"), back="/projects/services/")
+
+
+class ServiceItemDetailView(ScopedDetailView):
+    model = ServiceItem
+    select_related = ("region",)
+    template_name = "projects/service_detail.html"
+
+
+# ---------------------------------------------------------------- calls
+
+
+class CallListView(ScopedListView):
+    model = Call
+    table_class = CallTable
+    filterset_class = CallFilterSet
+    select_related = ("buyer_region",)
+    title = gettext_lazy("项目征集")
+    export_filename = "项目征集"
+    create_url_name = "projects:call_create"
+    create_roles = frozenset(BUYERS)
+
+    def get_queryset(self):
+        qs = selectors.calls_for(self.request.user).select_related("buyer_region")
+        self.filterset = self.filterset_class(self.request.GET or None, queryset=qs, request=self.request)
+        return self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else qs
+
+
+def _call_forms(request):
+    user = request.user
+    form = CallForm(request.POST or None, regions=selectors.buyer_regions_for(user),
+                    needs=selectors.needs_for(user).order_by("-year", "-residents"),
+                    items=selectors.service_items_for(user),
+                    initial={"year": timezone.localdate().year, "min_grade": "3A", "local_only": True})
+    rubric = RubricRows(request.POST or None, prefix="rubric", initial=[
+        {"name": _("需求契合度"), "weight": 30}, {"name": _("方案可行性"), "weight": 30},
+        {"name": _("团队能力"), "weight": 20}, {"name": _("预算合理性"), "weight": 20}])
+    return form, rubric
+
+
+@roles_required(*BUYERS)
+def call_create_view(request):
+    form, rubric = _call_forms(request)
+    if request.method == "POST" and form.is_valid() and rubric.is_valid():
+        call = call_service(request, services.call_create, success=_("已保存征集草稿，请核对后发布。"), form=form,
+                            actor=request.user, rubric=filled_rows(rubric), **form.cleaned_data)
+        if call:
+            return redirect(call)
+    return _form_page(request, form, _("发起项目征集"), back="/projects/calls/", template="projects/call_form.html",
+                      extra={"rubric": rubric})
+
+
+class CallDetailView(ScopedDetailView):
+    model = Call
+    template_name = "projects/call_detail.html"
+
+    def get_object(self, queryset=None):
+        return selectors.call_for(self.request.user, self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        call, user = self.object, self.request.user
+        ctx["actions"] = CALL_FLOW.available_actions(call, user)
+        ctx["needs"] = list(call.needs.select_related("region"))
+        ctx["items"] = list(call.items.all())
+        ctx["applications"] = list(selectors.applications_for(user).filter(call=call).select_related("organization"))
+        ctx["mine"] = {a.organization_id: a for a in ctx["applications"]}
+        ctx["own_orgs"] = [o for o in own_organizations(user) if o.pk not in ctx["mine"]]
+        ctx["comment_form"] = CommentForm()
+        ctx["history"] = _history(CALL_FLOW, call)
+        return ctx
+
+
+@require_POST
+@login_required
+def call_move_view(request, pk, action):
+    call = selectors.call_for(request.user, pk)
+    response, _r = run_service(request, services.call_move, actor=request.user, call=call, action=action,
+                               comment=request.POST.get("comment", ""), success=_("已办理。"),
+                               redirect_to=call.get_absolute_url())
+    return response
+
+
+# ---------------------------------------------------------------- applications
+
+
+class ApplicationListView(ScopedListView):
+    model = Application
+    table_class = ApplicationTable
+    filterset_class = ApplicationFilterSet
+    select_related = ("organization", "call")
+    title = gettext_lazy("项目申报")
+    export_filename = "项目申报"
+
+
+def _application_forms(request, application=None):
+    initial = {}
+    if application is not None:
+        initial = {k: getattr(application, k) for k in ("title", "target_group", "beneficiaries", "proposal", "team")}
+        initial["version"] = application.version
+    data = request.POST or None
+    return (ApplicationForm(data, initial=initial),
+            BudgetRows(data, prefix="budget", initial=application.budget_lines if application else None),
+            IndicatorRows(data, prefix="indicator", initial=application.indicators if application else None))
+
+
+def _save_application(request, call, organization, application=None):
+    form, budget, indicators = _application_forms(request, application)
+    if request.method == "POST" and form.is_valid() and budget.is_valid() and indicators.is_valid():
+        data = {**form.cleaned_data, "budget_lines": filled_rows(budget), "indicators": filled_rows(indicators)}
+        saved = call_service(request, services.application_save, success=_("已保存申报草稿。"), form=form,
+                             actor=request.user, call=call, organization=organization, data=data,
+                             application=application, version=form.cleaned_data.get("version"))
+        if saved:
+            return redirect(saved)
+    return _form_page(request, form, _("项目申报：%s") % call.title, back=call.get_absolute_url(),
+                      template="projects/application_form.html",
+                      extra={"budget": budget, "indicators": indicators, "call": call})
+
+
+@roles_required("org_user")
+def application_create_view(request, pk):
+    call = selectors.call_for(request.user, pk)
+    orgs = own_organizations(request.user)
+    organization = next((o for o in orgs if str(o.pk) == request.GET.get("org", "")), orgs[0] if orgs else None)
+    if organization is None:
+        return redirect(call)
+    existing = Application.objects.filter(call=call, organization=organization).first()
+    if existing is not None:
+        return redirect(existing)
+    return _save_application(request, call, organization)
+
+
+@login_required
+def application_edit_view(request, pk):
+    application = selectors.application_for(request.user, pk, "change")
+    if application.status != ApplicationStatus.DRAFT:
+        return redirect(application)
+    return _save_application(request, application.call, application.organization, application)
+
+
+class ApplicationDetailView(ScopedDetailView):
+    model = Application
+    template_name = "projects/application_detail.html"
+
+    def get_object(self, queryset=None):
+        return selectors.application_for(self.request.user, self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        app, user = self.object, self.request.user
+        ctx["actions"] = APPLICATION_FLOW.available_actions(app, user)
+        ctx["can_edit"] = app.status == ApplicationStatus.DRAFT and app.organization in own_organizations(user)
+        ctx["problems"] = services.application_problems(app) if ctx["can_edit"] else []
+        ctx["comment_form"] = CommentForm()
+        ctx["history"] = _history(APPLICATION_FLOW, app)
+        return ctx
+
+
+@require_POST
+@login_required
+def application_submit_view(request, pk):
+    application = selectors.application_for(request.user, pk)
+    response, _r = run_service(request, services.application_submit, actor=request.user, application=application,
+                               success=_("已提交申报。"), redirect_to=application.get_absolute_url())
+    return response
+
+
+@require_POST
+@login_required
+def application_move_view(request, pk, action):
+    application = selectors.application_for(request.user, pk)
+    response, _r = run_service(request, services.application_move, actor=request.user, application=application,
+                               action=action, comment=request.POST.get("comment", ""), success=_("已办理。"),
+                               redirect_to=application.get_absolute_url())
+    return response
+
+
+# ---------------------------------------------------------------- public (公示)
+
+
+def public_call_list_view(request):
+    calls = Call.objects.filter(status__in=[CallStatus.PUBLISHED, CallStatus.CLOSED]).select_related(
+        "buyer_region").order_by("-published_at", "-id")[:100]
+    return render(request, "projects/public_call_list.html", {"calls": calls})
+
+
+def public_call_view(request, number):
+    call = selectors.public_call(number)
+    return render(request, "projects/public_call.html", {"call": call, "needs": list(call.needs.select_related(
+        "region")), "items": list(call.items.all())})

@@ -1,0 +1,70 @@
+"""Status tables of the projects app: calls (draft → published → closed, or cancelled) and applications
+(draft → submitted → accepted / rejected at formal review, or withdrawn). Every move goes through
+``core.workflows.Workflow.transition``; the services add what a move also checks and changes."""
+
+from django.utils.translation import gettext_lazy as _
+
+from zhengshe.core.workflows import Transition, Waiting, Workflow
+
+from .choices import ApplicationStatus as A
+from .choices import CallStatus as C
+
+BUYER_ROLES = {"county": "district_admin", "city": "district_admin", "town": "town_staff",
+               "village": "village_staff"}
+BUYERS = frozenset(BUYER_ROLES.values())
+ORG = frozenset({"org_user"})
+
+
+def buyer_role(call) -> str:
+    """The role that acts for the buyer: the county office, the town, or the community with a budget."""
+    return BUYER_ROLES.get(call.buyer_region.level, "district_admin")
+
+
+def _the_buyer(call, standing):
+    return None if buyer_role(call) in standing.roles else _("只有购买主体（%s）的工作人员可以办理。") % call.buyer_region.name
+
+
+def _publishable(call, standing):
+    reason = _the_buyer(call, standing)
+    if reason:
+        return reason
+    if not call.rubric:
+        return _("请先设置评审细则，再发布征集公告。")
+    return None
+
+
+def _application_buyer(application, standing):
+    return _the_buyer(application.call, standing)
+
+
+CALL_FLOW = Workflow("projects.call", model="projects.Call", lock_related=("buyer_region",), table={
+    C.DRAFT: {
+        "publish": Transition(C.PUBLISHED, BUYERS, _("发布征集公告"), guard=_publishable, style="success"),
+        "cancel": Transition(C.CANCELLED, BUYERS, _("撤销"), guard=_the_buyer, comment_required=True, style="danger"),
+    },
+    C.PUBLISHED: {
+        "close": Transition(C.CLOSED, BUYERS, _("截止征集"), guard=_the_buyer, style="warning"),
+        "cancel": Transition(C.CANCELLED, BUYERS, _("撤销"), guard=_the_buyer, comment_required=True, style="danger"),
+    },
+})
+
+# 待办: a draft waits for its organization (until the call's deadline); a submitted one for the buyer's staff.
+APPLICATION_WAITING = {
+    A.DRAFT: Waiting(roles=ORG, deadline=lambda obj: obj.call.closes_on),
+    A.SUBMITTED: Waiting(roles=lambda obj: {buyer_role(obj.call)}, region=lambda obj: obj.call.buyer_region),
+}
+
+APPLICATION_FLOW = Workflow("projects.application", model="projects.Application", waiting=APPLICATION_WAITING,
+                            lock_related=("call", "call__buyer_region", "organization"), table={
+    A.DRAFT: {
+        # The service checks the deadline and eligibility first and names every reason (services.application_submit).
+        "submit": Transition(A.SUBMITTED, ORG, _("提交申报"), internal=True),
+        "withdraw": Transition(A.WITHDRAWN, ORG, _("撤回"), style="secondary"),
+    },
+    A.SUBMITTED: {
+        "accept": Transition(A.ACCEPTED, BUYERS, _("形式审查通过"), guard=_application_buyer, style="success"),
+        "reject": Transition(A.REJECTED, BUYERS, _("形式审查不通过"), guard=_application_buyer,
+                             comment_required=True, style="danger"),
+        "withdraw": Transition(A.WITHDRAWN, ORG, _("撤回"), style="secondary"),
+    },
+})
