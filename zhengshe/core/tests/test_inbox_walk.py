@@ -245,6 +245,37 @@ def _leave_change(world, change):
     return "district_admin"
 
 
+# --- projects --------------------------------------------------------------------------------------------------
+
+
+def _application(world, *, submit=False):
+    from zhengshe.projects import services
+    from zhengshe.projects.tests import factories
+
+    application = factories.application(world, factories.call(world))
+    if submit:
+        factories.eligible(world.org_a)
+        application = services.application_submit(actor=world.org_user, application=application,
+                                                   today=factories.TODAY)
+    return application
+
+
+def _leave_application_by_org(world, application):
+    from zhengshe.projects import services
+    from zhengshe.projects.tests import factories
+
+    factories.eligible(world.org_a)
+    services.application_submit(actor=world.org_user, application=application, today=factories.TODAY)
+    return "org_user"
+
+
+def _leave_application_by_town(world, application):
+    from zhengshe.projects import services
+
+    services.application_move(actor=world.town_staff, application=application, action="accept")
+    return "town_staff"
+
+
 CASES: dict[tuple[str, str], Case] = {
     ("agreement", "negotiating"): Case(_agreement_negotiating, {"village_staff"}, _leave_negotiating),
     ("agreement", "awaiting_b"): Case(_agreement_awaiting_b, {"village_staff"},
@@ -269,6 +300,9 @@ CASES: dict[tuple[str, str], Case] = {
     ("organizations.annual_report", "submitted"): Case(lambda w: _report(w, "submitted"), {"district_admin"},
                                                        _leave_report_by_office),
     ("organizations.change_request", "pending"): Case(_change, {"district_admin"}, _leave_change),
+    ("projects.application", "draft"): Case(_application, {"org_user"}, _leave_application_by_org),
+    ("projects.application", "submitted"): Case(lambda w: _application(w, submit=True), {"town_staff"},
+                                                 _leave_application_by_town),
 }
 
 
