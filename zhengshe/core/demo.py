@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass, field
 
 # Apps whose ``demo.build(ctx)`` runs after the foundation, in this order (missing modules are skipped).
-DEMO_STEPS = ["organizations", "catalog", "agreements", "evaluation"]
+DEMO_STEPS = ["organizations", "catalog", "agreements", "evaluation", "projects"]
 
 
 @dataclass

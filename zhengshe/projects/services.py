@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from zhengshe.audit.services import record_event
 from zhengshe.core.errors import NotAllowed, ServiceError
-from zhengshe.core.scoping import Scope
+from zhengshe.core.scoping import Scope, ancestor_paths
 from zhengshe.organizations.interface import GRADE_RANK, eligibility, own_organizations
 
 from .choices import ApplicationStatus, Buyer, CallKind, CallStatus, CatalogueKind, NeedSource
@@ -274,6 +274,18 @@ def application_save(*, actor, call: Call, organization, data: dict, application
         return locked
 
 
+def local_registration_region(call: Call):
+    """Where an organization must be registered for a call limited to local ones: the buyer's county (the lowest
+    registration authority; a town's or community's call is open to the county's organizations), or the buyer
+    itself when it is a county or above."""
+    from zhengshe.regions.models import Region
+
+    buyer = call.buyer_region
+    if buyer.level in ("county", "city", "province"):
+        return buyer
+    return Region.objects.filter(path__in=ancestor_paths(buyer.path), level="county").first() or buyer
+
+
 def application_problems(application: Application, *, today: datetime.date | None = None) -> list[str]:
     """Every reason the application cannot be submitted today: the call's dates and status, the organization's
     eligibility (status, grade in force, credit lists, annual report), its type and its region, the budget."""
@@ -290,9 +302,10 @@ def application_problems(application: Application, *, today: datetime.date | Non
     problems.extend(reasons)
     if call.org_types and org.org_type not in call.org_types:
         problems.append(_("组织类型“%s”不在本次征集的申报范围内。") % org.get_org_type_display())
-    if call.local_only and not org.region.path.startswith(call.buyer_region.path):
+    home = local_registration_region(call)
+    if call.local_only and not org.region.path.startswith(home.path):
         problems.append(_("本次征集限在%(r)s登记的组织申报（本组织登记于%(o)s）。") % {
-            "r": call.buyer_region.name, "o": org.region.name})
+            "r": home.name, "o": org.region.name})
     if application.requested <= 0:
         problems.append(_("请填写预算明细（申请金额须大于 0）。"))
     if not application.indicators:

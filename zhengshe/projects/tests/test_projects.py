@@ -95,7 +95,7 @@ def test_published_calls_and_budgets_roll_up_by_the_buyers_region(world):
 
 
 def test_an_eligible_organization_applies_and_the_money_is_the_sum_of_its_lines(world):
-    c = f.call(world)
+    c = f.call(world, local_only=True)  # a town's call is open to its county's organizations
     f.eligible(world.org_a)
     draft = f.application(world, c)
     assert draft.requested == Decimal("20000.75")
@@ -108,7 +108,7 @@ def test_an_eligible_organization_applies_and_the_money_is_the_sum_of_its_lines(
     ("low_grade", "评估等级 2A 低于要求的 3A"),
     ("credit", "严重违法失信名单"),
     ("report", "2025 年度报告未报送"),
-    ("region", "本次征集限在甲县1镇登记的组织申报"),
+    ("region", "本次征集限在甲县登记的组织申报（本组织登记于乙县）"),
     ("type", "不在本次征集的申报范围内"),
     ("late", "已过申报截止日期（2026-10-31）"),
 ])
@@ -117,7 +117,7 @@ def test_each_eligibility_rule_refuses_with_its_reason(world, setup, reason):
     if setup == "type":
         kw["org_types"] = ["foundation"]
     c = f.call(world, **kw)
-    org = world.org_a
+    org, user = (world.org_b, world.org_user_b) if setup == "region" else (world.org_a, world.org_user)
     if setup != "no_grade":
         f.eligible(org, grade="2A" if setup == "low_grade" else "4A")
     if setup == "report":
@@ -125,10 +125,10 @@ def test_each_eligibility_rule_refuses_with_its_reason(world, setup, reason):
     if setup == "credit":
         CreditEntry.objects.create(organization=org, list_kind="serious", reason="info_false",
                                    included_on=dt.date(2026, 3, 1))
-    draft = f.application(world, c)
+    draft = f.application(world, c, org=org, user=user)
     today = dt.date(2026, 11, 2) if setup == "late" else f.TODAY
     with pytest.raises(ServiceError) as refused:
-        services.application_submit(actor=world.org_user, application=draft, today=today)
+        services.application_submit(actor=user, application=draft, today=today)
     assert reason in refused.value.message
     assert Application.objects.get(pk=draft.pk).status == "draft"
 
@@ -221,3 +221,18 @@ def test_list_and_detail_pages_stay_within_their_query_budget(world, client_for)
     with assert_max_queries(14):
         assert town.get(reverse("projects:call_detail", args=[c.pk])).status_code == 200
     assert Call.objects.count() == 1
+
+
+def test_the_demo_county_has_a_needs_survey_a_published_call_and_a_submitted_application(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("demo", stdout=out)
+    call = Call.objects.get(title__startswith="双凤镇", kind="venture")
+    assert call.status == "published" and [n.title for n in call.needs.order_by("-residents")][:1] == ["四点半课堂"]
+    application = Application.objects.get(call=call)
+    assert application.status == "submitted", out.getvalue()
+    assert application.requested == Decimal("42000.00")
+    assert rollups.differences() == []
