@@ -47,7 +47,15 @@ class ApplicationStatus(models.TextChoices):
     SUBMITTED = "submitted", _("已提交")
     ACCEPTED = "accepted", _("形式审查通过")
     REJECTED = "rejected", _("形式审查未通过")
+    AWARDED = "awarded", _("立项资助")
+    NOT_AWARDED = "not_awarded", _("未获资助")
     WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", _("待评审")
+    SUBMITTED = "submitted", _("已评审")
+    RECUSED = "recused", _("已回避")
 
 
 MIN_GRADE_CHOICES = [("", _("不要求等级")), ("1A", "1A"), ("2A", "2A"), ("3A", "3A"), ("4A", "4A"), ("5A", "5A")]

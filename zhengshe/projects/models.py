@@ -19,6 +19,7 @@ from .choices import (
     CallStatus,
     CatalogueKind,
     NeedSource,
+    ReviewStatus,
 )
 
 MONEY = dict(max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
@@ -148,6 +149,7 @@ class Application(VersionedModel):
     budget_lines = models.JSONField(_("预算明细"), default=list, blank=True)
     team = models.TextField(_("项目团队"), blank=True)
     requested = models.DecimalField(_("申请金额（元）"), default=Decimal("0"), **MONEY)
+    award_amount = models.DecimalField(_("资助金额（元）"), null=True, blank=True, **MONEY)
     status = models.CharField(_("状态"), max_length=16, choices=ApplicationStatus.choices,
                               default=ApplicationStatus.DRAFT)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
@@ -168,3 +170,34 @@ class Application(VersionedModel):
 
     def get_absolute_url(self):
         return reverse("projects:application_detail", args=[self.pk])
+
+
+class Review(BaseModel):
+    """One reviewer's scoring of one application against the call's rubric, after declaring no conflict of
+    interest; a reviewer linked to the applicant is recused automatically, one with a declared conflict recuses."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="reviews",
+                                    verbose_name=_("项目申报"))
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="project_reviews",
+                                 verbose_name=_("评审专家"))
+    status = models.CharField(_("状态"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
+    no_conflict = models.BooleanField(_("已声明无利益冲突"), default=False)
+    recusal_reason = models.CharField(_("回避原因"), max_length=200, blank=True)
+    scores = models.JSONField(_("各项得分"), default=dict, blank=True)
+    total = models.DecimalField(_("总分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    comment = models.TextField(_("评审意见"), blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+
+    scope_region_field = "application__call__buyer_region"
+
+    class Meta:
+        verbose_name = _("项目评审")
+        verbose_name_plural = _("项目评审")
+        ordering = ["application_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["application", "reviewer"], name="one_review_per_reviewer")]
+
+    def __str__(self):
+        return f"{self.application.title} · {self.reviewer}"
+
+    def get_absolute_url(self):
+        return reverse("projects:review_detail", args=[self.pk])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import Q
 
 from zhengshe.core import rollups
@@ -112,3 +114,48 @@ def needs_by_child(region, year: int) -> list[dict]:
 def ranked_needs(region, year: int):
     """A community's needs of a year, most named first (the rank the call page shows)."""
     return Need.objects.filter(region=region, year=year).order_by("-residents", "title")
+
+
+OUTLIER_POINTS = Decimal("15")
+
+
+def ranking(call) -> list[dict]:
+    """The applications that passed formal review, best mean first: reviews counted, mean, spread (highest −
+    lowest) and the reviewers whose total lies more than ``OUTLIER_POINTS`` from the mean. Two queries whatever
+    the number of applications and reviewers."""
+    from .models import Review
+
+    apps = {a["pk"]: {**a, "totals": [], "outliers": []} for a in Application.objects.filter(
+        call=call, status__in=["accepted", "awarded", "not_awarded"]).values(
+        "pk", "title", "organization__name", "requested", "status", "award_amount")}
+    for application_id, reviewer, total in Review.objects.filter(
+            application_id__in=list(apps), status="submitted").values_list(
+            "application_id", "reviewer__display_name", "total").order_by("application_id", "id"):
+        apps[application_id]["totals"].append((reviewer, total))
+    rows = []
+    for row in apps.values():
+        totals = [t for _r, t in row["totals"]]
+        mean = (sum(totals) / len(totals)).quantize(Decimal("0.01")) if totals else None
+        row.update(reviews=len(totals), mean=mean, spread=(max(totals) - min(totals)) if totals else None,
+                   outliers=[r for r, t in row["totals"] if mean is not None and abs(t - mean) > OUTLIER_POINTS])
+        rows.append(row)
+    rows.sort(key=lambda r: (r["mean"] is None, -(r["mean"] or 0), r["pk"]))
+    for rank, row in enumerate(rows, 1):
+        row["rank"] = rank if row["mean"] is not None else None
+    return rows
+
+
+def reviews_for(user):
+    """The reviews assigned to ``user`` (a reviewer sees only their own)."""
+    from .models import Review
+
+    return Review.objects.filter(reviewer=user).select_related("application", "application__call")
+
+
+def experts_for(call):
+    """The experts who may review a call: an expert role over the buyer's region or over a region above it."""
+    from zhengshe.accounts.models import RoleAssignment, User
+
+    paths = ancestor_paths(call.buyer_region.path)
+    ids = RoleAssignment.objects.filter(role="expert", active=True, region__path__in=paths).values("user_id")
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("display_name", "username")

@@ -326,3 +326,134 @@ def application_submit(*, actor, application: Application, today: datetime.date 
 def application_move(*, actor, application: Application, action: str, comment: str = "") -> Application:
     """The buyer's formal review (accept / reject with a reason) or the organization's withdrawal."""
     return APPLICATION_FLOW.transition(application, action, actor=actor, comment=comment)
+
+
+# ---------------------------------------------------------------- expert review and awards
+
+
+def _linked(user, organization) -> bool:
+    """A reviewer is linked to an applicant when the account acts for that organization."""
+    return organization.pk in {o.pk for o in own_organizations(user)}
+
+
+@transaction.atomic
+def reviewers_assign(*, actor, call: Call, reviewers) -> int:
+    """The buyer assigns reviewers to every application that passed formal review once the call has closed; a
+    reviewer linked to an applicant is recused from that application at once, with the reason. Returns the
+    number of reviews opened."""
+    from .models import Review
+    from .workflows import REVIEW_FLOW
+
+    call = Call.objects.select_related("buyer_region").get(pk=call.pk)
+    _require(actor, call.buyer_region, {buyer_role(call)})
+    if call.status != CallStatus.CLOSED:
+        raise ServiceError(_("征集截止后才能分配评审专家。"))
+    reviewers = list(reviewers)
+    if not reviewers:
+        raise ServiceError(_("请至少选择一名评审专家。"), fields={"reviewers": [_("此项为必填项。")]})
+    opened = 0
+    for application in call.applications.filter(status=ApplicationStatus.ACCEPTED).select_related("organization"):
+        for reviewer in reviewers:
+            review, created = Review.objects.get_or_create(application=application, reviewer=reviewer)
+            if not created:
+                continue
+            opened += 1  # the engine's post_save opened the reviewer's 待办
+            if _linked(reviewer, application.organization):
+                REVIEW_FLOW.transition(review, "recuse", actor=actor, internal=True,
+                                       comment=_("评审专家与申报组织有关联，自动回避。"),
+                                       changes={"recusal_reason": _("与申报组织有关联")})
+    record_event("projects.reviewers_assign", call, after={"reviewers": [str(r) for r in reviewers],
+                                                           "reviews": opened})
+    return opened
+
+
+def _own_review(actor, review):
+    from .models import Review
+
+    review = Review.objects.select_related("application__call", "application__organization").get(pk=review.pk)
+    if review.reviewer_id != actor.pk:
+        raise NotAllowed()
+    return review
+
+
+def review_submit(*, actor, review, scores: dict, comment: str, no_conflict: bool):
+    """A reviewer scores each criterion within its weight, with a comment, having declared no conflict."""
+    from .workflows import REVIEW_FLOW
+
+    review = _own_review(actor, review)
+    if _linked(actor, review.application.organization):
+        raise ServiceError(_("您与申报组织有关联，应当回避，不能评分。"))
+    errors: dict = {}
+    if not no_conflict:
+        errors["no_conflict"] = [_("请先声明与申报组织无利益冲突；如有冲突，请选择回避。")]
+    clean, total = {}, Decimal("0")
+    for criterion in review.application.call.rubric:
+        name, weight = criterion["name"], Decimal(criterion["weight"])
+        try:
+            value = Decimal(str(scores.get(name, "")).strip())
+        except (InvalidOperation, ValueError):
+            errors[name] = [_("“%s”请填写分数。") % name]
+            continue
+        if not value.is_finite() or not (0 <= value <= weight) or value != value.quantize(Decimal("0.1")):
+            errors[name] = [_("“%(n)s”的得分须在 0–%(w)s 之间（最多一位小数）。") % {"n": name, "w": weight}]
+            continue
+        clean[name] = str(value)
+        total += value
+    if not comment.strip():
+        errors["comment"] = [_("请填写评审意见。")]
+    _refuse_if(errors)
+    return REVIEW_FLOW.transition(review, "submit", actor=actor, internal=True, comment=comment.strip(), changes={
+        "scores": clean, "total": total.quantize(CENT), "comment": comment.strip(), "no_conflict": True,
+        "submitted_at": timezone.now()})
+
+
+def review_recuse(*, actor, review, reason: str):
+    """A reviewer who has a conflict of interest steps aside, saying why."""
+    from .workflows import REVIEW_FLOW
+
+    review = _own_review(actor, review)
+    if not reason.strip():
+        raise ServiceError(_("请说明回避原因。"), fields={"reason": [_("此项为必填项。")]})
+    return REVIEW_FLOW.transition(review, "recuse", actor=actor, internal=True, comment=reason.strip(),
+                                  changes={"recusal_reason": reason.strip()[:200]})
+
+
+@transaction.atomic
+def awards_decide(*, actor, call: Call, awards: dict) -> list:
+    """The panel's decision: ``{application: amount}`` funded (each within what it asked, all within the budget,
+    each reviewed at least once), every other application that passed formal review not funded."""
+    from .models import Review
+
+    call = Call.objects.select_for_update().select_related("buyer_region").get(pk=call.pk)
+    _require(actor, call.buyer_region, {buyer_role(call)})
+    if call.status != CallStatus.CLOSED:
+        raise ServiceError(_("征集截止并完成评审后才能确定立项。"))
+    candidates = {a.pk: a for a in call.applications.filter(status=ApplicationStatus.ACCEPTED)}
+    errors, amounts = {}, {}
+    for application_id, value in awards.items():
+        application = candidates.get(int(application_id))
+        if application is None:
+            raise ServiceError(_("只能为通过形式审查的申报立项。"))
+        amount = _money(value, application.title, errors, str(application.pk))
+        if amount is None:
+            continue
+        if amount <= 0 or amount > application.requested:
+            errors[str(application.pk)] = [_("“%(t)s”的资助金额须大于 0 且不超过申请金额 %(r)s 元。") % {
+                "t": application.title, "r": application.requested}]
+        elif not Review.objects.filter(application=application, status="submitted").exists():
+            errors[str(application.pk)] = [_("“%s”尚无专家评审，不能立项。") % application.title]
+        amounts[application.pk] = amount
+    total = sum(amounts.values(), Decimal("0.00"))
+    if total > call.budget:
+        errors["__all__"] = [_("资助总额 %(t)s 元超过征集预算 %(b)s 元。") % {"t": total, "b": call.budget}]
+    _refuse_if(errors)
+    decided = []
+    for pk, application in sorted(candidates.items()):
+        if pk in amounts:
+            decided.append(APPLICATION_FLOW.transition(application, "award", actor=actor, internal=True,
+                                                       changes={"award_amount": amounts[pk]}))
+        else:
+            decided.append(APPLICATION_FLOW.transition(application, "decline", actor=actor, internal=True))
+    record_event("projects.awards_decide", call, after={"awarded": {str(k): str(v) for k, v in amounts.items()},
+                                                        "total": str(total)})
+    return decided

@@ -28,9 +28,9 @@ from .forms import (
     ServiceItemForm,
     filled_rows,
 )
-from .models import Application, Call, Need, ServiceItem
+from .models import Application, Call, Need, Review, ServiceItem
 from .tables import ApplicationTable, CallTable, NeedTable, ServiceItemTable
-from .workflows import APPLICATION_FLOW, CALL_FLOW
+from .workflows import APPLICATION_FLOW, CALL_FLOW, buyer_role
 
 RECORDERS = ("village_staff", "town_staff", "district_admin")
 BUYERS = ("district_admin", "town_staff", "village_staff")
@@ -181,6 +181,11 @@ class CallDetailView(ScopedDetailView):
         ctx["own_orgs"] = [o for o in own_organizations(user) if o.pk not in ctx["mine"]]
         ctx["comment_form"] = CommentForm()
         ctx["history"] = _history(CALL_FLOW, call)
+        ctx["is_buyer"] = call.status == CallStatus.CLOSED and bool(CALL_FLOW.standing(call, user).roles & {
+            buyer_role(call)})
+        if ctx["is_buyer"]:
+            ctx["experts"] = list(selectors.experts_for(call))
+            ctx["ranking"] = selectors.ranking(call)
         return ctx
 
 
@@ -192,6 +197,66 @@ def call_move_view(request, pk, action):
                                comment=request.POST.get("comment", ""), success=_("已办理。"),
                                redirect_to=call.get_absolute_url())
     return response
+
+
+@require_POST
+@login_required
+def call_reviewers_view(request, pk):
+    from zhengshe.accounts.models import User
+
+    call = selectors.call_for(request.user, pk)
+    chosen = User.objects.filter(pk__in=[v for v in request.POST.getlist("reviewers") if v.isdigit()],
+                                 id__in=selectors.experts_for(call).values("id"))
+    response, _r = run_service(request, services.reviewers_assign, actor=request.user, call=call, reviewers=chosen,
+                               success=_("已分配评审专家。"), redirect_to=call.get_absolute_url())
+    return response
+
+
+@require_POST
+@login_required
+def call_awards_view(request, pk):
+    call = selectors.call_for(request.user, pk)
+    awards = {key.removeprefix("award-"): value for key, value in request.POST.items()
+              if key.startswith("award-") and key.removeprefix("award-").isdigit() and value.strip()}
+    response, _r = run_service(request, services.awards_decide, actor=request.user, call=call, awards=awards,
+                               success=_("已确定立项资助。"), redirect_to=call.get_absolute_url())
+    return response
+
+
+# ---------------------------------------------------------------- reviews
+
+
+class ReviewListView(ScopedListView):
+    model = Review
+    template_name = "projects/review_list.html"
+    title = gettext_lazy("我的评审")
+
+    def get_queryset(self):
+        self.filterset = None
+        return selectors.reviews_for(self.request.user).order_by("status", "-id")
+
+
+@login_required
+def review_detail_view(request, pk):
+    from django.http import Http404
+
+    review = selectors.reviews_for(request.user).filter(pk=pk).first()
+    if review is None:
+        raise Http404(_("未找到，或不在您的权限范围内。"))
+    if request.method == "POST":
+        if request.POST.get("recuse"):
+            call_service(request, services.review_recuse, success=_("已回避。"), actor=request.user, review=review,
+                         reason=request.POST.get("reason", ""))
+        else:
+            scores = {c["name"]: request.POST.get(f"score-{i}", "") for i, c in enumerate(review.application.call.rubric)}
+            call_service(request, services.review_submit, success=_("已提交评审。"), actor=request.user,
+                         review=review, scores=scores, comment=request.POST.get("comment", ""),
+                         no_conflict=request.POST.get("no_conflict") == "1")
+        return redirect(review)
+    rubric = [{"i": i, **c, "value": review.scores.get(c["name"], "")}
+              for i, c in enumerate(review.application.call.rubric)]
+    return render(request, "projects/review_detail.html", {"review": review, "application": review.application,
+                                                           "rubric": rubric})
 
 
 # ---------------------------------------------------------------- applications

@@ -8,6 +8,7 @@ from zhengshe.core.workflows import Transition, Waiting, Workflow
 
 from .choices import ApplicationStatus as A
 from .choices import CallStatus as C
+from .choices import ReviewStatus as R
 
 BUYER_ROLES = {"county": "district_admin", "city": "district_admin", "town": "town_staff",
                "village": "village_staff"}
@@ -66,5 +67,19 @@ APPLICATION_FLOW = Workflow("projects.application", model="projects.Application"
         "reject": Transition(A.REJECTED, BUYERS, _("形式审查不通过"), guard=_application_buyer,
                              comment_required=True, style="danger"),
         "withdraw": Transition(A.WITHDRAWN, ORG, _("撤回"), style="secondary"),
+    },
+    A.ACCEPTED: {
+        # The panel's decision over the whole call (services.awards_decide), within the budget.
+        "award": Transition(A.AWARDED, BUYERS, _("立项资助"), internal=True),
+        "decline": Transition(A.NOT_AWARDED, BUYERS, _("不予资助"), internal=True),
+    },
+})
+
+# 待办: an assigned review waits for its reviewer.
+REVIEW_FLOW = Workflow("projects.review", model="projects.Review",
+                       waiting={R.DRAFT: Waiting(user=lambda obj: obj.reviewer)}, table={
+    R.DRAFT: {
+        "submit": Transition(R.SUBMITTED, frozenset(), _("提交评审"), internal=True),
+        "recuse": Transition(R.RECUSED, frozenset(), _("回避"), internal=True),
     },
 })

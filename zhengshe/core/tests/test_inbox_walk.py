@@ -276,6 +276,21 @@ def _leave_application_by_town(world, application):
     return "town_staff"
 
 
+def _review(world):
+    from zhengshe.projects.models import Review
+    from zhengshe.projects.tests import factories
+
+    _call, applications, _reviewers = factories.reviewed_call(world, orgs=1)
+    return Review.objects.get(application=applications[0], reviewer=world.expert)
+
+
+def _leave_review(world, review):
+    from zhengshe.projects.tests import factories
+
+    factories.score(world.expert, review.application, ["30", "30", "15"])
+    return "expert"
+
+
 CASES: dict[tuple[str, str], Case] = {
     ("agreement", "negotiating"): Case(_agreement_negotiating, {"village_staff"}, _leave_negotiating),
     ("agreement", "awaiting_b"): Case(_agreement_awaiting_b, {"village_staff"},
@@ -303,6 +318,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("projects.application", "draft"): Case(_application, {"org_user"}, _leave_application_by_org),
     ("projects.application", "submitted"): Case(lambda w: _application(w, submit=True), {"town_staff"},
                                                  _leave_application_by_town),
+    ("projects.review", "draft"): Case(_review, {"expert"}, _leave_review),
 }
 
 

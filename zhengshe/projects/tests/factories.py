@@ -45,3 +45,35 @@ APPLICATION = {"title": "银龄互助服务", "target_group": "辖区 70 岁以�
 def application(world, c, org=None, user=None, **changes):
     return services.application_save(actor=user or world.org_user, call=c, organization=org or world.org_a,
                                      data={**APPLICATION, **changes})
+
+
+def reviewed_call(world, *, orgs=3):
+    """A closed call with ``orgs`` applications that passed formal review (org_a's first), two reviewers assigned:
+    returns (call, [applications], [reviewer users])."""
+    from zhengshe.organizations.tests import factories as of
+    from zhengshe.testing import make_user
+
+    c = call(world)
+    eligible(world.org_a)
+    pairs = [(world.org_a, world.org_user)]
+    for n in range(1, orgs):
+        org = eligible(of.org(world.county_a, name=f"甲县第{n}社工机构"))
+        pairs.append((org, make_user(f"org_rank_{n}", "org_user", target=org)))
+    applications = []
+    for n, (org, user) in enumerate(pairs):
+        a = application(world, c, org=org, user=user, title=f"申报项目{n + 1}")
+        a = services.application_submit(actor=user, application=a, today=TODAY)
+        applications.append(services.application_move(actor=world.town_staff, application=a, action="accept"))
+    c = services.call_move(actor=world.town_staff, call=c, action="close")
+    second = make_user("expert_two", "expert", region=world.county_a)
+    services.reviewers_assign(actor=world.town_staff, call=c, reviewers=[world.expert, second])
+    return c, applications, [world.expert, second]
+
+
+def score(review_user, application, values, comment="方案可行"):
+    from zhengshe.projects.models import Review
+
+    review = Review.objects.get(application=application, reviewer=review_user)
+    names = [r["name"] for r in application.call.rubric]
+    return services.review_submit(actor=review_user, review=review, scores=dict(zip(names, values, strict=True)),
+                                  comment=comment, no_conflict=True)

@@ -40,6 +40,13 @@ def _application(w):
     return f.application(w, f.call(w), org=org, user=user, title="标记申报项目")
 
 
+def _review(w):
+    from zhengshe.projects.models import Review
+
+    _c, apps, _reviewers = f.reviewed_call(w, orgs=1)
+    return Review.objects.get(application=apps[0], reviewer=w.expert)
+
+
 CASES = {
     "projects:need_list": ScopeCase(lambda w: {"marker": _need(w).title}),
     "projects:need_create": ScopeCase(lambda w: {"marker": None}),
@@ -63,6 +70,13 @@ CASES = {
                                              **TOWN),
     "projects:application_move": ScopeCase(
         lambda w: {"kwargs": {"pk": _application(w).pk, "action": "withdraw"}}, post_only=True, **TOWN),
+    "projects:call_reviewers": ScopeCase(lambda w: {"kwargs": {"pk": _call(w).pk}}, post_only=True, **TOWN),
+    "projects:call_awards": ScopeCase(lambda w: {"kwargs": {"pk": _call(w).pk}}, post_only=True, **TOWN),
+    # A review is its reviewer's alone: everyone else, the buying town included, gets 404.
+    "projects:review_list": ScopeCase(lambda w: {"marker": _review(w).application.title}, outsider="district_admin",
+                                      owner="expert"),
+    "projects:review_detail": ScopeCase(lambda w: {"kwargs": {"pk": _review(w).pk}, "marker": "申报项目1"},
+                                        outsider="town_staff"),
     "projects_public:call_list": ScopeCase(lambda w: {"marker": None}, public=True),
     "projects_public:call": ScopeCase(lambda w: {"kwargs": {"number": f.call(w).number}}, public=True),
 }
