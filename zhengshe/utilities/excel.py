@@ -7,9 +7,12 @@ all back when any row failed, returning every row's errors. ``workbook_response`
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import csv
 import io
 import itertools
+import re
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -32,6 +35,24 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_IMPORT_ROWS = 20_000
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024
 MAX_PACK_RATIO = 200
+
+
+# Who wants to hear how far a read has got (a background import job's progress row): called with the number of
+# rows read so far while streaming, and with ``final=True`` once the whole file is counted. Set by the job runner
+# around one import (``reading_progress``); None in a request.
+_progress: contextvars.ContextVar = contextvars.ContextVar("zhengshe_import_progress", default=None)
+PROGRESS_EVERY = 500
+
+
+@contextlib.contextmanager
+def reading_progress(callback):
+    """Within the block, ``read_table`` reports ``callback(rows_read, final=False)`` every PROGRESS_EVERY rows
+    and ``callback(rows_total, final=True)`` at the end (before any row is checked or written)."""
+    token = _progress.set(callback)
+    try:
+        yield
+    finally:
+        _progress.reset(token)
 
 
 class ImportFileError(Exception):
@@ -166,15 +187,40 @@ def read_table(upload, headers: list[str], *, required: Iterable[str] | None = N
         raise ImportFileError(_("文件中没有数据。"))
     found = _check_headers(first[1], headers, required)
     rows = []
+    progress = _progress.get()
     for index, raw in itertools.islice(numbered, MAX_IMPORT_ROWS + 1):
         if len(rows) == MAX_IMPORT_ROWS:
             raise ImportFileError(_("一次最多导入 %d 行，请拆分后分批导入。") % MAX_IMPORT_ROWS)
+        if progress is not None and rows and len(rows) % PROGRESS_EVERY == 0:
+            progress(len(rows), final=False)
         record = {}
         for col, header in enumerate(found):
             if header:
                 record[header] = _clean_cell(raw[col]) if col < len(raw) else None
         rows.append((index, record))
+    if progress is not None:
+        progress(len(rows), final=True)
     return rows
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension[^>]*\bref="[A-Z]+\d+:[A-Z]+(\d+)"')
+
+
+def estimate_rows(name: str, data: bytes) -> int | None:
+    """How many data rows a file holds, without reading it: the lines of a CSV, the sheet's declared dimension
+    of an .xlsx (None when it does not declare one). Decides whether an import runs at once or as a job; the
+    real count is taken while streaming. A zip bomb is refused here already (ImportFileError)."""
+    if name.lower().endswith(".csv"):
+        return max(0, data.count(b"\n") - 1)
+    _check_xlsx_container(data)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    sheets = sorted(n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
+    if not sheets:
+        return None
+    with archive.open(sheets[0]) as sheet:
+        head = sheet.read(4096)
+    found = _DIMENSION.search(head)
+    return max(0, int(found.group(1)) - 1) if found else None
 
 
 class _Rollback(Exception):
