@@ -134,22 +134,35 @@ def test_progress_is_committed_between_reading_and_writing(world, small_threshol
     from zhengshe.utilities import excel
 
     monkeypatch.setattr(excel, "PROGRESS_EVERY", 3)
-    seen = []
+    seen, pages = [], []
     check = region_services._check_nesting
+
+    client = client_for(world.district_admin)
 
     def spy(*args, **kwargs):
         job = ImportJob.objects.get()
         seen.append((job.status, job.rows_done, job.rows_counted, importjobs.progress_data(job)["step"]))
+        pages.append(client.get(job.get_absolute_url()).content.decode())
         return check(*args, **kwargs)
 
     monkeypatch.setattr(region_services, "_check_nesting", spy)
     saves = []
     monkeypatch.setattr(importjobs._Progress, "__call__", _recording(importjobs._Progress.__call__, saves))
-    _response, callbacks = _queue(client_for(world.district_admin), _villages(world, 8),
-                                  django_capture_on_commit_callbacks)
+    _response, callbacks = _queue(client, _villages(world, 8), django_capture_on_commit_callbacks)
     _commit(callbacks)
     assert saves == [(3, False), (6, False), (8, True)]  # while streaming, then the exact count
     assert seen == [("running", 8, True, "已读取全部 8 行，正在校验并写入（全部通过才会一次写入）……")]
+    # checking and writing cannot be counted from outside the transaction: an indeterminate bar, no made-up value
+    assert '<progress id="import-progress" class="w-100" max="8">' in pages[0]
+    assert "正在校验并写入" in pages[0] and "http-equiv" in pages[0]
+
+
+def test_while_reading_the_bar_shows_the_rows_read(world, client_for):
+    job = ImportJob.objects.create(user=world.district_admin, kind="regions", region_path=world.county_a.path,
+                                   file_name="大.xlsx", status="running", rows_total=4000, rows_done=1500)
+    page = client_for(world.district_admin).get(job.get_absolute_url()).content.decode()
+    assert '<progress id="import-progress" class="w-100" max="4000" value="1500">' in page
+    assert "正在读取第 1500 行（约 4000 行）" in page
 
 
 def _recording(original, log):

@@ -12,7 +12,10 @@
       .then(function (s) {
         if (!s) { return window.setTimeout(poll, 5000); }
         if (s.finished) { window.location.reload(); return; }
-        if (s.rows_total) { bar.max = s.rows_total; bar.value = s.rows_done; }
+        // Reading: a bar of the rows read. Checking and writing (one transaction, nothing to count from outside):
+        // an indeterminate bar, so the page never claims more than it knows.
+        if (s.rows_counted) { bar.removeAttribute("value"); }
+        else if (s.rows_total) { bar.max = s.rows_total; bar.value = s.rows_done; }
         step.textContent = s.step;
         window.setTimeout(poll, 1500);
       })
