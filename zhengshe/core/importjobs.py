@@ -194,7 +194,7 @@ def _run(job: ImportJob) -> tuple[ImportReport, str]:
     importer = IMPORTERS[job.kind]
     upload = ContentFile(_load(job), name=job.file_name)
     try:
-        with excel.reading_progress(_Progress(job)):
+        with excel.reading_progress(_Progress(job), max_rows=settings.IMPORT_JOB_MAX_ROWS):
             return importer.run(upload, actor=job.user, params=job.params)
     except ImportFileError as exc:
         return ImportReport(file_error=str(exc)), ""

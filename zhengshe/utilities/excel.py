@@ -29,7 +29,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# What one request may import. A file is refused before it is read in full: an .xlsx whose parts would unpack to
+# What one request may import (a background import job: settings.IMPORT_JOB_MAX_ROWS). A file is refused before it is read in full: an .xlsx whose parts would unpack to
 # more than MAX_UNPACKED_BYTES (or at a ratio no spreadsheet has: a zip bomb), and any file past MAX_IMPORT_ROWS
 # rows, counted while streaming — both answered in well under 2 s with a message, never a worker killed at 30 s.
 MAX_IMPORT_ROWS = 20_000
@@ -44,15 +44,20 @@ _progress: contextvars.ContextVar = contextvars.ContextVar("zhengshe_import_prog
 PROGRESS_EVERY = 500
 
 
+_row_cap: contextvars.ContextVar = contextvars.ContextVar("zhengshe_import_row_cap", default=None)
+
+
 @contextlib.contextmanager
-def reading_progress(callback):
+def reading_progress(callback, *, max_rows: int | None = None):
     """Within the block, ``read_table`` reports ``callback(rows_read, final=False)`` every PROGRESS_EVERY rows
-    and ``callback(rows_total, final=True)`` at the end (before any row is checked or written)."""
-    token = _progress.set(callback)
+    and ``callback(rows_total, final=True)`` at the end (before any row is checked or written); ``max_rows``
+    replaces the per-request MAX_IMPORT_ROWS (a background job may read more)."""
+    token, cap = _progress.set(callback), _row_cap.set(max_rows)
     try:
         yield
     finally:
         _progress.reset(token)
+        _row_cap.reset(cap)
 
 
 class ImportFileError(Exception):
@@ -187,10 +192,10 @@ def read_table(upload, headers: list[str], *, required: Iterable[str] | None = N
         raise ImportFileError(_("文件中没有数据。"))
     found = _check_headers(first[1], headers, required)
     rows = []
-    progress = _progress.get()
-    for index, raw in itertools.islice(numbered, MAX_IMPORT_ROWS + 1):
-        if len(rows) == MAX_IMPORT_ROWS:
-            raise ImportFileError(_("一次最多导入 %d 行，请拆分后分批导入。") % MAX_IMPORT_ROWS)
+    progress, cap = _progress.get(), _row_cap.get() or MAX_IMPORT_ROWS
+    for index, raw in itertools.islice(numbered, cap + 1):
+        if len(rows) == cap:
+            raise ImportFileError(_("一次最多导入 %d 行，请拆分后分批导入。") % cap)
         if progress is not None and rows and len(rows) % PROGRESS_EVERY == 0:
             progress(len(rows), final=False)
         record = {}

@@ -209,6 +209,24 @@ def test_a_file_refused_as_a_whole_ends_the_job_with_the_message(world, client_f
     assert "表头不正确" in client.get(job.get_absolute_url()).content.decode()
 
 
+def test_a_job_reads_past_the_request_cap_up_to_its_own(world, client_for, small_threshold, settings, monkeypatch,
+                                                       django_capture_on_commit_callbacks):
+    """The 20 000 rows a request may read do not bound a job (settings.IMPORT_JOB_MAX_ROWS does): here a request
+    cap of 6 and a job cap of 8 — 8 rows import, 9 are refused with the job's figure."""
+    from zhengshe.utilities import excel
+
+    monkeypatch.setattr(excel, "MAX_IMPORT_ROWS", 6)
+    settings.IMPORT_JOB_MAX_ROWS = 8
+    client = client_for(world.district_admin)
+    _response, callbacks = _queue(client, _villages(world, 8), django_capture_on_commit_callbacks)
+    _commit(callbacks)
+    assert ImportJob.objects.get().status == "done"
+    _response, callbacks = _queue(client, _villages(world, 9, first=230), django_capture_on_commit_callbacks)
+    _commit(callbacks)
+    job = ImportJob.objects.latest("pk")
+    assert job.status == "rejected" and job.result["file_error"] == "一次最多导入 8 行，请拆分后分批导入。"
+
+
 def test_a_zip_bomb_is_still_refused_in_the_request(world, client_for, small_threshold):
     from .test_imports_cannot_hang import _bomb
 
