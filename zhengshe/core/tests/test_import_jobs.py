@@ -227,6 +227,26 @@ def test_a_job_reads_past_the_request_cap_up_to_its_own(world, client_for, small
     assert job.status == "rejected" and job.result["file_error"] == "一次最多导入 8 行，请拆分后分批导入。"
 
 
+def test_a_valid_100_000_row_file_is_queued_at_once(world, client_for, settings, tmp_path,
+                                                   django_capture_on_commit_callbacks):
+    """The issue's probe: a valid 100 000-row file no longer runs in the request (which gunicorn killed after
+    30 s); with the default thresholds it is queued in a moment, its rows estimated from its lines."""
+    import time
+
+    settings.IMPORT_JOB_DIR = tmp_path
+    lines = [",".join(HEADERS)] + [f"{world.town_a1.code}{i % 200 + 200:03d},村{i},村/社区,{world.town_a1.code},220,1,1,1"
+                                   for i in range(100_000)]
+    data = ("\ufeff" + "\n".join(lines) + "\n").encode()
+    client = client_for(world.district_admin)
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks():
+        response = client.post(reverse("regions:import"), {"file": _upload(data, "十万行.csv")})
+    assert time.monotonic() - started < 10
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and (job.status, job.rows_total) == ("queued", 100_000)
+    assert not Region.objects.filter(name__startswith="村").exists()
+
+
 def test_a_zip_bomb_is_still_refused_in_the_request(world, client_for, small_threshold):
     from .test_imports_cannot_hang import _bomb
 
