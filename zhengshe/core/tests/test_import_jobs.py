@@ -209,6 +209,28 @@ def test_a_file_refused_as_a_whole_ends_the_job_with_the_message(world, client_f
     assert "表头不正确" in client.get(job.get_absolute_url()).content.decode()
 
 
+def test_an_unexpected_error_fails_the_job_and_writes_nothing(world, client_for, small_threshold, monkeypatch,
+                                                              django_capture_on_commit_callbacks):
+    """A fault inside the import (here: the database refusing the 4th village) rolls every row back; the job ends
+    as failed with a Chinese message, not stuck as running, and its waiting file is removed."""
+    save = Region.save
+
+    def flaky(self, *args, **kwargs):
+        if self.name == "新村213":
+            raise RuntimeError("disk I/O error")
+        return save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Region, "save", flaky)
+    client = client_for(world.district_admin)
+    _response, callbacks = _queue(client, _villages(world, 8), django_capture_on_commit_callbacks)
+    _commit(callbacks)
+    job = ImportJob.objects.get()
+    assert job.status == "failed" and not Region.objects.filter(name__startswith="新村").exists()
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "出错，未写入" in page and "导入时发生意外错误，未写入任何数据" in page and "disk I/O" not in page
+    assert list(small_threshold.iterdir()) == []
+
+
 def test_a_job_reads_past_the_request_cap_up_to_its_own(world, client_for, small_threshold, settings, monkeypatch,
                                                        django_capture_on_commit_callbacks):
     """The 20 000 rows a request may read do not bound a job (settings.IMPORT_JOB_MAX_ROWS does): here a request
