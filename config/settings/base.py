@@ -278,6 +278,14 @@ CONTENT_SECURITY_POLICY = (
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+# An import file above either bound runs as a background job (a progress page) instead of inside the request.
+IMPORT_INLINE_MAX_ROWS = int(os.environ.get("ZHENGSHE_IMPORT_INLINE_MAX_ROWS", 2000))
+IMPORT_INLINE_MAX_BYTES = int(os.environ.get("ZHENGSHE_IMPORT_INLINE_MAX_BYTES", 1024 * 1024))
+# The rows one job may import (a request: 20 000). All rows are written in one transaction: on SQLite that holds
+# the database's write lock for the whole write phase, so keep big imports for quiet hours or use PostgreSQL.
+IMPORT_JOB_MAX_ROWS = int(os.environ.get("ZHENGSHE_IMPORT_JOB_MAX_ROWS", 100_000))
+# Where a queued import's file waits for the worker (SM4-encrypted, 0600), removed as soon as the job ends.
+IMPORT_JOB_DIR = Path(os.environ.get("ZHENGSHE_IMPORT_JOB_DIR", DATA_DIR / "import_jobs"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhengshe.audit.services import history_for, record_event
+from zhengshe.core import importjobs
 from zhengshe.core.actions import call_service, run_service
 from zhengshe.core.errors import ServiceError
 from zhengshe.core.permissions import roles_required
@@ -147,6 +148,9 @@ def list_import_view(request):
             try:
                 if region is None:
                     raise ServiceError(_("您没有可发布清单的区划。"))
+                if importjobs.should_queue(upload):  # too large for a request: the worker imports it
+                    return redirect(importjobs.job_queue(actor=request.user, kind="catalog.list", upload=upload,
+                                                         region_path=region.path, params={"region": region.pk, **data}))
                 report, obj = services.list_import(upload, actor=request.user, region=region, **data)
             except ImportFileError as exc:
                 form.add_error("file", str(exc))

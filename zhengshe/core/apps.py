@@ -16,4 +16,6 @@ class CoreConfig(AppConfig):
         # Objects created directly in a waiting state (a draft sheet, an open objection) get their work items.
         # Every app's workflows module registers its tables (and their waiting states) with the engine.
         autodiscover_modules("workflows")
+        # Every app's importers module declares its imports, so that a large file can run as a job.
+        autodiscover_modules("importers")
         post_save.connect(inbox.on_created, dispatch_uid="zhengshe-inbox-created")

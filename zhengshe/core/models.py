@@ -165,3 +165,55 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("导入中")
+    DONE = "done", _("已导入")
+    REJECTED = "rejected", _("未通过校验，未写入")
+    FAILED = "failed", _("出错，未写入")
+
+
+class ImportJob(BaseModel):
+    """One import file too large to run inside a request (``core.importjobs``): queued by the importer, run by the
+    worker as that importer (their scope, their name in the audit trail), all rows or none like an inline import.
+    The page polls its progress; the result keeps the inline import's row report. Seen by the importer and by the
+    administrators (the import's roles) of its region only."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("导入人"))
+    kind = models.CharField(_("导入类别"), max_length=32)
+    region_path = models.CharField(_("区划路径"), max_length=255, blank=True)
+    file_name = models.CharField(_("文件名"), max_length=255)
+    file_size = models.PositiveBigIntegerField(_("文件大小"), default=0)
+    stored_file = models.CharField(_("待导入文件"), max_length=300, blank=True)  # removed when the job ends
+    params = models.JSONField(_("导入选项"), default=dict, blank=True)
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED)
+    rows_total = models.PositiveIntegerField(_("总行数"), default=0)
+    rows_counted = models.BooleanField(_("总行数已确定"), default=False)
+    rows_done = models.PositiveIntegerField(_("已读取行数"), default=0)
+    result = models.JSONField(_("导入结果"), default=dict, blank=True)
+    result_url = models.CharField(_("结果链接"), max_length=300, blank=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="importjob_user"),
+                   models.Index(fields=["kind", "region_path"], name="importjob_scope")]
+
+    def __str__(self):
+        return f"{self.kind} {self.file_name}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("core:import_job", kwargs={"pk": self.pk})
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in (ImportJobStatus.QUEUED, ImportJobStatus.RUNNING)

@@ -12,3 +12,11 @@ def inbox_remind():
 
     with acting_as(None, source="job"):
         return inbox.remind()
+
+
+@task()
+def import_job_run(job_id: int):
+    """One queued import (``core.importjobs``): runs as its importer, all rows or none."""
+    from zhengshe.core import importjobs
+
+    return importjobs.job_run(job_id).status

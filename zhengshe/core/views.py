@@ -7,14 +7,16 @@ the same columns and writes an audit row. Details fetch within scope or answer 4
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import models
-from django.shortcuts import redirect
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from zhengshe.utilities.excel import workbook_response
+from zhengshe.utilities.excel import XLSX_MIME, error_report_workbook, file_response, workbook_response
 
 from .events import record_event
 from .pagination import DeferredJoinPaginator
@@ -158,3 +160,43 @@ class InboxView(ScopedTemplateView):
         query.pop("page", None)
         ctx["querystring"] = query.urlencode()
         return ctx
+
+
+# ---------------------------------------------------------------- import jobs (core.importjobs)
+
+
+@login_required
+def import_job_view(request, pk):
+    """A queued import's page: a progress bar while it runs, then the inline import's result and row report."""
+    from . import importjobs
+
+    job = importjobs.job_for(request.user, pk)
+    importer = importjobs.IMPORTERS.get(job.kind)
+    report = importjobs.report_of(job)
+    return render(request, "core/import_job.html", {
+        "job": job, "importer": importer, "report": report, "progress": importjobs.progress_data(job),
+        "done_message": importer.done(report) if importer and report and report.ok else "",
+        "page_url": importer.page(job.params) if importer else "",
+        "title": _("%(label)s导入") % {"label": importer.label if importer else job.kind}})
+
+
+@login_required
+def import_job_status(request, pk):
+    """The job's progress as JSON, polled by the page's script."""
+    from . import importjobs
+
+    return JsonResponse(importjobs.progress_data(importjobs.job_for(request.user, pk)))
+
+
+@login_required
+def import_job_errors(request, pk):
+    """The rows a job refused, as the inline import's error report workbook."""
+    from . import importjobs
+
+    job = importjobs.job_for(request.user, pk)
+    report = importjobs.report_of(job)
+    if report is None or not report.errors:
+        raise Http404(_("该导入任务没有错误报告。"))
+    importer = importjobs.IMPORTERS.get(job.kind)
+    name = importer.report_name if importer else _("导入错误报告.xlsx")
+    return file_response(error_report_workbook(report), name, XLSX_MIME)

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 
 from zhengshe.accounts.roles import Role
 from zhengshe.audit.services import record_event
+from zhengshe.core import importjobs
 from zhengshe.core.actions import run_service
-from zhengshe.core.errors import ServiceError
+from zhengshe.core.errors import NotAllowed, ServiceError
 from zhengshe.core.redirects import safe_next
 from zhengshe.core.scoping import Scope
 from zhengshe.core.views import ScopedListView
@@ -595,7 +596,13 @@ def template_import_view(request, pk):
     report = None
     if request.method == "POST" and form.is_valid():
         try:
-            report = services.template_import(actor=request.user, template=template, upload=form.cleaned_data["file"])
+            upload = form.cleaned_data["file"]
+            if not services.can_manage(request.user, template):
+                raise NotAllowed()
+            if importjobs.should_queue(upload):  # too large for a request: the worker imports it
+                return redirect(importjobs.job_queue(actor=request.user, kind="evaluation.template", upload=upload,
+                                                     region_path=template.region.path, params={"template": template.pk}))
+            report = services.template_import(actor=request.user, template=template, upload=upload)
         except (ImportFileError, ServiceError) as exc:
             messages.error(request, getattr(exc, "message", str(exc)))
         else:

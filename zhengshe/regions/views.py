@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhengshe.audit.services import record_event
+from zhengshe.core import importjobs
 from zhengshe.core.actions import call_service
 from zhengshe.core.scoping import Scope, get_scoped_or_404
 from zhengshe.core.views import ScopedDetailView, ScopedListView
@@ -115,8 +116,12 @@ def region_import_view(request):
             messages.error(request, _("文件过大（上限 20 MB）。"))
         else:
             try:
-                report = services.import_regions(upload, actor=request.user,
-                                                 update_existing=request.POST.get("update_existing") == "1")
+                update_existing = request.POST.get("update_existing") == "1"
+                if importjobs.should_queue(upload):  # too large for a request: the worker imports it
+                    return redirect(importjobs.job_queue(
+                        actor=request.user, kind="regions", upload=upload, params={"update_existing": update_existing},
+                        region_path=importjobs.home_path(request.user, services.MANAGE_ROLES)))
+                report = services.import_regions(upload, actor=request.user, update_existing=update_existing)
             except ImportFileError as exc:
                 messages.error(request, str(exc))
             else:

@@ -7,9 +7,12 @@ all back when any row failed, returning every row's errors. ``workbook_response`
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import csv
 import io
 import itertools
+import re
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -26,12 +29,35 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# What one request may import. A file is refused before it is read in full: an .xlsx whose parts would unpack to
+# What one request may import (a background import job: settings.IMPORT_JOB_MAX_ROWS). A file is refused before it is read in full: an .xlsx whose parts would unpack to
 # more than MAX_UNPACKED_BYTES (or at a ratio no spreadsheet has: a zip bomb), and any file past MAX_IMPORT_ROWS
 # rows, counted while streaming — both answered in well under 2 s with a message, never a worker killed at 30 s.
 MAX_IMPORT_ROWS = 20_000
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024
 MAX_PACK_RATIO = 200
+
+
+# Who wants to hear how far a read has got (a background import job's progress row): called with the number of
+# rows read so far while streaming, and with ``final=True`` once the whole file is counted. Set by the job runner
+# around one import (``reading_progress``); None in a request.
+_progress: contextvars.ContextVar = contextvars.ContextVar("zhengshe_import_progress", default=None)
+PROGRESS_EVERY = 500
+
+
+_row_cap: contextvars.ContextVar = contextvars.ContextVar("zhengshe_import_row_cap", default=None)
+
+
+@contextlib.contextmanager
+def reading_progress(callback, *, max_rows: int | None = None):
+    """Within the block, ``read_table`` reports ``callback(rows_read, final=False)`` every PROGRESS_EVERY rows
+    and ``callback(rows_total, final=True)`` at the end (before any row is checked or written); ``max_rows``
+    replaces the per-request MAX_IMPORT_ROWS (a background job may read more)."""
+    token, cap = _progress.set(callback), _row_cap.set(max_rows)
+    try:
+        yield
+    finally:
+        _progress.reset(token)
+        _row_cap.reset(cap)
 
 
 class ImportFileError(Exception):
@@ -166,15 +192,40 @@ def read_table(upload, headers: list[str], *, required: Iterable[str] | None = N
         raise ImportFileError(_("文件中没有数据。"))
     found = _check_headers(first[1], headers, required)
     rows = []
-    for index, raw in itertools.islice(numbered, MAX_IMPORT_ROWS + 1):
-        if len(rows) == MAX_IMPORT_ROWS:
-            raise ImportFileError(_("一次最多导入 %d 行，请拆分后分批导入。") % MAX_IMPORT_ROWS)
+    progress, cap = _progress.get(), _row_cap.get() or MAX_IMPORT_ROWS
+    for index, raw in itertools.islice(numbered, cap + 1):
+        if len(rows) == cap:
+            raise ImportFileError(_("一次最多导入 %d 行，请拆分后分批导入。") % cap)
+        if progress is not None and rows and len(rows) % PROGRESS_EVERY == 0:
+            progress(len(rows), final=False)
         record = {}
         for col, header in enumerate(found):
             if header:
                 record[header] = _clean_cell(raw[col]) if col < len(raw) else None
         rows.append((index, record))
+    if progress is not None:
+        progress(len(rows), final=True)
     return rows
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension[^>]*\bref="[A-Z]+\d+:[A-Z]+(\d+)"')
+
+
+def estimate_rows(name: str, data: bytes) -> int | None:
+    """How many data rows a file holds, without reading it: the lines of a CSV, the sheet's declared dimension
+    of an .xlsx (None when it does not declare one). Decides whether an import runs at once or as a job; the
+    real count is taken while streaming. A zip bomb is refused here already (ImportFileError)."""
+    if name.lower().endswith(".csv"):
+        return max(0, data.count(b"\n") - 1)
+    _check_xlsx_container(data)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    sheets = sorted(n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
+    if not sheets:
+        return None
+    with archive.open(sheets[0]) as sheet:
+        head = sheet.read(4096)
+    found = _DIMENSION.search(head)
+    return max(0, int(found.group(1)) - 1) if found else None
 
 
 class _Rollback(Exception):

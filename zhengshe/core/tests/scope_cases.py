@@ -18,3 +18,21 @@ def _waiting_item(w):
 CASES = {
     "core:inbox": ScopeCase(_waiting_item),
 }
+
+
+def _import_job(w):
+    """A finished regions import job of county A's district administrator, with one refused row."""
+    from zhengshe.core.models import ImportJob
+
+    job = ImportJob.objects.create(user=w.district_admin, kind="regions", region_path=w.county_a.path,
+                                   file_name="甲县区划.xlsx", status="rejected", rows_total=3, rows_done=3,
+                                   result={"ok": False, "total": 3, "created": 0, "updated": 0, "file_error": "",
+                                           "errors": [[2, ["甲县导入任务标记错误"]]]})
+    return {"kwargs": {"pk": job.pk}, "marker": "甲县导入任务标记错误"}
+
+
+CASES.update({
+    "core:import_job": ScopeCase(_import_job),
+    "core:import_job_status": ScopeCase(_import_job),
+    "core:import_job_errors": ScopeCase(_import_job),
+})

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from zhengshe.accounts.roles import Role
 from zhengshe.audit.services import record_event
-from zhengshe.core import inbox
+from zhengshe.core import importjobs, inbox
 from zhengshe.core.actions import call_service
 from zhengshe.core.errors import ServiceError
 from zhengshe.core.models import Notification as CoreNotification
@@ -360,8 +360,12 @@ def register_import(request):
             messages.error(request, _("文件过大（上限 20 MB）。"))
         else:
             try:
-                report = imports.import_register(upload, actor=request.user,
-                                                 override_reason=form.cleaned_data.get("override_reason", ""))
+                reason = form.cleaned_data.get("override_reason", "")
+                if importjobs.should_queue(upload):  # too large for a request: the worker imports it
+                    return redirect(importjobs.job_queue(
+                        actor=request.user, kind="organizations", upload=upload, params={"override_reason": reason},
+                        region_path=importjobs.home_path(request.user, imports.IMPORT_ROLES)))
+                report = imports.import_register(upload, actor=request.user, override_reason=reason)
             except ImportFileError as exc:
                 messages.error(request, str(exc))
             else:
