@@ -11,7 +11,8 @@ The shape of a year's evaluation:
 - ``ScoreSheet``/``Score`` rows hold self-assessments and scores given (with ``Evidence``); a scorer
   who filed a ``ConflictDeclaration`` for a unit cannot score it;
 - each committee gets a public ``Survey`` (QR code, short link); ``SurveyResponse`` keeps only keyed
-  hashes of the device, phone number and address — never the values;
+  hashes of the device, phone number and address — never the values; ``survey_models`` holds its safeguards
+  (refused attempts counted by reason, phone verification codes, the SMS queue);
 - ``UnitResult``/``IndicatorResult`` hold the aggregated numbers with the rule that produced each;
   ``Objection`` and ``Consequence`` carry publication, review and money.
 """

@@ -230,12 +230,13 @@ def _public(ns):
     return reverse("evaluation_public:survey", args=[ns.survey.token])
 
 
-def test_a_device_that_answered_is_told_before_it_fills_the_form(ns, client):
+def test_a_device_that_answered_is_told_before_it_fills_the_form(ns, client, django_assert_max_num_queries):
     url = _public(ns)
     client.get(url)
     r1 = ns.residents.indicators.get(code="R1")
     assert client.post(url, {f"q_{r1.pk}": "4"}).status_code == 302
-    page = client.get(url).content.decode()
+    with django_assert_max_num_queries(12):
+        page = client.get(url).content.decode()
     assert "您已参与" in page and f'name="q_{r1.pk}"' not in page and 'value="submit"' not in page
     fresh = Client().get(url).content.decode()
     assert "您已参与" not in fresh and f'name="q_{r1.pk}"' in fresh
