@@ -41,7 +41,7 @@ class SurveyPhoneCode(models.Model):
                                verbose_name=_("满意度调查"))
     phone = ProtectedField(_("手机号码"), kind="mobile", max_length=20)
     phone_index = BlindIndexField(source="phone")
-    code_hash = models.CharField(max_length=64)
+    code_hash = models.CharField(max_length=96)  # salt $ HMAC-SHA256
     device_hash = models.CharField(max_length=64)
     ip_hash = models.CharField(max_length=64)
     attempts = models.PositiveSmallIntegerField(_("已尝试次数"), default=0)
