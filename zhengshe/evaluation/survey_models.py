@@ -39,7 +39,7 @@ class SurveyPhoneCode(models.Model):
 
     survey = models.ForeignKey("evaluation.Survey", on_delete=models.CASCADE, related_name="phone_codes",
                                verbose_name=_("满意度调查"))
-    phone = ProtectedField(_("手机号码"), kind="mobile", max_length=20)
+    phone = ProtectedField(_("手机号码"), kind="mobile", max_length=20, blank=True)
     phone_index = BlindIndexField(source="phone")
     code_hash = models.CharField(max_length=96)  # salt $ HMAC-SHA256
     device_hash = models.CharField(max_length=64)
@@ -63,9 +63,9 @@ class SurveyPhoneCode(models.Model):
 class SurveySms(models.Model):
     """One outgoing text message queued by the database sender, waiting for the office's SMS gateway."""
 
-    phone = ProtectedField(_("手机号码"), kind="mobile", max_length=20)
+    phone = ProtectedField(_("手机号码"), kind="mobile", max_length=20, blank=True)
     phone_index = BlindIndexField(source="phone")
-    text = ProtectedField(_("短信内容"), kind="text")
+    text = ProtectedField(_("短信内容"), kind="text", blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
 

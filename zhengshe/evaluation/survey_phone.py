@@ -47,8 +47,9 @@ def pending_sms(limit: int = 100):
 
 
 def mark_sms_sent(message: SurveySms, now=None) -> None:
-    message.sent_at = now or timezone.now()
-    message.save(update_fields=["sent_at"])
+    """Record that the gateway sent ``message``; its number and text are erased (nothing kept that is not needed)."""
+    message.sent_at, message.phone, message.text = now or timezone.now(), "", ""
+    message.save(update_fields=["sent_at", "phone", "phone_index", "text"])
 
 
 def _code_hash(code_row_salt: str, code: str) -> str:
@@ -58,7 +59,7 @@ def _code_hash(code_row_salt: str, code: str) -> str:
 def phone_code_send(*, survey: Survey, phone: str, device_token: str | None, ip: str = "", now=None) -> str:
     """Send a one-time code to ``phone`` for ``survey``; returns the masked number to show the resident."""
     now = now or timezone.now()
-    surveys._check_can_answer(survey, device_token, now)
+    surveys.check_can_answer(survey, device_token, now)
     if not survey.verify_phone:
         raise ServiceError(_("本调查不需要短信验证。"))
     phone = surveys.normalize_phone(phone)
@@ -118,5 +119,5 @@ def spend_code(row: SurveyPhoneCode, now) -> None:
     locked = SurveyPhoneCode.objects.select_for_update().get(pk=row.pk)
     if locked.used_at is not None:
         raise surveys.Refused(SurveyRefusal.PHONE, _("该手机号已参与过本次调查，每个手机号只能作答一次。"))
-    locked.used_at = now
-    locked.save(update_fields=["used_at"])
+    locked.used_at, locked.phone = now, ""  # the answer's keyed hash keeps the number unique; the number itself goes
+    locked.save(update_fields=["used_at", "phone", "phone_index"])

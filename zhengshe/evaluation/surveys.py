@@ -177,7 +177,8 @@ def _levels(survey: Survey, answers: dict) -> dict[int, int]:
     return levels
 
 
-def _check_can_answer(survey: Survey, device_token: str | None, now) -> None:
+def check_can_answer(survey: Survey, device_token: str | None, now) -> None:
+    """Refuse when the survey is closed or the browser keeps no device cookie (it could answer again and again)."""
     reason = closed_reason(survey, timezone.localdate(now))
     if reason:
         raise ServiceError(reason)
@@ -212,7 +213,7 @@ def survey_submit(*, survey: Survey, answers: dict, device_token: str | None, ph
     A refused attempt is counted by reason; the answers a resident gave are never stored unless accepted.
     """
     now = now or timezone.now()
-    _check_can_answer(survey, device_token, now)
+    check_can_answer(survey, device_token, now)
     levels = _levels(survey, answers)
     device, ip_hash = device_hash(survey, device_token), address_hash(ip, now)
     try:

@@ -152,9 +152,10 @@ def test_phone_verification_by_code_queued_for_the_office(verified, django_captu
     survey_submit(survey=verified, answers=_answers(verified), device_token="dev-1", phone="13800138000", code=code,
                   ip="1.1.1.1")
     assert SurveyResponse.objects.get(survey=verified).phone_hash == surveys.phone_hash(verified, "13800138000")
-    assert SurveyPhoneCode.objects.get().used_at is not None
+    spent = SurveyPhoneCode.objects.get()
+    assert spent.used_at is not None and spent.phone == "" and spent.phone_index == ""  # the number is erased
     survey_phone.mark_sms_sent(message)
-    assert survey_phone.pending_sms() == []
+    assert survey_phone.pending_sms() == [] and SurveySms.objects.get().text == ""
 
 
 def test_one_answer_per_verified_phone(verified, django_capture_on_commit_callbacks):
