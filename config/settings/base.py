@@ -347,3 +347,10 @@ LOGGING = {
 PDF_CJK_FONT = os.environ.get("PDF_CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 # Count SQL queries per request and send them in X-Query-Count (bench harness only).
 QUERY_COUNT_HEADER = env_bool("QUERY_COUNT_HEADER", False)
+
+# Residents' surveys (evaluation): answers one network address may submit to one survey per hour and per minute
+# (a survey's managers may set their own), and the SMS sender of phone verification codes — a callable
+# ``send(phone, text)``; the default queues the message in the database for the office's gateway (docs/security.md).
+EVALUATION_SURVEY_ADDRESS_LIMIT = int(os.environ.get("EVALUATION_SURVEY_ADDRESS_LIMIT", 200))
+EVALUATION_SURVEY_BURST_LIMIT = int(os.environ.get("EVALUATION_SURVEY_BURST_LIMIT", 15))
+EVALUATION_SMS_SENDER = os.environ.get("EVALUATION_SMS_SENDER", "zhengshe.evaluation.survey_phone.queue_sms")

@@ -113,3 +113,13 @@ DEFAULT_GRADE_BANDS = [
     {"label": "基本合格", "min": "60"},
     {"label": "不合格", "min": "0"},
 ]
+
+
+class SurveyRefusal(models.TextChoices):
+    """Why an answer (or a request for a verification code) to a residents' survey was refused."""
+
+    DEVICE = "device", _("同一设备重复作答")
+    ADDRESS = "address", _("同一网络超过每小时上限")
+    BURST = "burst", _("同一网络提交过快")
+    PHONE = "phone", _("同一手机号重复作答")
+    CODE = "code", _("验证码错误或已过期")

@@ -215,3 +215,11 @@ def parse_sheet_post(post, indicators) -> dict:
         entries[ind.pk] = entry
     return entries
 
+
+class SurveyGuardForm(forms.Form):
+    """A survey's limits per network address and its phone verification (blank limits = the system defaults)."""
+
+    address_limit = forms.IntegerField(label=_("同一网络每小时答卷上限"), required=False, min_value=1, max_value=100000)
+    burst_limit = forms.IntegerField(label=_("同一网络每分钟答卷上限"), required=False, min_value=1, max_value=10000)
+    verify_phone = forms.BooleanField(label=_("作答须短信验证手机号（每个手机号只能作答一次）"), required=False)
+

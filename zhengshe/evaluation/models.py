@@ -11,7 +11,8 @@ The shape of a year's evaluation:
 - ``ScoreSheet``/``Score`` rows hold self-assessments and scores given (with ``Evidence``); a scorer
   who filed a ``ConflictDeclaration`` for a unit cannot score it;
 - each committee gets a public ``Survey`` (QR code, short link); ``SurveyResponse`` keeps only keyed
-  hashes of the device, phone number and address — never the values;
+  hashes of the device, phone number and address — never the values; ``survey_models`` holds its safeguards
+  (refused attempts counted by reason, phone verification codes, the SMS queue);
 - ``UnitResult``/``IndicatorResult`` hold the aggregated numbers with the rule that produced each;
   ``Objection`` and ``Consequence`` carry publication, review and money.
 """
@@ -438,8 +439,18 @@ class Survey(BaseModel):
     unit = models.OneToOneField(Unit, on_delete=models.PROTECT, related_name="survey", verbose_name=_("社区"))
     token = models.CharField(_("短链接标识"), max_length=16, unique=True)
     is_open = models.BooleanField(_("开放作答"), default=True)
+    address_limit = models.PositiveIntegerField(
+        _("同一网络每小时答卷上限"), null=True, blank=True,
+        help_text=_("同一网络地址（如村委会的无线网络）在本调查每小时最多提交的答卷数；留空用系统默认值"))
+    burst_limit = models.PositiveIntegerField(
+        _("同一网络每分钟答卷上限"), null=True, blank=True,
+        help_text=_("同一网络地址在本调查每分钟最多提交的答卷数，用于拦截脚本刷票；留空用系统默认值"))
+    verify_phone = models.BooleanField(
+        _("作答须短信验证手机号"), default=False,
+        help_text=_("开启后居民须先获取并填写短信验证码，每个手机号只能作答一次"))
 
     scope_region_field = "unit__region"
+    scope_roles = {"manage": MANAGERS}  # who sets the address limits and phone verification
 
     class Meta:
         verbose_name = _("满意度调查")
@@ -609,7 +620,7 @@ class Consequence(BaseModel):
     decision_note = models.TextField(_("确认意见"), blank=True)
 
     scope_region_field = "unit__region"
-    scope_roles = {"manage": MANAGERS, "view": READERS}
+    scope_roles = {"manage": MANAGERS}  # who sets the address limits and phone verification
 
     class Meta:
         verbose_name = _("评估结果运用")
@@ -618,3 +629,6 @@ class Consequence(BaseModel):
 
     def __str__(self):
         return f"{self.unit} · {self.get_kind_display()} · {self.amount}"
+
+
+from .survey_models import SurveyPhoneCode, SurveyRefusalCount, SurveySms  # noqa: E402, F401  (registered models)

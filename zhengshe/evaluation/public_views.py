@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from zhengshe.core.context import current
 from zhengshe.core.errors import ServiceError
 
-from . import surveys
+from . import survey_phone, surveys
 from .choices import RoundStatus, Satisfaction, UnitKind
 from .models import Round, Survey, UnitResult
 from .tables import ResultTable
@@ -17,27 +17,48 @@ from .tables import ResultTable
 COOKIE_AGE = 400 * 24 * 3600
 
 
+def _client_ip(request) -> str:
+    return current().ip or request.META.get("REMOTE_ADDR", "")
+
+
+def _survey_post(request, survey, device):
+    """(redirect or None, error, fields, notice) of a POST: ask for a verification code, or submit the answers."""
+    phone = request.POST.get("phone", "")
+    try:
+        if request.POST.get("action") == "send_code":
+            shown = survey_phone.phone_code_send(survey=survey, phone=phone, device_token=device,
+                                                 ip=_client_ip(request))
+            return None, None, {}, _("验证码已发送至 %s，请查收短信后填写。") % shown
+        answers = {k[2:]: v for k, v in request.POST.items() if k.startswith("q_") and v}
+        surveys.survey_submit(survey=survey, answers=answers, device_token=device, phone=phone,
+                              code=request.POST.get("code", ""), ip=_client_ip(request))
+    except ServiceError as exc:
+        return None, exc.message, exc.fields, None
+    return redirect(reverse("evaluation_public:survey_thanks", args=[survey.token])), None, {}, None
+
+
 @never_cache
 def survey_view(request, token):
-    """Answer a survey on a phone: one answer per device (signed cookie) or phone number, per-IP rate limit."""
+    """Answer a survey on a phone: one answer per device (signed cookie) and per (verified) phone number, limits
+    per survey and address; a device that already answered is told so before it fills the form."""
     survey = get_object_or_404(Survey.objects.select_related("round", "unit", "unit__region", "unit__region__parent"),
                                token=token)
     device = request.get_signed_cookie(surveys.DEVICE_COOKIE, default=None, salt=surveys.COOKIE_SALT)
-    error, fields = None, {}
+    error, fields, notice = None, {}, None
     if request.method == "POST":
-        answers = {k[2:]: v for k, v in request.POST.items() if k.startswith("q_") and v}
-        try:
-            surveys.survey_submit(survey=survey, answers=answers, device_token=device,
-                                  phone=request.POST.get("phone", ""), ip=current().ip or request.META.get(
-                                      "REMOTE_ADDR", ""))
-        except ServiceError as exc:
-            error, fields = exc.message, exc.fields
-        else:
-            return redirect(reverse("evaluation_public:survey_thanks", args=[token]))
+        done, error, fields, notice = _survey_post(request, survey, device)
+        if done is not None:
+            return done
+    answered = request.method != "POST" and surveys.already_answered(survey, device)
+    sections = surveys.questions(survey)
+    for _heading, indicators in sections:
+        for indicator in indicators:  # a refused attempt keeps what the resident chose
+            indicator.chosen = request.POST.get(f"q_{indicator.pk}", "")
     response = render(request, "evaluation/public/survey.html", {
-        "survey": survey, "sections": surveys.questions(survey), "levels": Satisfaction.choices,
-        "closed": surveys.closed_reason(survey), "error": error, "fields": fields, "posted": request.POST,
-        "require_phone": survey.round.require_phone, "title": _("居民满意度调查")})
+        "survey": survey, "sections": sections, "levels": Satisfaction.choices,
+        "closed": surveys.closed_reason(survey), "answered": answered, "error": error, "fields": fields,
+        "notice": notice, "posted": request.POST, "verify_phone": survey.verify_phone,
+        "require_phone": survey.round.require_phone or survey.verify_phone, "title": _("居民满意度调查")})
     if device is None:
         response.set_signed_cookie(surveys.DEVICE_COOKIE, surveys.new_device_token(), salt=surveys.COOKIE_SALT,
                                    max_age=COOKIE_AGE, httponly=True, samesite="Lax", secure=request.is_secure())

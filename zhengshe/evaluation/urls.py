@@ -27,6 +27,7 @@ urlpatterns = [
     path("objections/<int:pk>/", views.objection_detail_view, name="objection_detail"),
     path("consequences/<int:pk>/decide/", views.consequence_decide_view, name="consequence_decide"),
     path("surveys/<int:pk>/", views.survey_detail_view, name="survey_detail"),
+    path("surveys/<int:pk>/guard/", views.survey_guard_view, name="survey_guard"),
     path("surveys/<int:pk>/qr.png", views.survey_qr_view, name="survey_qr"),
     path("surveys/<int:pk>/poster.pdf", views.survey_poster_view, name="survey_poster"),
     path("templates/", views.TemplateListView.as_view(), name="templates"),

@@ -476,10 +476,37 @@ def _public_url(request, survey):
 
 @login_required
 def survey_detail_view(request, pk):
+    """The survey's link and QR code, its answers, refused attempts by reason and (for managers) its safeguards."""
+    from .forms import SurveyGuardForm
+
     survey = selectors.survey_for(request.user, pk)
+    manager = services.can_manage(request.user, survey)
+    form = SurveyGuardForm(initial={"address_limit": survey.address_limit, "burst_limit": survey.burst_limit,
+                                    "verify_phone": survey.verify_phone})
     return render(request, "evaluation/survey_detail.html", {
         "survey": survey, "title": str(survey), "url": _public_url(request, survey),
-        "answers": survey.responses.count(), "closed": surveys.closed_reason(survey)})
+        "answers": survey.responses.count(), "closed": surveys.closed_reason(survey),
+        "refusals": surveys.refusal_counts(survey), "address_limit": surveys.address_limit(survey),
+        "burst_limit": surveys.burst_limit(survey), "manager": manager, "form": form})
+
+
+@login_required
+@require_POST
+def survey_guard_view(request, pk):
+    """Save a survey's limits per address and phone verification (managers of the round only)."""
+    from .forms import SurveyGuardForm
+
+    survey = selectors.survey_for(request.user, pk)
+    form = SurveyGuardForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label}：{'；'.join(errors)}" if field in form.fields
+                           else "；".join(errors))
+        return redirect(survey.get_absolute_url())
+    response, _r = run_service(request, surveys.survey_guard_save, success=_("调查防刷设置已保存。"),
+                               redirect_to=survey.get_absolute_url(), actor=request.user, survey=survey,
+                               **form.cleaned_data)
+    return response
 
 
 @login_required

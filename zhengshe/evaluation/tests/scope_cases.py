@@ -64,6 +64,7 @@ CASES = {
     "evaluation:objection_detail": ScopeCase(_pk("objection", lambda w, ns: f.OBJECTION_TEXT)),
     "evaluation:consequence_decide": ScopeCase(_pk("consequence"), post_only=True),
     "evaluation:survey_detail": ScopeCase(_pk("survey", lambda w, ns: ns.survey.token)),
+    "evaluation:survey_guard": ScopeCase(_pk("survey"), post_only=True),
     "evaluation:survey_qr": ScopeCase(_pk("survey")),
     "evaluation:survey_poster": ScopeCase(_pk("survey")),
     # templates: issued by county A, read by its villages → county B is the outsider
