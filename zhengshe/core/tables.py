@@ -23,6 +23,8 @@ from django.utils import numberformat
 from django.utils.formats import get_format, localize
 from django.utils.safestring import SafeData, mark_safe
 
+from zhengshe.utilities.dates import local
+
 # Reversed once in place of the row's argument, then replaced per row: digits only, so it matches the
 # int, str, slug and path converters alike.
 _URL_SENTINEL = "90817263545362718"
@@ -135,7 +137,7 @@ class _Formatter:
         if isinstance(value, str):
             return value
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-            return localize(value)
+            return localize(local(value))  # a stored moment read in Asia/Shanghai, as templates show it
         if type(value) is int and not grouped and not self.always_group:
             return str(value)  # what numberformat gives an ungrouped int, without its checks
         return numberformat.format(value, self.decimal_sep, grouping=self.grouping, thousand_sep=self.thousand_sep,

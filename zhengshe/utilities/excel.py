@@ -25,6 +25,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .dates import local
+
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What one request may import. A file is refused before it is read in full: an .xlsx whose parts would unpack to
 # more than MAX_UNPACKED_BYTES (or at a ratio no spreadsheet has: a zip bomb), and any file past MAX_IMPORT_ROWS
@@ -223,7 +225,7 @@ def _cell_value(value):
     if isinstance(value, Decimal):
         return float(value) if value == value.quantize(Decimal("0.01")) else str(value)
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None)
+        return local(value).replace(tzinfo=None)  # Excel has no zones: the Beijing wall-clock time
     if isinstance(value, (date, int, float)) or value is None:
         return value
     return neutralise(str(value))

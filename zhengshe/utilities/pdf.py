@@ -22,7 +22,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import HRFlowable, Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from .dates import chinese_date
+from .dates import chinese_date, local_date
 
 FONT = "ZhengsheCJK"
 
@@ -112,7 +112,9 @@ class OfficialDocument:
         return self
 
     def signatures(self, blocks: list[dict]) -> OfficialDocument:
-        """Side-by-side signature blocks: [{"party": ..., "signer": ..., "date": date|None, "seal": bytes|None}]."""
+        """Side-by-side signature blocks: [{"party": ..., "signer": ..., "date": date|datetime|None, "seal": bytes|None}].
+
+        A datetime is printed as its Beijing day (a signature at 04:59 local time is the previous day in UTC)."""
         cells = []
         for block in blocks:
             lines = [para(block.get("party", ""), self.s["plain"])]
@@ -125,7 +127,7 @@ class OfficialDocument:
                 lines.append(para(block.get("seal_text") or "（盖章）", self.s["plain"]))
             lines.append(para(f"代表人（签字）：{block.get('signer') or ''}", self.s["plain"]))
             signed = block.get("date")
-            lines.append(para(chinese_date(signed) if isinstance(signed, date) else "　　年　　月　　日", self.s["plain"]))
+            lines.append(para(chinese_date(local_date(signed)) if isinstance(signed, date) else "　　年　　月　　日", self.s["plain"]))
             cells.append(lines)
         table = Table([cells], colWidths=[(A4[0] - 50 * mm) / max(1, len(cells))] * len(cells))
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
