@@ -30,6 +30,7 @@ from zhengshe.utilities.dates import local
 _URL_SENTINEL = "90817263545362718"
 _URL_SAFE = "!$&'()*+,;=~:@"
 _NEEDS_ESCAPE = re.compile(r"[&<>\"']")
+_NUMBER_TEXT = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
 
 
 @dataclass
@@ -208,10 +209,18 @@ class Table:
         return rows
 
     def export_rows(self, objects):
+        """Cells for Excel: a numeric column's value is a number even where its display is text ("71.38")."""
         labels: dict = {}
-        exported = [c for c in self.columns if c.export]
+        exported = [(c, c.numeric) for c in self.columns if c.export]
         for obj in objects:
-            yield [c.value(obj, labels) for c in exported]
+            yield [_as_number(c.value(obj, labels)) if numeric else c.value(obj, labels) for c, numeric in exported]
+
+
+def _as_number(value):
+    """A numeric column's display text ("71.38", "+1.20", "121,297.00") as a Decimal; other text ("—") unchanged."""
+    if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value):
+        return Decimal(value.replace(",", ""))
+    return value
 
 
 def render_head(headers, rows) -> str:
