@@ -14,6 +14,8 @@ from zhengshe.utilities.pdf import OfficialDocument
 from .choices import AgreementStatus
 from .effective import describe_line
 
+# The mark an unsigned text carries: the status label already ends in 稿 for a draft (not "草稿稿").
+DRAFT_MARKS = {AgreementStatus.DRAFT: "草稿", AgreementStatus.NEGOTIATING: "协商稿"}
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 UNITS = ["", "拾", "佰", "仟"]
 SECTIONS = ["", "万", "亿", "万亿"]
@@ -88,7 +90,7 @@ def agreement_pdf(agreement, items=None, instalments=None) -> bytes:
     if agreement.number:
         doc.paragraph(agreement.number, "doc_no")
     if agreement.status in (AgreementStatus.DRAFT, AgreementStatus.NEGOTIATING):
-        doc.paragraph(f"（{agreement.get_status_display()}稿 · 第 {agreement.revision} 版 · 未经签署，仅供协商）", "doc_no")
+        doc.paragraph(f"（{DRAFT_MARKS[agreement.status]} · 第 {agreement.revision} 版 · 未经签署，仅供协商）", "doc_no")
     if agreement.status == AgreementStatus.TERMINATED:
         doc.paragraph(f"（本协议已提前终止：{agreement.terminated_reason}）", "doc_no")
     party_a = agreement.party_a_name + (f"（{agreement.party_a_department}）" if agreement.party_a_department else "")
