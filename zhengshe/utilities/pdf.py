@@ -143,7 +143,9 @@ class OfficialDocument:
         data += [[para(c, self.s["cell_num"] if i in numeric else self.s["cell"]) for i, c in enumerate(row)]
                  for row in rows]
         widths = _fit_widths(col_widths, rows, numeric, self.s["cell_num"]) if col_widths else None
-        table = Table(data, colWidths=widths, repeatRows=1, splitInRow=2 * self.s["cell"].leading)
+        # A row that does not fit is split where the page ends (at least two lines on each side); splitting between
+        # rows first would put the rest of the table, header and all, under the rows that fit, on the same page.
+        table = Table(data, colWidths=widths, repeatRows=1, splitByRow=0, splitInRow=2 * self.s["cell"].leading)
         table.setStyle(TableStyle([
             ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEEEEE")),

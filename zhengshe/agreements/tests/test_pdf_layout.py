@@ -49,3 +49,5 @@ def test_a_tall_row_splits_across_pages_instead_of_leaving_page_one_half_white(w
     assert split, "every row kept whole: a tall row left the rest of its page white"
     first_row_page = next(i for i, p in enumerate(pages) if "起0号" in p)
     assert first_row_page == 0
+    table_pages = [p for p in pages if any(f"起{n}号" in p or f"止{n}号" in p for n in range(len(items)))]
+    assert all(p.count("甲方提供的条件") == 1 for p in table_pages), "the header row repeats once per page, on top"
