@@ -52,6 +52,18 @@ def _suite_clock(request):
         yield traveller
 
 
+# 01:00 in Beijing is 17:00 UTC the day before: a day or a time taken from a stored moment without converting it to
+# Asia/Shanghai shows yesterday. Tests of dates move the suite's clock here.
+SMALL_HOURS = dt.datetime(2026, 12, 7, 1, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture
+def small_hours(_suite_clock):
+    """The clock at 01:00 Beijing time on 2026-12-07 (still 2026-12-06 in UTC), ticking from there."""
+    _suite_clock.move_to(SMALL_HOURS)
+    return SMALL_HOURS
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -326,7 +326,10 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "政社 Zhengshe API",
-    "DESCRIPTION": "政社互动信息系统接口。所有接口按用户的区划与组织范围过滤。",
+    "DESCRIPTION": ("政社互动信息系统接口。所有接口按用户的区划与组织范围过滤。\n\n"
+                    "时间：所有日期时间均为北京时间（Asia/Shanghai，UTC+08:00），以 ISO 8601 格式带时区偏移返回，"
+                    "如 `2026-12-07T04:59:00+08:00`；写入时请同样带上偏移（不带偏移的时间按北京时间理解）。"
+                    "只含日期的字段（如 `term_start`、`due_date`）是北京时间的日历日。"),
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from zhengshe.utilities.dates import local_date
+
 from .choices import AmendmentItemKind, AmendmentStatus
 from .models import AgreementItem, AmendmentItem, ItemTerms
 
@@ -72,7 +74,7 @@ def applied_amendments(agreement, *, as_of: dt.date | None = None, before=None):
     qs = agreement.amendments.filter(status=AmendmentStatus.IN_FORCE).order_by("a_signed_at", "number")
     amendments = list(qs)
     if as_of is not None:
-        amendments = [a for a in amendments if a.a_signed_at and a.a_signed_at.date() <= as_of]
+        amendments = [a for a in amendments if a.a_signed_at and local_date(a.a_signed_at) <= as_of]
     if before is not None:
         amendments = [a for a in amendments if a.pk != before.pk and (
             before.status != AmendmentStatus.IN_FORCE or (a.a_signed_at, a.number) < (before.a_signed_at, before.number))]

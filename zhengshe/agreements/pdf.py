@@ -7,13 +7,15 @@ from decimal import Decimal
 
 from reportlab.lib.units import mm
 
-from zhengshe.utilities.dates import chinese_date
+from zhengshe.utilities.dates import chinese_date, local_date
 from zhengshe.utilities.money import format_yuan, to_yuan
 from zhengshe.utilities.pdf import OfficialDocument
 
 from .choices import AgreementStatus
 from .effective import describe_line
 
+# The mark an unsigned text carries: the status label already ends in 稿 for a draft (not "草稿稿").
+DRAFT_MARKS = {AgreementStatus.DRAFT: "草稿", AgreementStatus.NEGOTIATING: "协商稿"}
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 UNITS = ["", "拾", "佰", "仟"]
 SECTIONS = ["", "万", "亿", "万亿"]
@@ -88,7 +90,7 @@ def agreement_pdf(agreement, items=None, instalments=None) -> bytes:
     if agreement.number:
         doc.paragraph(agreement.number, "doc_no")
     if agreement.status in (AgreementStatus.DRAFT, AgreementStatus.NEGOTIATING):
-        doc.paragraph(f"（{agreement.get_status_display()}稿 · 第 {agreement.revision} 版 · 未经签署，仅供协商）", "doc_no")
+        doc.paragraph(f"（{DRAFT_MARKS[agreement.status]} · 第 {agreement.revision} 版 · 未经签署，仅供协商）", "doc_no")
     if agreement.status == AgreementStatus.TERMINATED:
         doc.paragraph(f"（本协议已提前终止：{agreement.terminated_reason}）", "doc_no")
     party_a = agreement.party_a_name + (f"（{agreement.party_a_department}）" if agreement.party_a_department else "")
@@ -129,7 +131,7 @@ def _block(obj, side: str, party: str) -> dict:
     signed_at = getattr(obj, f"{side}_signed_at")
     seal_number = getattr(obj, f"{side}_seal_number")
     return {"party": party, "signer": getattr(obj, f"{side}_signer_name"),
-            "date": signed_at.date() if signed_at else None,
+            "date": local_date(signed_at),
             "seal": _seal(getattr(obj, f"{side}_seal_image", None)),
             "seal_text": f"（印章编号：{seal_number}）" if seal_number else "（盖章）"}
 
@@ -140,7 +142,7 @@ def amendment_pdf(amendment) -> bytes:
     doc = OfficialDocument(amendment.title)
     doc.paragraph(f"甲方：{agreement.party_a_name}", "plain")
     doc.paragraph(f"乙方：{agreement.party_b_name}", "plain")
-    doc.paragraph(f"甲乙双方于{chinese_date(agreement.b_signed_at.date()) if agreement.b_signed_at else ''}签订的"
+    doc.paragraph(f"甲乙双方于{chinese_date(local_date(agreement.b_signed_at)) if agreement.b_signed_at else ''}签订的"
                   f"《{agreement.title}》（{agreement.number or '无编号'}）继续有效。经双方协商一致，订立补充协议如下：")
     lines = [line.strip() for line in amendment.content.splitlines() if line.strip()]
     described = [describe_line(line) for line in amendment.items.order_by("position", "id")]

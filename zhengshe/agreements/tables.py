@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from zhengshe.core.tables import Column, Table
+from zhengshe.utilities.dates import local_datetime_text
 
 
 class AgreementTable(Table):
@@ -15,7 +16,7 @@ class AgreementTable(Table):
         Column("status", _("状态")),
         Column("total_funding", _("经费合计（元）"), numeric=True),
         Column("revision", _("版次"), numeric=True),
-        Column("updated_at", _("更新时间"), render=lambda r: r.updated_at.strftime("%Y-%m-%d %H:%M")),
+        Column("updated_at", _("更新时间"), render=lambda r: local_datetime_text(r.updated_at)),
     ]
 
 

@@ -2,7 +2,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhengshe.core.tables import Column, Table
-from zhengshe.utilities.dates import numeric_date
+from zhengshe.utilities.dates import local_date, numeric_date
 
 from .choices import AdmissionStatus, AskKind, AskOutcome, BurdenKind, BurdenState, BurdenSubtype, ListKind, ListStatus
 
@@ -27,7 +27,7 @@ class DutyListTable(Table):
         Column("document_number", _("文号")),
         Column("status", _("状态"), render=_choice("status", ListStatus.choices)),
         Column("item_count", _("事项数"), numeric=True, render=lambda r: getattr(r, "item_count", "")),
-        Column("published_at", _("发布时间"), render=lambda r: _date(r.published_at.date()) if r.published_at else ""),
+        Column("published_at", _("发布时间"), render=lambda r: _date(local_date(r.published_at))),
     ]
 
 
@@ -47,7 +47,7 @@ class AdmissionTable(Table):
         Column("department", _("申请部门")),
         Column("applicant_region__name", _("申请单位")),
         Column("status", _("状态"), render=_choice("status", AdmissionStatus.choices)),
-        Column("submitted_at", _("提交时间"), render=lambda r: _date(r.submitted_at.date()) if r.submitted_at else ""),
+        Column("submitted_at", _("提交时间"), render=lambda r: _date(local_date(r.submitted_at))),
         Column("register_number", _("准入登记号")),
     ]
 

@@ -23,11 +23,14 @@ from django.utils import numberformat
 from django.utils.formats import get_format, localize
 from django.utils.safestring import SafeData, mark_safe
 
+from zhengshe.utilities.dates import local
+
 # Reversed once in place of the row's argument, then replaced per row: digits only, so it matches the
 # int, str, slug and path converters alike.
 _URL_SENTINEL = "90817263545362718"
 _URL_SAFE = "!$&'()*+,;=~:@"
 _NEEDS_ESCAPE = re.compile(r"[&<>\"']")
+_NUMBER_TEXT = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
 
 
 @dataclass
@@ -135,7 +138,7 @@ class _Formatter:
         if isinstance(value, str):
             return value
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-            return localize(value)
+            return localize(local(value))  # a stored moment read in Asia/Shanghai, as templates show it
         if type(value) is int and not grouped and not self.always_group:
             return str(value)  # what numberformat gives an ungrouped int, without its checks
         return numberformat.format(value, self.decimal_sep, grouping=self.grouping, thousand_sep=self.thousand_sep,
@@ -206,10 +209,18 @@ class Table:
         return rows
 
     def export_rows(self, objects):
+        """Cells for Excel: a numeric column's value is a number even where its display is text ("71.38")."""
         labels: dict = {}
-        exported = [c for c in self.columns if c.export]
+        exported = [(c, c.numeric) for c in self.columns if c.export]
         for obj in objects:
-            yield [c.value(obj, labels) for c in exported]
+            yield [_as_number(c.value(obj, labels)) if numeric else c.value(obj, labels) for c, numeric in exported]
+
+
+def _as_number(value):
+    """A numeric column's display text ("71.38", "+1.20", "121,297.00") as a Decimal; other text ("—") unchanged."""
+    if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value):
+        return Decimal(value.replace(",", ""))
+    return value
 
 
 def render_head(headers, rows) -> str:

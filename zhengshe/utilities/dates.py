@@ -1,8 +1,37 @@
-"""Dates as Chinese offices write them, and working days."""
+"""Dates as Chinese offices write them, and working days.
 
-from datetime import date, timedelta
+Every moment is stored in UTC and shown in the deployment's zone (``TIME_ZONE``, Asia/Shanghai): ``local``,
+``local_date`` and ``local_datetime_text`` are the one place a stored moment becomes a day or a time someone reads,
+for pages, table cells, PDFs and Excel alike. A signature at 04:59 on 7 December Beijing time is 6 December in UTC;
+taking ``.date()`` of the stored value would print the wrong day.
+"""
+
+from datetime import date, datetime, timedelta
+
+from django.utils import timezone
 
 _DIGITS = "〇一二三四五六七八九"
+
+
+def local(value):
+    """An aware datetime in the local zone (Asia/Shanghai); a naive datetime, a date or None as given."""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+def local_date(value) -> date | None:
+    """The local calendar day of a moment (a date stays itself; None stays None)."""
+    if isinstance(value, datetime):
+        return local(value).date()
+    return value
+
+
+def local_datetime_text(value, *, seconds: bool = False) -> str:
+    """A moment as local time, ``2026-12-07 04:59`` (with ``:ss`` when ``seconds``); "" for None."""
+    if value is None:
+        return ""
+    return local(value).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
 def chinese_number(n: int) -> str:

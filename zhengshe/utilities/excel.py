@@ -28,6 +28,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .dates import local
+
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What one request may import (a background import job: settings.IMPORT_JOB_MAX_ROWS). A file is refused before it is read in full: an .xlsx whose parts would unpack to
 # more than MAX_UNPACKED_BYTES (or at a ratio no spreadsheet has: a zip bomb), and any file past MAX_IMPORT_ROWS
@@ -272,12 +274,22 @@ def _cell_value(value):
     if isinstance(value, str):
         return neutralise(value)
     if isinstance(value, Decimal):
-        return float(value) if value == value.quantize(Decimal("0.01")) else str(value)
+        # A number, not text ('71.38' would not sum); a float holds 15 significant digits exactly.
+        return float(value) if len(value.as_tuple().digits) <= 15 else str(value)
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None)
+        return local(value).replace(tzinfo=None)  # Excel has no zones: the Beijing wall-clock time
     if isinstance(value, (date, int, float)) or value is None:
         return value
     return neutralise(str(value))
+
+
+def number_format(value) -> str | None:
+    """The Excel format of a number cell: a Decimal keeps its places, grouped as on screen (``#,##0.00`` for
+    money and scores); integers (years, codes, counts) keep Excel's General format."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return None
+    places = max(0, -value.as_tuple().exponent)
+    return "#,##0" + ("." + "0" * places if places else "")
 
 
 def build_workbook(headers: list[str], rows: Iterable[Iterable], *, title: str = "Sheet1", notes: list[str] | None = None) -> bytes:
@@ -290,7 +302,11 @@ def build_workbook(headers: list[str], rows: Iterable[Iterable], *, title: str =
         cell.fill = PatternFill("solid", fgColor="DDE7F3")
         cell.alignment = Alignment(horizontal="center")
     for row in rows:
+        row = list(row)
         ws.append([_cell_value(v) for v in row])
+        for column, value in enumerate(row, start=1):
+            if (fmt := number_format(value)) is not None:
+                ws.cell(row=ws.max_row, column=column).number_format = fmt
     for i, header in enumerate(headers, start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(str(header)) * 2 + 4))
     ws.freeze_panes = "A2"
