@@ -21,7 +21,9 @@ class ProjectsConfig(AppConfig):
                                 roles=staff | {"org_user"}),
             navigation.MenuItem(_("项目申报"), "projects:application_list", order=63, group=group,
                                 roles=staff | {"org_user"}),
-            navigation.MenuItem(_("我的评审"), "projects:review_list", order=64, group=group,
+            navigation.MenuItem(_("项目合同"), "projects:contract_list", order=64, group=group,
+                                roles=staff | {"org_user"}),
+            navigation.MenuItem(_("我的评审"), "projects:review_list", order=65, group=group,
                                 roles=frozenset({"expert"})),
         ]:
             navigation.register(item)

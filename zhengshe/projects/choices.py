@@ -59,3 +59,10 @@ class ReviewStatus(models.TextChoices):
 
 
 MIN_GRADE_CHOICES = [("", _("不要求等级")), ("1A", "1A"), ("2A", "2A"), ("3A", "3A"), ("4A", "4A"), ("5A", "5A")]
+
+
+class ContractStatus(models.TextChoices):
+    DRAFT = "draft", _("待承接方签署")
+    SIGNED_BY_ORG = "signed_by_org", _("待购买方签署")
+    IN_FORCE = "in_force", _("履行中")
+    CANCELLED = "cancelled", _("已撤销")

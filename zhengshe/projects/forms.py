@@ -121,3 +121,19 @@ class ApplicationForm(BootstrapForm):
 
 class CommentForm(BootstrapForm):
     comment = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ContractForm(BootstrapForm):
+    starts_on = forms.DateField(label=_("服务期自"), widget=DATE)
+    ends_on = forms.DateField(label=_("服务期至"), widget=DATE)
+    deliverables = forms.CharField(label=_("服务内容与成果"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class MilestoneRowForm(BootstrapForm):
+    title = forms.CharField(label=_("节点"), max_length=120, required=False)
+    due_on = forms.DateField(label=_("完成期限"), widget=DATE, required=False)
+    payment = forms.DecimalField(label=_("拨付金额（元）"), min_value=0, max_digits=14, decimal_places=2,
+                                 required=False)
+
+
+MilestoneRows = forms.formset_factory(MilestoneRowForm, extra=4, max_num=12)

@@ -18,6 +18,7 @@ from .choices import (
     CallKind,
     CallStatus,
     CatalogueKind,
+    ContractStatus,
     NeedSource,
     ReviewStatus,
 )
@@ -201,3 +202,59 @@ class Review(BaseModel):
 
     def get_absolute_url(self):
         return reverse("projects:review_detail", args=[self.pk])
+
+
+class Contract(VersionedModel):
+    """The task book (任务书) of an award: deliverables, the indicators with their targets, the budget by line and
+    the payments tied to milestones, which add up to the award exactly; signed by the organization, then the buyer."""
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="contract",
+                                       verbose_name=_("立项项目"))
+    number = models.CharField(_("合同编号"), max_length=50, unique=True)
+    amount = models.DecimalField(_("合同金额（元）"), **MONEY)
+    starts_on = models.DateField(_("服务期自"))
+    ends_on = models.DateField(_("服务期至"))
+    deliverables = models.TextField(_("服务内容与成果"))
+    indicators = models.JSONField(_("绩效指标"), default=list)
+    budget_lines = models.JSONField(_("预算明细"), default=list)
+    status = models.CharField(_("状态"), max_length=16, choices=ContractStatus.choices, default=ContractStatus.DRAFT)
+    org_signed_at = models.DateTimeField(_("承接方签署时间"), null=True, blank=True)
+    buyer_signed_at = models.DateTimeField(_("购买方签署时间"), null=True, blank=True)
+
+    scope_region_field = "application__call__buyer_region"
+    scope_target_fields = {"organization": "application__organization"}
+
+    class Meta:
+        verbose_name = _("项目合同")
+        verbose_name_plural = _("项目合同")
+        ordering = ["-id"]
+        constraints = [models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")),
+                                              name="contract_ends_after_it_starts")]
+
+    def __str__(self):
+        return f"{self.number} {self.application.title}"
+
+    def get_absolute_url(self):
+        return reverse("projects:contract_detail", args=[self.pk])
+
+
+class Milestone(BaseModel):
+    """A milestone of a contract, with its due date and the payment released when it is accepted."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="milestones",
+                                 verbose_name=_("项目合同"))
+    position = models.PositiveSmallIntegerField(_("序号"))
+    title = models.CharField(_("节点"), max_length=120)
+    due_on = models.DateField(_("完成期限"))
+    payment = models.DecimalField(_("拨付金额（元）"), **MONEY)
+
+    scope_region_field = "contract__application__call__buyer_region"
+
+    class Meta:
+        verbose_name = _("项目节点")
+        verbose_name_plural = _("项目节点")
+        ordering = ["contract_id", "position"]
+        constraints = [models.UniqueConstraint(fields=["contract", "position"], name="milestone_position_unique")]
+
+    def __str__(self):
+        return f"{self.position}. {self.title}"

@@ -159,3 +159,17 @@ def experts_for(call):
     paths = ancestor_paths(call.buyer_region.path)
     ids = RoleAssignment.objects.filter(role="expert", active=True, region__path__in=paths).values("user_id")
     return User.objects.filter(pk__in=ids, is_active=True).order_by("display_name", "username")
+
+
+def contract_for(user, pk):
+    from .models import Contract
+
+    return get_scoped_or_404(Contract.objects.select_related(
+        "application", "application__call", "application__call__buyer_region", "application__organization"),
+        user, pk=pk)
+
+
+def contracts_for(user):
+    from .models import Contract
+
+    return Contract.objects.restrict(user)

@@ -16,7 +16,7 @@ from zhengshe.core.scoping import Scope, ancestor_paths
 from zhengshe.organizations.interface import GRADE_RANK, eligibility, own_organizations
 
 from .choices import ApplicationStatus, Buyer, CallKind, CallStatus, CatalogueKind, NeedSource
-from .models import Application, Call, Need, ServiceItem
+from .models import Application, Call, Contract, Need, ServiceItem
 from .workflows import APPLICATION_FLOW, CALL_FLOW, buyer_role
 
 NEED_RECORDERS = {"village_staff", "town_staff", "district_admin"}
@@ -457,3 +457,66 @@ def awards_decide(*, actor, call: Call, awards: dict) -> list:
     record_event("projects.awards_decide", call, after={"awarded": {str(k): str(v) for k, v in amounts.items()},
                                                         "total": str(total)})
     return decided
+
+
+# ---------------------------------------------------------------- contracts (任务书)
+
+
+@transaction.atomic
+def contract_create(*, actor, application: Application, starts_on: datetime.date, ends_on: datetime.date,
+                    deliverables: str, milestones) -> Contract:
+    """The buyer turns an award into a contract: the application's indicators and budget, and milestones whose
+    payments add up to the award to the fen."""
+    from .models import Contract, Milestone
+
+    application = Application.objects.select_for_update().select_related("call__buyer_region").get(
+        pk=application.pk)
+    call = application.call
+    _require(actor, call.buyer_region, {buyer_role(call)})
+    if application.status != ApplicationStatus.AWARDED:
+        raise ServiceError(_("只有立项资助的项目可以签订合同。"))
+    if Contract.objects.filter(application=application).exists():
+        raise ServiceError(_("该项目已有合同。"))
+    errors: dict = {}
+    if not deliverables.strip():
+        errors["deliverables"] = [_("此项为必填项。")]
+    if starts_on and ends_on and ends_on < starts_on:
+        errors["ends_on"] = [_("服务期结束日期不能早于开始日期。")]
+    rows = []
+    for n, row in enumerate(milestones, 1):
+        title, due = str(row.get("title", "")).strip(), row.get("due_on")
+        amount = _money(row.get("payment"), _("第 %d 个节点的拨付金额") % n, errors, "milestones")
+        if not title or not due:
+            errors.setdefault("milestones", []).append(_("第 %d 个节点须有名称和完成期限。") % n)
+        elif starts_on and ends_on and not (starts_on <= due <= ends_on):
+            errors.setdefault("milestones", []).append(_("第 %d 个节点的完成期限须在服务期内。") % n)
+        if amount is not None and title and due:
+            rows.append((title, due, amount))
+    paid = sum((r[2] for r in rows), Decimal("0.00"))
+    if not errors and paid != application.award_amount:
+        errors["milestones"] = [_("各节点拨付金额合计 %(p)s 元，应等于资助金额 %(a)s 元。") % {
+            "p": paid, "a": application.award_amount}]
+    _refuse_if(errors)
+    taken = Contract.objects.filter(application__call=call).count()
+    contract = Contract.objects.create(
+        application=application, number=f"{call.number}-HT{taken + 1:02d}", amount=application.award_amount,
+        starts_on=starts_on, ends_on=ends_on, deliverables=deliverables.strip(), indicators=application.indicators,
+        budget_lines=application.budget_lines)
+    Milestone.objects.bulk_create([Milestone(contract=contract, position=n, title=t, due_on=d, payment=a)
+                                   for n, (t, d, a) in enumerate(rows, 1)])
+    record_event("projects.contract.create", contract, after={
+        "number": contract.number, "amount": str(contract.amount),
+        "milestones": [{"title": t, "due_on": d.isoformat(), "payment": str(a)} for t, d, a in rows]})
+    return contract
+
+
+def contract_move(*, actor, contract, action: str, comment: str = ""):
+    """The organization signs, then the buyer signs and the contract is in force (or the buyer cancels a draft)."""
+    from .workflows import CONTRACT_FLOW
+
+    field = {"sign_org": "org_signed_at", "sign_buyer": "buyer_signed_at"}.get(action)
+    if action == "sign_org" and contract.application.organization.pk not in {
+            o.pk for o in own_organizations(actor)}:
+        raise NotAllowed()
+    return CONTRACT_FLOW.transition(contract, action, actor=actor, comment=comment,
+                                    changes={field: timezone.now()} if field else None)

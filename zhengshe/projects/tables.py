@@ -51,3 +51,13 @@ class ApplicationTable(Table):
         Column("requested", _("申请金额（元）"), numeric=True, render=_yuan("requested")),
         Column("status", _("状态")),
     ]
+
+
+class ContractTable(Table):
+    columns = [
+        Column("number", _("合同编号"), link="self"),
+        Column("application__title", _("项目名称")),
+        Column("application__organization__name", _("承接组织")),
+        Column("amount", _("合同金额（元）"), numeric=True, render=_yuan("amount")),
+        Column("status", _("状态")),
+    ]

@@ -22,15 +22,17 @@ from .forms import (
     BudgetRows,
     CallForm,
     CommentForm,
+    ContractForm,
     IndicatorRows,
+    MilestoneRows,
     NeedForm,
     RubricRows,
     ServiceItemForm,
     filled_rows,
 )
-from .models import Application, Call, Need, Review, ServiceItem
-from .tables import ApplicationTable, CallTable, NeedTable, ServiceItemTable
-from .workflows import APPLICATION_FLOW, CALL_FLOW, buyer_role
+from .models import Application, Call, Contract, Need, Review, ServiceItem
+from .tables import ApplicationTable, CallTable, ContractTable, NeedTable, ServiceItemTable
+from .workflows import APPLICATION_FLOW, CALL_FLOW, CONTRACT_FLOW, buyer_role
 
 RECORDERS = ("village_staff", "town_staff", "district_admin")
 BUYERS = ("district_admin", "town_staff", "village_staff")
@@ -330,6 +332,9 @@ class ApplicationDetailView(ScopedDetailView):
         ctx["actions"] = APPLICATION_FLOW.available_actions(app, user)
         ctx["can_edit"] = app.status == ApplicationStatus.DRAFT and app.organization in own_organizations(user)
         ctx["problems"] = services.application_problems(app) if ctx["can_edit"] else []
+        ctx["contract"] = getattr(app, "contract", None) if app.status == ApplicationStatus.AWARDED else None
+        ctx["may_contract"] = (app.status == ApplicationStatus.AWARDED and ctx["contract"] is None
+                               and buyer_role(app.call) in APPLICATION_FLOW.standing(app, user).roles)
         ctx["comment_form"] = CommentForm()
         ctx["history"] = _history(APPLICATION_FLOW, app)
         return ctx
@@ -367,3 +372,68 @@ def public_call_view(request, number):
     call = selectors.public_call(number)
     return render(request, "projects/public_call.html", {"call": call, "needs": list(call.needs.select_related(
         "region")), "items": list(call.items.all())})
+
+
+# ---------------------------------------------------------------- contracts
+
+
+class ContractListView(ScopedListView):
+    model = Contract
+    table_class = ContractTable
+    select_related = ("application", "application__organization")
+    title = gettext_lazy("项目合同")
+    export_filename = "项目合同"
+
+
+@login_required
+def contract_create_view(request, pk):
+    application = selectors.application_for(request.user, pk)
+    if hasattr(application, "contract"):
+        return redirect(application.contract)
+    form = ContractForm(request.POST or None, initial={"deliverables": application.proposal})
+    rows = MilestoneRows(request.POST or None, prefix="milestone")
+    if request.method == "POST" and form.is_valid() and rows.is_valid():
+        contract = call_service(request, services.contract_create, success=_("已生成合同，待承接方签署。"), form=form,
+                                actor=request.user, application=application, milestones=filled_rows(rows),
+                                **form.cleaned_data)
+        if contract:
+            return redirect(contract)
+    return _form_page(request, form, _("签订项目合同：%s") % application.title, back=application.get_absolute_url(),
+                      template="projects/contract_form.html", extra={"rows": rows, "application": application})
+
+
+class ContractDetailView(ScopedDetailView):
+    model = Contract
+    template_name = "projects/contract_detail.html"
+
+    def get_object(self, queryset=None):
+        return selectors.contract_for(self.request.user, self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["actions"] = CONTRACT_FLOW.available_actions(self.object, self.request.user)
+        ctx["milestones"] = list(self.object.milestones.all())
+        ctx["history"] = _history(CONTRACT_FLOW, self.object)
+        return ctx
+
+
+@login_required
+def contract_pdf_view(request, pk):
+    from zhengshe.audit.services import record_event
+    from zhengshe.utilities.pdf import pdf_response
+
+    from .pdf import contract_pdf
+
+    contract = selectors.contract_for(request.user, pk)
+    record_event("projects.contract.pdf", contract, after={"number": contract.number})
+    return pdf_response(contract_pdf(contract), f"项目合同-{contract.number}.pdf")
+
+
+@require_POST
+@login_required
+def contract_move_view(request, pk, action):
+    contract = selectors.contract_for(request.user, pk)
+    response, _r = run_service(request, services.contract_move, actor=request.user, contract=contract, action=action,
+                               comment=request.POST.get("comment", ""), success=_("已办理。"),
+                               redirect_to=contract.get_absolute_url())
+    return response

@@ -8,6 +8,7 @@ from zhengshe.core.workflows import Transition, Waiting, Workflow
 
 from .choices import ApplicationStatus as A
 from .choices import CallStatus as C
+from .choices import ContractStatus as K
 from .choices import ReviewStatus as R
 
 BUYER_ROLES = {"county": "district_admin", "city": "district_admin", "town": "town_staff",
@@ -81,5 +82,31 @@ REVIEW_FLOW = Workflow("projects.review", model="projects.Review",
     R.DRAFT: {
         "submit": Transition(R.SUBMITTED, frozenset(), _("提交评审"), internal=True),
         "recuse": Transition(R.RECUSED, frozenset(), _("回避"), internal=True),
+    },
+})
+
+
+
+def _contract_org(contract, standing):
+    return None if "org_user" in standing.roles else _("只有承接项目的社会组织可以签署。")
+
+
+def _contract_buyer(contract, standing):
+    return _the_buyer(contract.application.call, standing)
+
+
+# 待办: a drafted contract waits for the organization's signature, then for the buyer's.
+CONTRACT_FLOW = Workflow("projects.contract", model="projects.Contract", waiting={
+    K.DRAFT: Waiting(roles=ORG),
+    K.SIGNED_BY_ORG: Waiting(roles=lambda obj: {buyer_role(obj.application.call)},
+                             region=lambda obj: obj.application.call.buyer_region),
+}, table={
+    K.DRAFT: {
+        "sign_org": Transition(K.SIGNED_BY_ORG, ORG, _("承接方签署"), guard=_contract_org, style="success"),
+        "cancel": Transition(K.CANCELLED, BUYERS, _("撤销"), guard=_contract_buyer, comment_required=True,
+                             style="danger"),
+    },
+    K.SIGNED_BY_ORG: {
+        "sign_buyer": Transition(K.IN_FORCE, BUYERS, _("购买方签署并生效"), guard=_contract_buyer, style="success"),
     },
 })

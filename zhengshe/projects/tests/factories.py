@@ -77,3 +77,26 @@ def score(review_user, application, values, comment="方案可行"):
     names = [r["name"] for r in application.call.rubric]
     return services.review_submit(actor=review_user, review=review, scores=dict(zip(names, values, strict=True)),
                                   comment=comment, no_conflict=True)
+
+
+MILESTONES = [{"title": "项目启动与需求评估", "due_on": "2027-01-31", "payment": "8000.30"},
+              {"title": "中期服务与评估", "due_on": "2027-06-30", "payment": "8000.30"},
+              {"title": "结项验收", "due_on": "2027-12-31", "payment": "4000.15"}]
+
+
+def awarded(world):
+    """Org A's application funded in full (20 000.75) after one review; returns the application."""
+    c, (a1, *_rest), (e1, _e2) = reviewed_call(world, orgs=1)
+    score(e1, a1, ["32", "30", "16"])
+    services.awards_decide(actor=world.town_staff, call=c, awards={a1.pk: "20000.75"})
+    return type(a1).objects.get(pk=a1.pk)
+
+
+def contract(world, application=None, milestones=MILESTONES):
+    import datetime
+
+    application = application or awarded(world)
+    rows = [{**m, "due_on": datetime.date.fromisoformat(m["due_on"])} for m in milestones]
+    return services.contract_create(actor=world.town_staff, application=application,
+                                    starts_on=datetime.date(2027, 1, 1), ends_on=datetime.date(2027, 12, 31),
+                                    deliverables="每周开展探访服务，建立服务档案。", milestones=rows)
