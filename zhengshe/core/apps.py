@@ -16,4 +16,14 @@ class CoreConfig(AppConfig):
         # Objects created directly in a waiting state (a draft sheet, an open objection) get their work items.
         # Every app's workflows module registers its tables (and their waiting states) with the engine.
         autodiscover_modules("workflows")
+        # Every app's labels module registers the labels of the codes it stores (roles, event names).
+        autodiscover_modules("labels")
+        self._blank_choice()
         post_save.connect(inbox.on_created, dispatch_uid="zhengshe-inbox-created")
+
+    @staticmethod
+    def _blank_choice():
+        # Django 6.1's blank choice of every select ("- Select an option -", untranslated in zh_Hans): ours.
+        from django.db.models import fields
+
+        fields.BLANK_CHOICE_LABEL = _("— 请选择 —")
