@@ -76,6 +76,8 @@ class RoundListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        # The new-round form only for whoever has a county or town to organize it in (the form's region list).
+        ctx["can_create"] = ctx["can_create"] and _managed_regions(self.request.user).exists()
         ctx["my_sheets"] = selectors.sheets_for(self.request.user).filter(
             scorer=self.request.user, status=SheetStatus.DRAFT)[:20]
         return ctx
@@ -84,6 +86,8 @@ class RoundListView(ScopedListView):
 @login_required
 def round_create_view(request):
     regions = _managed_regions(request.user)
+    if not regions.exists():  # a leader, an expert, a village: nowhere to organize a round
+        raise Http404
     form = RoundForm(request.POST or None, regions=regions, user=request.user)
     if request.method == "POST" and form.is_valid():
         response, created = run_service(

@@ -28,6 +28,7 @@ class RegionListView(ScopedListView):
     export_filename = "行政区划"
     create_url_name = None
     import_url_name = "regions:import"
+    import_roles = frozenset(services.MANAGE_ROLES)
 
     def base_queryset(self):
         # The table's columns only (not the timestamps, nor the parent's own figures): fewer values to convert.
