@@ -170,18 +170,13 @@ def panel_view(request, pk):
     round_ = selectors.round_for(request.user, pk)
     if not selectors.is_manager(request.user, round_):
         raise Http404
-    form = PanelistForm(request.POST or None)
+    form = PanelistForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
-        from zhengshe.accounts.models import User
-
-        user = User.objects.filter(username=form.cleaned_data["username"], is_active=True).first()
-        if user is None:
-            messages.error(request, _("未找到该用户。"))
-        else:
-            response, _p = run_service(request, services.panelist_add, success=_("已加入评分人。"),
-                                       redirect_to=request.path, actor=request.user, round_=round_, user=user,
-                                       kind=form.cleaned_data["kind"], agency=form.cleaned_data["agency"])
-            return response
+        response, _p = run_service(request, services.panelist_add, success=_("已加入评分人。"),
+                                   redirect_to=request.path, actor=request.user, round_=round_,
+                                   user=form.cleaned_data["user"], kind=form.cleaned_data["kind"],
+                                   agency=form.cleaned_data["agency"])
+        return response
     return render(request, "evaluation/panel.html", {
         "round": round_, "form": form, "title": _("评分人"), "panelists": round_.panelists.select_related("user"),
         "conflicts": round_.conflicts.select_related("unit", "user")})

@@ -19,7 +19,7 @@ def test_town_worker_offered_the_form_can_use_it(world, client_for, templates):
     assert reverse("evaluation:round_create") in client.get(reverse("evaluation:round_list")).content.decode()
     # when the form lists her town and she submits it
     form = client.get(reverse("evaluation:round_create")).content.decode()
-    assert f'<option value="{world.town_a1.pk}">{world.town_a1.name}</option>' in form
+    assert f'<option value="{world.town_a1.pk}">{world.town_a1.name}（{world.town_a1.code}）</option>' in form
     response = client.post(reverse("evaluation:round_create"), {
         "region": world.town_a1.pk, "year": 2026, "title": "甲县1镇双向评估", "template_committee": templates.committee.pk,
         "bands_text": "优秀 90\n合格 75\n不合格 0", "publicity_days": 7, "min_sample": 30, "residents_weight": 20,
