@@ -49,5 +49,10 @@ def _bound_card(kind, role: str, target) -> dict:
     region = kind.region_of(target)
     links = [{"label": label, "url": reverse(name)} for label, name in _BOUND_LINKS.get(kind.kind, [])]
     url = target.get_absolute_url() if hasattr(target, "get_absolute_url") else ""
-    return {"kind": kind.label, "role": Role(role).label, "name": str(target), "url": url,
-            "region": getattr(region, "name", ""), "links": links}
+    # A council's home card names the council only: its village's page is the village workers' (scope test).
+    where = getattr(region, "name", "") if kind.kind not in _UNNAMED_REGION else ""
+    return {"kind": kind.label, "role": Role(role).label, "name": str(target), "url": url, "region": where,
+            "links": links}
+
+
+_UNNAMED_REGION = {"council"}
