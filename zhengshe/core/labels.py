@@ -9,18 +9,21 @@ labelled is shown as it is stored (so a missing label is visible, never a blank)
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 _ROLES: dict[str, str] = {}
 _EVENTS: dict[str, str] = {}
 # The change log's own verbs and the request sources (``core.context``): the framework's words.
-_EVENTS.update({"create": _("新增"), "update": _("修改"), "delete": _("删除"), "export": _("导出"),
+_EVENTS.update({"create": pgettext_lazy("audit", "新增"), "update": pgettext_lazy("audit", "修改"),
+                "delete": pgettext_lazy("audit", "删除"), "export": pgettext_lazy("audit", "导出"),
                 "login": _("登录"), "login.failed": _("登录失败"), "login.locked": _("登录被锁定"),
                 "login.totp_failed": _("动态口令错误"), "logout": _("退出登录"),
                 "datakey.reencrypt": _("重新加密个人信息"), "datakey.retire": _("停用数据密钥"),
                 "datakey.rotate": _("轮换数据密钥"), "audit.purge": _("清理审计记录"), "demo.province": _("生成演示数据"),
                 "bench.agreements_loaded": _("载入性能测试协议")})
-SOURCES = {"web": _("网页"), "api": _("接口"), "admin": _("管理后台"), "command": _("命令"), "job": _("后台任务"),
-           "task": _("后台任务"), "test": _("测试")}
+SOURCES = {"web": pgettext_lazy("audit", "网页"), "api": pgettext_lazy("audit", "接口"), "admin": _("管理后台"),
+           "command": pgettext_lazy("audit", "命令"), "job": _("后台任务"), "task": _("后台任务"),
+           "test": pgettext_lazy("audit", "测试")}
 
 
 def register_roles(choices) -> None:
