@@ -40,3 +40,12 @@ def test_panel_form_picks_people_instead_of_typed_usernames(world, client_for):
     text = client.post(url, {"user": other.pk, "kind": "panel"}).content.decode()
     assert "所选人员不存在，或不在您的范围内。" in text
     assert not Panelist.objects.filter(round=ns.round, user=world.town_staff_b).exists()
+
+
+def test_people_lookup_query_budget(world, client_for):
+    from zhengshe.testing import assert_max_queries
+
+    client = client_for(world.district_admin)
+    client.get(reverse("accounts:people_lookup"))  # session and grants warm
+    with assert_max_queries(4):
+        assert client.get(reverse("accounts:people_lookup"), {"q": "a"}).json()["results"]

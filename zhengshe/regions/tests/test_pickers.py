@@ -83,3 +83,12 @@ def test_grading_round_form_picks_the_region_instead_of_a_typed_code(world, clie
 def test_evaluation_round_form_groups_towns_under_their_county(world, client_for):
     text = client_for(world.district_admin).get(reverse("evaluation:round_create")).content.decode()
     assert _town_group(world.county_a) in text and _option(world.town_a1) in text and _option(world.town_a2) in text
+
+
+def test_lookup_query_budget(world, client_for):
+    from zhengshe.testing import assert_max_queries
+
+    client = client_for(world.district_admin)
+    client.get(reverse("regions:lookup"))  # session and grants warm
+    with assert_max_queries(4):
+        assert client.get(reverse("regions:lookup"), {"q": "甲县"}).json()["results"]
