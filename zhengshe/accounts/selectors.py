@@ -123,3 +123,39 @@ def holders_of(item) -> list[int]:
     if item.role:
         grants = grants.filter(role=item.role)
     return sorted(set(grants.values_list("user_id", flat=True)))
+
+
+def people_in_scope(user, *, roles=None, q: str = ""):
+    """The people a worker may pick (a panel's scorer, a grading expert): active region grants inside the user's
+    own subtrees or over them (a county's experts for a town), never a sibling's. One row per person and role."""
+    scope = Scope.for_user(user)
+    paths = scope.region_paths(scope.roles)
+    if not paths and not scope.is_superuser:
+        return RoleAssignment.objects.none()
+    qs = RoleAssignment.objects.filter(active=True, target_kind="", region__isnull=False, user__is_active=True)
+    if not scope.is_superuser:
+        cond = Q(region__path__in={a for p in paths for a in ancestor_paths(p)})
+        for path in paths:
+            cond |= Q(region__path__under=path)
+        qs = qs.filter(cond)
+    if roles:
+        qs = qs.filter(role__in=set(roles))
+    q = q.strip()[:50]
+    if q:
+        qs = qs.filter(Q(user__display_name__contains=q) | Q(user__username__startswith=q))
+    return qs.select_related("user", "region").order_by("role", "user__display_name", "user__username", "pk")
+
+
+LOOKUP_PAGE = 20
+
+
+def people_lookup(user, *, q: str = "", role: str = "", page: int = 1) -> tuple[list[dict], bool]:
+    """One page of :func:`people_in_scope` for the people pickers' search: (rows, whether more follow)."""
+    from .fields import person_label
+
+    qs = people_in_scope(user, roles=[role] if role in Role.values else None, q=q)
+    start = (max(page, 1) - 1) * LOOKUP_PAGE
+    found = list(qs[start:start + LOOKUP_PAGE + 1])
+    rows = [{"id": a.pk, "label": person_label(a), "group": str(Role(a.role).label), "role": a.role}
+            for a in found[:LOOKUP_PAGE]]
+    return rows, len(found) > LOOKUP_PAGE

@@ -11,6 +11,7 @@ urlpatterns = [
     path("totp/", views.totp_setup_view, name="totp_setup"),
     path("token/", views.api_token_view, name="api_token"),
     path("users/", views.UserListView.as_view(), name="user_list"),
+    path("people/lookup/", views.people_lookup_view, name="people_lookup"),
     path("users/new/", views.user_create_view, name="user_create"),
     path("users/<int:pk>/", views.user_detail_view, name="user_detail"),
     path("users/<int:pk>/active/", views.user_set_active_view, name="user_set_active"),

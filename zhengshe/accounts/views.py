@@ -380,3 +380,18 @@ def api_token_view(request):
 
 
 __all__ = ["get_user_model", "users_in_scope"]
+
+
+@login_required
+def people_lookup_view(request):
+    """The people pickers' search: JSON, people in the user's scope only, one bounded page (``?q=&role=&page=``)."""
+    from django.http import JsonResponse
+
+    from .selectors import people_lookup
+
+    try:
+        page = min(max(int(request.GET.get("page") or 1), 1), 50)
+    except ValueError:
+        page = 1
+    rows, more = people_lookup(request.user, q=request.GET.get("q", ""), role=request.GET.get("role", ""), page=page)
+    return JsonResponse({"results": rows, "more": more, "page": page})

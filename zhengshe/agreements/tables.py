@@ -50,8 +50,14 @@ class LedgerTable(Table):
         Column("item__title", _("事项")),
         Column("voucher_number", _("凭证号")),
         Column("reason", _("事由")),
-        Column("source", _("来源")),
+        Column("source", _("来源"), render=lambda r: str(LEDGER_SOURCES.get(r.source, r.source))),
     ]
+
+
+# Where a ledger line came from (``LedgerEntry.source``, written by the services), as the ledger page names it.
+LEDGER_SOURCES = {"agreement": _("协议签署"), "payment": _("分期拨付"), "amendment": _("补充协议"),
+                  "manual": _("手工登记"), "evaluation": _("评估结果运用"), "bench": _("性能测试数据"),
+                  "offline": _("线下签署"), "import": _("导入")}
 
 
 def _yuan(key):

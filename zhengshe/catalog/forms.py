@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhengshe.regions.fields import RegionChoiceField, RegionMultipleChoiceField
 from zhengshe.regions.models import Region
 
 from .choices import AskKind, AskOutcome, BurdenKind, BurdenState, BurdenSubtype, FundingBasis, ListKind, TargetMode
@@ -91,9 +92,9 @@ class AdmissionForm(BootstrapForm):
     funding_amount = forms.DecimalField(label=_("随转经费（元/村·年）"), min_value=0, max_digits=12, decimal_places=2,
                                         initial=0)
     target_mode = forms.ChoiceField(label=_("申请范围方式"), choices=TargetMode.choices)
-    target_root = forms.ModelChoiceField(label=_("申请范围（区划）"), queryset=Region.objects.none(), required=False)
-    target_regions = forms.ModelMultipleChoiceField(label=_("申请范围（村、社区）"), queryset=Region.objects.none(),
-                                                    required=False, widget=forms.SelectMultiple(attrs={"size": 8}))
+    target_root = RegionChoiceField(label=_("申请范围（区划）"), required=False)
+    target_regions = RegionMultipleChoiceField(label=_("申请范围（村、社区）"), required=False, level="village",
+                                               help_text=_("按镇（街道）分组；可输入名称或代码筛选"))
     requested_from = forms.DateField(label=_("申请起始日期"), widget=DATE)
     requested_until = forms.DateField(label=_("申请截止日期"), widget=DATE)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -115,9 +116,9 @@ class AdmissionForm(BootstrapForm):
 
 class ApproveForm(BootstrapForm):
     mode = forms.ChoiceField(label=_("准入范围方式"), choices=TargetMode.choices)
-    root = forms.ModelChoiceField(label=_("准入范围（区划）"), queryset=Region.objects.none(), required=False)
-    regions = forms.ModelMultipleChoiceField(label=_("准入范围（村、社区）"), queryset=Region.objects.none(),
-                                             required=False, widget=forms.SelectMultiple(attrs={"size": 10}))
+    root = RegionChoiceField(label=_("准入范围（区划）"), required=False)
+    regions = RegionMultipleChoiceField(label=_("准入范围（村、社区）"), required=False, level="village",
+                                        help_text=_("按镇（街道）分组；可输入名称或代码筛选"))
     valid_from = forms.DateField(label=_("有效期起"), widget=DATE)
     valid_until = forms.DateField(label=_("有效期止"), widget=DATE)
     comment = forms.CharField(label=_("审核意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

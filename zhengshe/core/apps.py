@@ -18,4 +18,14 @@ class CoreConfig(AppConfig):
         autodiscover_modules("workflows")
         # Every app's importers module declares its imports, so that a large file can run as a job.
         autodiscover_modules("importers")
+        # Every app's labels module registers the labels of the codes it stores (roles, event names).
+        autodiscover_modules("labels")
+        self._blank_choice()
         post_save.connect(inbox.on_created, dispatch_uid="zhengshe-inbox-created")
+
+    @staticmethod
+    def _blank_choice():
+        # Django 6.1's blank choice of every select ("- Select an option -", untranslated in zh_Hans): ours.
+        from django.db.models import fields
+
+        fields.BLANK_CHOICE_LABEL = _("— 请选择 —")

@@ -47,6 +47,8 @@ class ScopedListView(ScopedMixin, ListView):
     export_filename = ""
     create_url_name = None
     create_roles: frozenset[str] = frozenset()
+    # Who is offered the import button: these roles when given, else whoever may create.
+    import_roles: frozenset[str] = frozenset()
     import_url_name = None
 
     def base_queryset(self):
@@ -104,7 +106,8 @@ class ScopedListView(ScopedMixin, ListView):
         ctx["can_create"] = bool(self.create_url_name) and (
             not self.create_roles or self.scope.has_role(*self.create_roles))
         ctx["create_url_name"] = self.create_url_name
-        ctx["import_url_name"] = self.import_url_name if ctx["can_create"] else None
+        may_import = self.scope.has_role(*self.import_roles) if self.import_roles else ctx["can_create"]
+        ctx["import_url_name"] = self.import_url_name if may_import else None
         return ctx
 
 

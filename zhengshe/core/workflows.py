@@ -249,10 +249,34 @@ class Workflow:
         return display() if display is not None else current
 
 
-def history(obj):
-    """The status history of an object, oldest first, with actors loaded."""
+def history(obj, flow: Workflow | None = None) -> list:
+    """The status history of an object, oldest first, with actors loaded; each row carries ``action_label``,
+    ``from_label`` and ``to_label`` (the move and the states as a reader sees them, never the stored codes)."""
     from .models import StatusChange
 
-    return StatusChange.objects.filter(
+    rows = list(StatusChange.objects.filter(
         content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)
-    ).select_related("actor")
+    ).select_related("actor"))
+    flows = [flow] if flow is not None else _flows_of(type(obj))
+    for row in rows:
+        flow_ = next((f for f in flows if row.action in f.moves_from(row.from_status)), flows[0] if flows else None)
+        move = flow_.moves_from(row.from_status).get(row.action) if flow_ is not None else None
+        states = _state_labels(type(obj), flow_.status_field) if flow_ is not None else {}
+        row.action_label = str(move.label) if move is not None else row.action
+        row.from_label = str(states.get(row.from_status, row.from_status))
+        row.to_label = str(states.get(row.to_status, row.to_status))
+    return rows
+
+
+def _flows_of(model) -> list[Workflow]:
+    """The workflows that move ``model``: those naming it, else those whose status field and states it has."""
+    named = [f for f in WORKFLOWS.values() if f.model == model._meta.label]
+    if named:
+        return named
+    fields = {f.name for f in model._meta.concrete_fields}
+    return [f for f in WORKFLOWS.values() if not f.model and f.status_field in fields
+            and set(f.table) <= set(_state_labels(model, f.status_field))]
+
+
+def _state_labels(model, status_field: str) -> dict:
+    return {str(k): v for k, v in (model._meta.get_field(status_field).flatchoices or ())}

@@ -5,7 +5,11 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhengshe.accounts.fields import PersonChoiceField
+from zhengshe.accounts.roles import Role
+from zhengshe.accounts.selectors import people_in_scope
 from zhengshe.core.indicators import all_sources
+from zhengshe.regions.fields import RegionChoiceField
 from zhengshe.regions.models import Region
 
 from .choices import ConsequenceKind, Direction, Mapping, MissingRule, PanelKind, Rule, TemplateStatus
@@ -62,7 +66,7 @@ def _published(direction):
 
 
 class RoundForm(forms.ModelForm):
-    region = forms.ModelChoiceField(label=_("组织区划"), queryset=Region.objects.none())
+    region = RegionChoiceField(label=_("组织区划"))
     departments_text = forms.CharField(label=_("参评部门（每行一个）"), required=False,
                                        widget=forms.Textarea(attrs={"rows": 3}),
                                        help_text=_("另外自动加入在各镇登记了部门的工作人员所属部门"))
@@ -159,11 +163,21 @@ def text_to_bands(text: str) -> list[dict]:
     return bands
 
 
+# Who may sit on an evaluation panel (the service checks it again over the round's region).
+PANEL_ROLES = (Role.EXPERT, Role.DISTRICT_ADMIN, Role.TOWN_STAFF, Role.LEADER)
+
+
 class PanelistForm(forms.Form):
-    username = forms.CharField(label=_("用户名"), max_length=150, widget=forms.TextInput(attrs={"class": "form-control"}))
+    user = PersonChoiceField(label=_("评分人"), queryset=None, help_text=_("按角色分组；可输入姓名或账号筛选"))
     kind = forms.ChoiceField(label=_("身份"), choices=PanelKind.choices, widget=forms.Select(attrs={"class": "form-select"}))
     agency = forms.CharField(label=_("所属机构（第三方）"), max_length=200, required=False,
                              widget=forms.TextInput(attrs={"class": "form-control"}))
+
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if actor is not None:
+            self.fields["user"].queryset = people_in_scope(actor, roles=PANEL_ROLES)
 
 
 class ConflictForm(forms.Form):

@@ -77,6 +77,8 @@ class RoundListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        # The new-round form only for whoever has a county or town to organize it in (the form's region list).
+        ctx["can_create"] = ctx["can_create"] and _managed_regions(self.request.user).exists()
         ctx["my_sheets"] = selectors.sheets_for(self.request.user).filter(
             scorer=self.request.user, status=SheetStatus.DRAFT)[:20]
         return ctx
@@ -85,6 +87,8 @@ class RoundListView(ScopedListView):
 @login_required
 def round_create_view(request):
     regions = _managed_regions(request.user)
+    if not regions.exists():  # a leader, an expert, a village: nowhere to organize a round
+        raise Http404
     form = RoundForm(request.POST or None, regions=regions, user=request.user)
     if request.method == "POST" and form.is_valid():
         response, created = run_service(
@@ -167,18 +171,13 @@ def panel_view(request, pk):
     round_ = selectors.round_for(request.user, pk)
     if not selectors.is_manager(request.user, round_):
         raise Http404
-    form = PanelistForm(request.POST or None)
+    form = PanelistForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
-        from zhengshe.accounts.models import User
-
-        user = User.objects.filter(username=form.cleaned_data["username"], is_active=True).first()
-        if user is None:
-            messages.error(request, _("未找到该用户。"))
-        else:
-            response, _p = run_service(request, services.panelist_add, success=_("已加入评分人。"),
-                                       redirect_to=request.path, actor=request.user, round_=round_, user=user,
-                                       kind=form.cleaned_data["kind"], agency=form.cleaned_data["agency"])
-            return response
+        response, _p = run_service(request, services.panelist_add, success=_("已加入评分人。"),
+                                   redirect_to=request.path, actor=request.user, round_=round_,
+                                   user=form.cleaned_data["user"], kind=form.cleaned_data["kind"],
+                                   agency=form.cleaned_data["agency"])
+        return response
     return render(request, "evaluation/panel.html", {
         "round": round_, "form": form, "title": _("评分人"), "panelists": round_.panelists.select_related("user"),
         "conflicts": round_.conflicts.select_related("unit", "user")})

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhengshe.regions.fields import RegionChoiceField
 from zhengshe.regions.models import Region
 
 from .choices import CreditList, CreditReason, Grade, InspectionResult
@@ -200,7 +201,12 @@ class MilestoneForm(StyledModelForm):
 
 
 class RoundForm(StyledModelForm):
-    region = RegionCodeField(label=_("组织评估的区划代码"))
+    region = RegionChoiceField(label=_("组织评估的区划"), help_text=_("可输入名称或代码筛选"))
+
+    def __init__(self, *args, regions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if regions is not None:
+            self.fields["region"].queryset = regions
 
     class Meta:
         model = GradeRound

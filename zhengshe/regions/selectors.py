@@ -97,3 +97,24 @@ def breadcrumbs(region: Region, user) -> list[dict]:
     scope = Scope.for_user(user)
     chain = ancestors(region, include_self=True).values_list("name", "code", "path")
     return [{"name": name, "code": code, "link": scope.covers_path(path, scope.roles)} for name, code, path in chain]
+
+
+LOOKUP_PAGE = 20
+
+
+def lookup(user, *, q: str = "", level: str = "", page: int = 1) -> tuple[list[dict], bool]:
+    """One page of the regions in ``user``'s scope matching ``q`` (name contains, or code starts with), for the
+    pickers' search: (rows with the town they belong to, whether more follow). Two queries at most."""
+    qs = Region.objects.restrict(user, "view").select_related("parent").order_by("path")
+    q = q.strip()[:50]
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(code__startswith=q))
+    if level in Level.values:
+        qs = qs.filter(level=level)
+    start = (max(page, 1) - 1) * LOOKUP_PAGE
+    found = list(qs[start:start + LOOKUP_PAGE + 1])
+    from .fields import region_label
+
+    rows = [{"id": r.pk, "code": r.code, "name": r.name, "level": r.level, "label": region_label(r),
+             "group": region_label(r.parent) if r.parent_id else ""} for r in found[:LOOKUP_PAGE]]
+    return rows, len(found) > LOOKUP_PAGE

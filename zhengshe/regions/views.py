@@ -29,6 +29,7 @@ class RegionListView(ScopedListView):
     export_filename = "行政区划"
     create_url_name = None
     import_url_name = "regions:import"
+    import_roles = frozenset(services.MANAGE_ROLES)
 
     def base_queryset(self):
         # The table's columns only (not the timestamps, nor the parent's own figures): fewer values to convert.
@@ -149,3 +150,17 @@ def region_export_view(request):
     record_event("export", None, after={"view": "regions", "rows": len(rows)}, object_repr=_("行政区划导出"))
     return workbook_response(services.IMPORT_HEADERS, rows, f"行政区划-{timezone.localdate():%Y%m%d}.xlsx",
                              title=_("区划"))
+
+
+@login_required
+def region_lookup_view(request):
+    """The region pickers' search: JSON, the user's scope only, one bounded page (``?q=&level=&page=``)."""
+    from django.http import JsonResponse
+
+    try:
+        page = min(max(int(request.GET.get("page") or 1), 1), 50)
+    except ValueError:
+        page = 1
+    rows, more = selectors.lookup(request.user, q=request.GET.get("q", ""), level=request.GET.get("level", ""),
+                                  page=page)
+    return JsonResponse({"results": rows, "more": more, "page": page})

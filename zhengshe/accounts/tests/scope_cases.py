@@ -17,6 +17,8 @@ def _locked_address(w):
 
 
 CASES = {
+    # The people pickers' search: the village's own worker finds herself; the sibling village's worker does not.
+    "accounts:people_lookup": ScopeCase(lambda w: {"marker": w.village_staff.username}, extra_params={"q": "village"}),
     # Account management is for system/security administrators of the subtree; a village worker sees no one.
     "accounts:user_list": ScopeCase(lambda w: {"marker": w.village_staff.username}, owner="security_admin"),
     "accounts:user_create": ScopeCase(lambda w: {"post": {"username": "x", "display_name": "x", "password": "Abc@12345",

@@ -54,6 +54,18 @@ class RoundListView(ScopedListView):
         return ctx
 
 
+def _organizing_regions(scope):
+    """The counties and towns (and the city, for a city office) a district administrator may organize grading in."""
+    from django.db.models import Q
+
+    from zhengshe.regions.models import Region
+
+    q = Q() if scope.is_superuser else Q(pk__in=[])
+    for path in scope.region_paths({Role.DISTRICT_ADMIN}):
+        q |= Q(path__under=path)
+    return Region.objects.filter(q, level__in=["city", "county", "town"])
+
+
 @login_required
 def round_create(request):
     scope = Scope.for_user(request.user)
@@ -61,7 +73,7 @@ def round_create(request):
         raise PermissionDenied
     from django.utils import timezone
 
-    form = RoundForm(request.POST or None, initial={"year": timezone.localdate().year,
+    form = RoundForm(request.POST or None, regions=_organizing_regions(scope), initial={"year": timezone.localdate().year,
                                                     "name": _("%d 年度社会组织等级评估") % timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
         rnd = call_service(request, services.round_create, success=_("已创建评估批次。"), form=form, actor=request.user,

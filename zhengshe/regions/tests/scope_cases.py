@@ -5,6 +5,8 @@ CASES = {
     "regions:detail": ScopeCase(lambda w: {"kwargs": {"code": w.village_a1x.code}, "marker": w.village_a1x.code}),
     "regions:list": ScopeCase(lambda w: {"marker": w.village_a1x.code}),
     "regions:export": ScopeCase(lambda w: {"marker": w.village_a1x.code}),
+    # The pickers' search: the sibling village's worker finds nothing of village A1x.
+    "regions:lookup": ScopeCase(lambda w: {"marker": w.village_a1x.code}, extra_params={"q": "甲县1镇"}),
     "regions:import": ScopeCase(lambda w: {"marker": None}),
     "regions:import_template": ScopeCase(lambda w: {"marker": None}),
     "region-list": ScopeCase(lambda w: {"marker": w.village_a1x.code}),
