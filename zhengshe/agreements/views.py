@@ -708,18 +708,19 @@ GROUP_LABELS = {"town": gettext_lazy("按镇（街道）"), "county": gettext_la
 def funds(request):
     """Allocated / paid / withheld / awarded / balance rolled up in the database, with Excel export."""
     group = request.GET.get("group") if request.GET.get("group") in GROUP_LABELS else "town"
+    default = selectors.latest_agreement_year(request.user) or timezone.localdate().year
     try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
+        year = int(request.GET.get("year") or default)
     except ValueError:
-        year = timezone.localdate().year
+        year = default
     if not 1949 <= year <= 2100:
-        year = timezone.localdate().year
+        year = default
     if group == "item":
-        rows = selectors.funds_rollup(request.user, year=year, group=group)
+        rows, totals = selectors.funds_by_item(request.user, year=year)
         status_counts = selectors.agreement_status_counts(request.user, year, group)
     else:  # funds and signing states from one pass over the agreements
         rows, status_counts = selectors.funds_and_status(request.user, year=year, group=group)
-    totals = selectors.funds_totals(rows)
+        totals = selectors.funds_totals(rows)
     headers = [_("代码"), _("名称"), _("协议数"), _("核定（元）"), _("已拨付（元）"), _("扣减（元）"), _("奖励（元）"),
                _("未拨余额（元）")]
     if request.GET.get("export") == "xlsx":
