@@ -211,3 +211,21 @@ class AmendmentItemRemoveForm(_AmendmentLineForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.order_fields(["version", "ends_on", "funding_amount", "reason"])
+
+
+class AmendmentPlanRowForm(forms.Form):
+    """One row of a supplementary agreement's payment plan: a new instalment, or an unpaid one with a new amount."""
+
+    instalment = forms.ModelChoiceField(label=_("期次"), queryset=None, required=False,
+                                        empty_label=_("新增一期"))
+    label = forms.CharField(label=_("名称"), max_length=50, required=False)
+    amount = forms.DecimalField(label=_("金额（元）"), max_digits=14, decimal_places=2, min_value=0)
+    due_date = forms.DateField(label=_("应拨付日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, instalments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instalment"].queryset = instalments
+        self.fields["instalment"].label_from_instance = lambda i: f"{i.label}（{i.amount:,.2f} 元）"
+
+
+AmendmentPlanFormSet = forms.formset_factory(AmendmentPlanRowForm, extra=1, can_delete=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_plan
 
 app_name = "agreements"
 urlpatterns = [
@@ -22,6 +22,7 @@ urlpatterns = [
     path("amendments/<int:pk>/", views.amendment_detail, name="amendment_detail"),
     path("amendments/<int:pk>/sign/", views.amendment_sign, name="amendment_sign"),
     path("amendments/<int:pk>/cancel/", views.amendment_cancel, name="amendment_cancel"),
+    path("amendments/<int:pk>/plan/", views_plan.amendment_plan, name="amendment_plan"),
     path("amendments/<int:pk>/pdf/", views.amendment_pdf_view, name="amendment_pdf"),
     path("amendments/<int:pk>/items/add/", views.amendment_item_add, name="amendment_item_add"),
     path("amendments/<int:pk>/items/<int:item_pk>/change/", views.amendment_item_change, name="amendment_item_change"),

@@ -406,7 +406,8 @@ def amendment_detail(request, pk):
             AmendmentStatus.DRAFT, AmendmentStatus.SIGNED_BY_B) else None,
         "can_edit_items": editable, "in_force": [e for e in in_force if e.pk not in changed],
         "can_sign": any(a.startswith("sign_") for a, _t in actions), "can_cancel": any(a == "cancel" for a, _t in actions),
-        "sign_form": AmendmentSignForm(), "history": list(history(amendment))})
+        "sign_form": AmendmentSignForm(), "history": list(history(amendment)),
+        "plan_rows": list(amendment.plan_rows.select_related("instalment"))})
 
 
 def _amendment_for_editor(request, pk) -> Amendment:

@@ -71,6 +71,13 @@ from .negotiation import (  # noqa: F401
     note_add,
     proposal_decide,
 )
+from .plans import (  # noqa: F401
+    amendment_plan_problem,
+    amendment_plan_proposal,
+    amendment_plan_set,
+    apply_plan,
+    plan_after,
+)
 from .progress import (  # noqa: F401
     progress_report,
 )

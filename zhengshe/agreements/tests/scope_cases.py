@@ -90,6 +90,7 @@ CASES = {
     "agreements:amendment_sign": post("pk", "amendment"),
     "agreements:amendment_cancel": post("pk", "amendment"),
     "agreements:amendment_pdf": ScopeCase(pk("amendment")),
+    "agreements:amendment_plan": ScopeCase(pk("amendment")),
     "agreements:amendment_item_add": ScopeCase(pk("item_amendment")),
     "agreements:amendment_item_change": ScopeCase(lambda w: {"kwargs": {"pk": scenario(w)["item_amendment"].pk,
                                                                         "item_pk": scenario(w)["item"].pk}}),
