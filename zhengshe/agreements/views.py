@@ -49,8 +49,10 @@ from .forms import (
     TemplateCreateForm,
     TemplateForm,
     TemplateItemForm,
+    TemplatePlanFormSet,
     TransitionForm,
     ZipForm,
+    plan_initial,
 )
 from .models import (
     Agreement,
@@ -568,9 +570,10 @@ def template_create(request):
 def template_detail(request, pk):
     template = get_scoped_or_404(AgreementTemplate.objects.select_related("region", "duty_list"), request.user, pk=pk)
     form = TemplateForm(request.POST or None, instance=template, initial={"version": template.version})
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "instalment_plan_text")}
-        data["instalment_plan"] = form.cleaned_data["instalment_plan_text"]
+    plan = TemplatePlanFormSet(request.POST or None, initial=plan_initial(template.instalment_plan), prefix="plan")
+    if request.method == "POST" and form.is_valid() & plan.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        data["instalment_plan"] = plan.plan()
         if call_service(request, services.template_update, success=_("模板已保存。"), form=form, actor=request.user,
                         template=template, version=form.cleaned_data["version"], data=data):
             return redirect(template.get_absolute_url())
@@ -579,7 +582,7 @@ def template_detail(request, pk):
     addable = [li for li in template.duty_list.items.order_by("position", "number") if li.identity_id not in chosen] \
         if template.duty_list_id else []
     return render(request, "agreements/template_detail.html", {"addable": addable,
-        "object": template, "form": form, "items": items, "title": str(template),
+        "object": template, "form": form, "plan": plan, "items": items, "title": str(template),
         "weight_total": sum((i.weight for i in items), Decimal("0")),
         "weight_problem": services.template_weight_problem(template),
         "parties": len(services.drafting_parties(template)),

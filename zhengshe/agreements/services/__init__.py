@@ -97,6 +97,7 @@ from .templates import (  # noqa: F401
     template_item_remove,
     template_item_update,
     template_rebalance,
+    template_totals,
     template_update,
     template_weight_problem,
 )
