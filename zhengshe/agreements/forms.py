@@ -256,3 +256,13 @@ class AmendmentPlanRowForm(forms.Form):
 
 
 AmendmentPlanFormSet = forms.formset_factory(AmendmentPlanRowForm, extra=1, can_delete=True)
+
+
+class OfflineSignForm(forms.Form):
+    """A paper agreement both sides signed earlier: the date, both signers and the scan."""
+
+    signed_on = forms.DateField(label=_("签署日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    a_signer_name = forms.CharField(label=_("甲方签署代表"), max_length=50)
+    b_signer_name = forms.CharField(label=_("乙方签署代表"), max_length=50)
+    scan = forms.FileField(label=_("纸质协议扫描件（PDF/PNG/JPEG，≤ 10 MB）"))
+    note = forms.CharField(label=_("说明"), max_length=300, required=False)

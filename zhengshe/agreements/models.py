@@ -212,6 +212,8 @@ class Agreement(ClauseFields, VersionedModel):
     b_signed_at = models.DateTimeField(_("乙方签署时间"), null=True, blank=True)
     b_seal_number = models.CharField(_("乙方印章编号"), max_length=60, blank=True)
     b_seal_image = models.FileField(_("乙方印章图片"), upload_to="agreements/seals/", blank=True)
+    signed_offline = models.BooleanField(_("纸质签署后补录"), default=False)
+    offline_scan = models.FileField(_("纸质协议扫描件"), upload_to="agreements/scans/", blank=True)
     terminated_reason = models.TextField(_("终止原因"), blank=True)
     created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("起草人"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_plan
+from . import views, views_offline, views_plan
 
 app_name = "agreements"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.agreement_edit, name="edit"),
     path("<int:pk>/items/<int:item_pk>/edit/", views.item_edit, name="item_edit"),
     path("<int:pk>/do/<str:action>/", views.agreement_action, name="action"),
+    path("<int:pk>/offline/", views_offline.agreement_offline, name="offline"),
     path("<int:pk>/confirm/", views.agreement_confirm, name="confirm"),
     path("<int:pk>/notes/", views.note_add, name="note_add"),
     path("notes/<int:note_pk>/decide/", views.proposal_decide, name="proposal_decide"),

@@ -143,6 +143,7 @@ def agreement_detail(request, pk):
         "history": list(history(agreement)),
         "buttons": [(a, t) for a, t in actions if a in BUTTON_ACTIONS],
         "can_sign": any(a.startswith("sign_") for a, _t in actions),
+        "can_record_offline": any(a == "record_offline" for a, _t in actions),
         "can_terminate": any(a == "terminate" for a, _t in actions),
         "editable": agreement.status in EDITABLE_STATUSES,
         "can_edit": side == "a" and agreement.status in EDITABLE_STATUSES,

@@ -71,6 +71,11 @@ from .negotiation import (  # noqa: F401
     note_add,
     proposal_decide,
 )
+from .offline import (  # noqa: F401
+    agreement_record_offline,
+    check_scan,
+    offline_date_problem,
+)
 from .plans import (  # noqa: F401
     amendment_plan_problem,
     amendment_plan_proposal,

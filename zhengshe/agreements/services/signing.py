@@ -104,9 +104,10 @@ def agreement_sign(*, actor, agreement, signer_name: str, seal_number: str = "",
     return signed
 
 
-def _allocate(agreement, actor) -> None:
-    """Both sides signed: one allocation line per funded item, and the instalments from the template's plan."""
-    today = timezone.localdate()
+def _allocate(agreement, actor, on=None) -> None:
+    """Both sides signed: one allocation line per funded item, and the instalments from the template's plan.
+    ``on``: the signing date when it was not today (a paper agreement recorded afterwards)."""
+    today = on or timezone.localdate()
     items = [i for i in agreement.items.filter(removed=False, added_by__isnull=True) if i.funding_amount > 0]
     LedgerEntry.objects.bulk_create([
         LedgerEntry(agreement=agreement, kind=LedgerKind.ALLOCATE, amount=i.funding_amount, item=i, entry_date=today,
