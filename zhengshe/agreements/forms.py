@@ -266,3 +266,13 @@ class OfflineSignForm(forms.Form):
     b_signer_name = forms.CharField(label=_("乙方签署代表"), max_length=50)
     scan = forms.FileField(label=_("纸质协议扫描件（PDF/PNG/JPEG，≤ 10 MB）"))
     note = forms.CharField(label=_("说明"), max_length=300, required=False)
+
+
+class AgreementImportForm(forms.Form):
+    town = forms.ModelChoiceField(label=_("甲方镇（街道）"), queryset=None)
+    file = forms.FileField(label=_("Excel 文件（.xlsx，≤ 10 MB）"))
+
+    def __init__(self, *args, towns=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["town"].queryset = towns
+        self.fields["town"].label_from_instance = lambda r: f"{r.name}（{r.code}）"

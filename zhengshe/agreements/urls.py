@@ -42,6 +42,7 @@ urlpatterns = [
     path("exports/<int:pk>/", views.export_detail, name="export_detail"),
     path("exports/<int:pk>/file/", views.export_file, name="export_file"),
     path("funds/", views.funds, name="funds"),
+    path("import/", views_offline.agreements_import, name="import"),
     path("ledger/", views.LedgerListView.as_view(), name="ledger"),
     path("councils/", views.CouncilListView.as_view(), name="council_list"),
     path("councils/new/", views.council_create, name="council_create"),

@@ -63,6 +63,10 @@ from .funds import (  # noqa: F401
     funds_adjust,
     instalment_pay,
 )
+from .imports import (  # noqa: F401
+    IMPORT_HEADERS,
+    agreements_import,
+)
 from .negotiation import (  # noqa: F401
     _validate_proposed,
     agreement_confirm,

@@ -99,6 +99,7 @@ CASES = {
     "agreements:amendment_cancel": post("pk", "amendment"),
     "agreements:amendment_pdf": ScopeCase(pk("amendment")),
     "agreements:amendment_plan": ScopeCase(pk("amendment")),
+    "agreements:import": ScopeCase(lambda w: {"marker": None}),
     "agreements:offline": ScopeCase(lambda w: {"kwargs": {"pk": _draft(w).pk}, "marker": None}),
     "agreements:amendment_item_add": ScopeCase(pk("item_amendment")),
     "agreements:amendment_item_change": ScopeCase(lambda w: {"kwargs": {"pk": scenario(w)["item_amendment"].pk,
