@@ -1,6 +1,5 @@
 """Forms: each carries what its service needs; drafts carry ``version`` for optimistic locking."""
 
-import json
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -109,10 +108,6 @@ class TemplateCreateForm(forms.Form):
 
 
 class TemplateForm(VersionedForm):
-    instalment_plan_text = forms.CharField(
-        label=_("拨付计划"), widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_('JSON，每期 {"label": 名称, "percent": 比例, "due": "YYYY-MM-DD"}，比例合计 100'))
-
     class Meta:
         model = AgreementTemplate
         fields = ["title", "party_a_name", "party_a_department", "number_prefix", "term_start", "term_end",
@@ -121,19 +116,51 @@ class TemplateForm(VersionedForm):
                    "term_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    **{c: forms.Textarea(attrs={"rows": 3}) for c in Agreement.CLAUSES}}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["instalment_plan_text"] = json.dumps(self.instance.instalment_plan, ensure_ascii=False)
 
-    def clean_instalment_plan_text(self):
-        try:
-            plan = json.loads(self.cleaned_data["instalment_plan_text"])
-        except ValueError:
-            raise forms.ValidationError(_("不是有效的 JSON。")) from None
-        if not isinstance(plan, list):
-            raise forms.ValidationError(_("应为一个列表。"))
-        return plan
+class TemplatePlanRowForm(forms.Form):
+    """One instalment of a template's payment plan: name, due date, and a share or an amount (one of the two)."""
+
+    label = forms.CharField(label=_("名称"), max_length=50)
+    due = forms.DateField(label=_("应拨付日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    percent = forms.DecimalField(label=_("比例（%）"), max_digits=5, decimal_places=2, min_value=0.01,
+                                 max_value=100, required=False)
+    amount = forms.DecimalField(label=_("金额（元）"), max_digits=14, decimal_places=2, min_value=0.01,
+                                required=False)
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("percent") is None) == (data.get("amount") is None) and not self.errors:
+            raise forms.ValidationError(_("比例和金额须填且只填一项。"))
+        return data
+
+
+class _TemplatePlanBase(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        rows = [f.cleaned_data for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        kinds = {"percent" if r.get("percent") is not None else "amount" for r in rows}
+        if len(kinds) > 1:
+            raise forms.ValidationError(_("拨付计划须全部按比例或全部按金额分期，不能混用。"))
+        if kinds == {"percent"} and (total := sum(r["percent"] for r in rows)) != 100:
+            raise forms.ValidationError(_("各期比例合计应为 100%%，当前为 %(t)s%%。") % {"t": f"{total.normalize():f}"})
+
+    def plan(self) -> list[dict]:
+        """The rows as the template's plan (JSON: label, due, percent or amount as strings)."""
+        rows = [f.cleaned_data for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        return [{"label": r["label"].strip(), "due": r["due"].isoformat(),
+                 **({"percent": str(r["percent"])} if r.get("percent") is not None else {"amount": str(r["amount"])})}
+                for r in rows]
+
+
+TemplatePlanFormSet = forms.formset_factory(TemplatePlanRowForm, formset=_TemplatePlanBase, extra=1,
+                                            can_delete=True)
+
+
+def plan_initial(plan) -> list[dict]:
+    """A template's stored plan as the row editor's initial rows."""
+    return [{"label": p.get("label", ""), "due": p.get("due"), "percent": p.get("percent"), "amount": p.get("amount")}
+            for p in plan or [] if isinstance(p, dict)]
 
 
 class TemplateItemForm(forms.ModelForm):
@@ -211,3 +238,41 @@ class AmendmentItemRemoveForm(_AmendmentLineForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.order_fields(["version", "ends_on", "funding_amount", "reason"])
+
+
+class AmendmentPlanRowForm(forms.Form):
+    """One row of a supplementary agreement's payment plan: a new instalment, or an unpaid one with a new amount."""
+
+    instalment = forms.ModelChoiceField(label=_("期次"), queryset=None, required=False,
+                                        empty_label=_("新增一期"))
+    label = forms.CharField(label=_("名称"), max_length=50, required=False)
+    amount = forms.DecimalField(label=_("金额（元）"), max_digits=14, decimal_places=2, min_value=0)
+    due_date = forms.DateField(label=_("应拨付日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, instalments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instalment"].queryset = instalments
+        self.fields["instalment"].label_from_instance = lambda i: f"{i.label}（{i.amount:,.2f} 元）"
+
+
+AmendmentPlanFormSet = forms.formset_factory(AmendmentPlanRowForm, extra=1, can_delete=True)
+
+
+class OfflineSignForm(forms.Form):
+    """A paper agreement both sides signed earlier: the date, both signers and the scan."""
+
+    signed_on = forms.DateField(label=_("签署日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    a_signer_name = forms.CharField(label=_("甲方签署代表"), max_length=50)
+    b_signer_name = forms.CharField(label=_("乙方签署代表"), max_length=50)
+    scan = forms.FileField(label=_("纸质协议扫描件（PDF/PNG/JPEG，≤ 10 MB）"))
+    note = forms.CharField(label=_("说明"), max_length=300, required=False)
+
+
+class AgreementImportForm(forms.Form):
+    town = forms.ModelChoiceField(label=_("甲方镇（街道）"), queryset=None)
+    file = forms.FileField(label=_("Excel 文件（.xlsx，≤ 10 MB）"))
+
+    def __init__(self, *args, towns=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["town"].queryset = towns
+        self.fields["town"].label_from_instance = lambda r: f"{r.name}（{r.code}）"

@@ -212,6 +212,8 @@ class Agreement(ClauseFields, VersionedModel):
     b_signed_at = models.DateTimeField(_("乙方签署时间"), null=True, blank=True)
     b_seal_number = models.CharField(_("乙方印章编号"), max_length=60, blank=True)
     b_seal_image = models.FileField(_("乙方印章图片"), upload_to="agreements/seals/", blank=True)
+    signed_offline = models.BooleanField(_("纸质签署后补录"), default=False)
+    offline_scan = models.FileField(_("纸质协议扫描件"), upload_to="agreements/scans/", blank=True)
     terminated_reason = models.TextField(_("终止原因"), blank=True)
     created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("起草人"))
@@ -439,6 +441,33 @@ class AmendmentItem(ItemTerms, BaseModel):
         if self.kind == AmendmentItemKind.ADD:
             return self.funding_amount
         return self.funding_amount - Decimal(str(self.base.get("funding_amount", "0")))
+
+
+class AmendmentInstalment(BaseModel):
+    """One row of the payment plan a supplementary agreement sets: a new instalment (``instalment`` empty) or a new
+    amount and date for an instalment not yet paid. Applied when the amendment comes into force; signing is refused
+    unless the plan then adds up to the money in force."""
+
+    amendment = models.ForeignKey(Amendment, on_delete=models.PROTECT, related_name="plan_rows",
+                                  verbose_name=_("补充协议"))
+    instalment = models.ForeignKey("Instalment", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("调整的原期次"))
+    label = models.CharField(_("名称"), max_length=50)
+    amount = models.DecimalField(_("计划金额（元）"), **MONEY)
+    due_date = models.DateField(_("应拨付日期"))
+    position = models.PositiveIntegerField(_("排序"), default=0)
+
+    scope_region_field = "amendment__agreement__party_b"
+    scope_target_fields = {"council": "amendment__agreement__council"}
+
+    class Meta:
+        verbose_name = _("补充协议拨付安排")
+        verbose_name_plural = _("补充协议拨付安排")
+        ordering = ["amendment", "position", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="amendment_instalment_amount_gte_0")]
+
+    def __str__(self):
+        return f"{self.amendment} {self.label}"
 
 
 class ProgressReport(BaseModel):

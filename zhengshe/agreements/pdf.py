@@ -13,6 +13,7 @@ from zhengshe.utilities.pdf import OfficialDocument
 
 from .choices import AgreementStatus
 from .effective import describe_line
+from .services.plans import plan_after
 
 # The mark an unsigned text carries: the status label already ends in 稿 for a draft (not "草稿稿").
 DRAFT_MARKS = {AgreementStatus.DRAFT: "草稿", AgreementStatus.NEGOTIATING: "协商稿"}
@@ -152,14 +153,20 @@ def amendment_pdf(amendment) -> bytes:
     if described:
         doc.table(["类别", "事项", "内容", "原约定", "变更后", "经费增减（元）"],
                   [[d["kind"] + (f"（自{chinese_date(d['ends_on'])}起）" if d["ends_on"] else ""),
-                    f"{d['number']} {d['title']}", label, old, new, f"{d['funding_change']:+,.2f}"]
-                   for d in described for label, old, new in d["changes"]],
+                    f"{d['number']} {d['title']}", label, old, new, f"{d['funding_change']:+,.2f}" if n == 0 else ""]
+                   for d in described for n, (label, old, new) in enumerate(d["changes"])],
                   col_widths=[22 * mm, 32 * mm, 20 * mm, 37 * mm, 37 * mm, 22 * mm])
     tail = []
     if amendment.funding_delta:
         verb = "增加" if amendment.funding_delta > 0 else "减少"
         tail.append(f"原协议经费{verb}人民币{yuan_uppercase(abs(amendment.funding_delta))}"
                     f"（{format_yuan(abs(amendment.funding_delta))}）。")
+    plan, planned = plan_after(amendment)
+    if amendment.plan_rows.exists():
+        tail.append("拨付计划相应调整为：" + "；".join(
+            f"{p['label']}{format_yuan(p['amount'])}，于{chinese_date(p['due'])}前拨付"
+            + ("（已拨付）" if p["paid_on"] else "（新增）" if p["changed"] == "new" else "（调整）" if p["changed"]
+               else "") for p in plan) + f"，合计{format_yuan(planned)}。")
     tail.append("本补充协议与原协议具有同等效力；本补充协议未约定的，仍按原协议执行。")
     doc.clauses(tail, start=len(lines) + 1)
     doc.signatures([_block(amendment, "a", f"甲方（盖章）：{agreement.party_a_name}"),

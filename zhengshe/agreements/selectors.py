@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, F, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from zhengshe.core import rollups
 from zhengshe.core.scoping import Scope, get_scoped_or_404, roles_for_action
+from zhengshe.utilities.money import natural_key, split_to_fen
 
 from . import rollups as agreement_rollups
 from .choices import SIGNED_STATUSES, AgreementKind, AgreementStatus, AmendmentStatus, LedgerKind, ProgressStatus
@@ -28,6 +30,12 @@ def agreement_for(region, year: int) -> Agreement | None:
 def agreements_for(user, action: str = "view"):
     """Agreements within the user's scope (by party B's region)."""
     return Agreement.objects.restrict(user, action).select_related("party_a", "party_b", "council")
+
+
+def latest_agreement_year(user) -> int | None:
+    """The latest year of an agreement the user sees (None when there is none): where a summary page opens, so a
+    district whose agreements are for next year does not land on an empty table (one indexed MAX query)."""
+    return Agreement.objects.restrict(user, "view").aggregate(latest=Max("year"))["latest"]
 
 
 def get_agreement(user, pk, action: str = "view") -> Agreement:
@@ -191,19 +199,72 @@ def _region_labels(ids) -> dict:
 
 
 def _item_rollup(user, *, year, within) -> list[dict]:
-    key, label = GROUPINGS["item"]
-    qs = LedgerEntry.objects.restrict(user, "view").filter(
-        item__isnull=False)  # payments are per agreement
+    return funds_by_item(user, year=year, within=within)[0]
+
+
+ITEM_KINDS = {LedgerKind.PAY: "paid", LedgerKind.WITHHOLD: "withheld", LedgerKind.AWARD: "awarded"}
+
+
+def funds_by_item(user, *, year, within: str = "") -> tuple[list[dict], dict]:
+    """Funds by item, adding up to each agreement's ledger to the fen, and the total row.
+
+    Allocation lines name their item; payments, withholdings and awards are booked on the agreement, so each
+    agreement's are split over its items in proportion to their allocation (largest remainder in fen,
+    ``split_to_fen``). Money no item can carry (an allocation booked without an item, money of an agreement with
+    nothing allocated to an item) is the 未分摊到事项 row. Items sort by number read naturally (2 before 10); the
+    total row counts distinct agreements. One GROUP BY query over the ledger lines the user sees."""
+    qs = LedgerEntry.objects.restrict(user, "view")
     if year:
         qs = qs.filter(agreement__year=year)
     if within:
         qs = qs.filter(agreement__party_b__path__under=within)
-    rows = (qs.values(key, label).annotate(
-        allocated=_allocated(), paid=_sum(LedgerKind.PAY), withheld=_sum(LedgerKind.WITHHOLD),
-        awarded=_sum(LedgerKind.AWARD), agreements=Count("agreement", distinct=True))
-        .annotate(balance=F("allocated") + F("awarded") - F("withheld") - F("paid")).order_by(key))
-    return [{"key": r[key], "label": r[label], **{k: r[k] for k in (*FUNDS, "balance", "agreements")}}
-            for r in rows]
+    per_agreement: dict[int, dict] = {}
+    for agreement_id, item_id, key, title, kind, total in qs.values_list(
+            "agreement_id", "item_id", "item__identity__key", "item__title", "kind").annotate(
+            total=Sum("amount")).order_by():
+        group = (key, title) if item_id else None
+        money = per_agreement.setdefault(agreement_id, {}).setdefault(group, dict.fromkeys(FUNDS, Decimal("0")))
+        if kind in (LedgerKind.ALLOCATE, LedgerKind.REDUCE):
+            money["allocated"] += total if kind == LedgerKind.ALLOCATE else -total
+        else:
+            money[ITEM_KINDS[kind]] += total
+    rows: dict = {}
+    for agreement_id, groups in per_agreement.items():
+        _spread_agreement_money(groups)
+        for group, money in groups.items():
+            if group is None and not any(money.values()):
+                continue
+            row = rows.setdefault(group, {"money": dict.fromkeys(FUNDS, Decimal("0")), "agreements": set()})
+            row["agreements"].add(agreement_id)
+            for k in FUNDS:
+                row["money"][k] += money[k]
+    result = [_item_row(group, row) for group, row in sorted(
+        rows.items(), key=lambda kv: (kv[0] is None, natural_key(kv[0][0]) if kv[0] else (), kv[0] or ()))]
+    totals = funds_totals(result)
+    totals["agreements"] = len(per_agreement)
+    return result, totals
+
+
+def _spread_agreement_money(groups: dict) -> None:
+    """Move the agreement-level paid / withheld / awarded (booked without an item) onto the items by allocation."""
+    loose = groups.get(None)
+    if loose is None:
+        return
+    bearers = [g for g, m in groups.items() if m["allocated"] > 0]
+    if not bearers or bearers == [None]:
+        return
+    for k in ITEM_KINDS.values():
+        amount, loose[k] = loose[k], Decimal("0")
+        if amount:  # the bearers (the loose allocation among them) now carry it all
+            for g, part in zip(bearers, split_to_fen(amount, [groups[g]["allocated"] for g in bearers]), strict=True):
+                groups[g][k] += part
+
+
+def _item_row(group, row) -> dict:
+    money = row["money"]
+    key, label = group if group is not None else ("", _("未分摊到事项"))
+    return {"key": key, "label": label, **money, "agreements": len(row["agreements"]),
+            "balance": money["allocated"] + money["awarded"] - money["withheld"] - money["paid"]}
 
 
 def funds_totals(rows: list[dict]) -> dict:

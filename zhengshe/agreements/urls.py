@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_offline, views_plan
 
 app_name = "agreements"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.agreement_edit, name="edit"),
     path("<int:pk>/items/<int:item_pk>/edit/", views.item_edit, name="item_edit"),
     path("<int:pk>/do/<str:action>/", views.agreement_action, name="action"),
+    path("<int:pk>/offline/", views_offline.agreement_offline, name="offline"),
     path("<int:pk>/confirm/", views.agreement_confirm, name="confirm"),
     path("<int:pk>/notes/", views.note_add, name="note_add"),
     path("notes/<int:note_pk>/decide/", views.proposal_decide, name="proposal_decide"),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("amendments/<int:pk>/", views.amendment_detail, name="amendment_detail"),
     path("amendments/<int:pk>/sign/", views.amendment_sign, name="amendment_sign"),
     path("amendments/<int:pk>/cancel/", views.amendment_cancel, name="amendment_cancel"),
+    path("amendments/<int:pk>/plan/", views_plan.amendment_plan, name="amendment_plan"),
     path("amendments/<int:pk>/pdf/", views.amendment_pdf_view, name="amendment_pdf"),
     path("amendments/<int:pk>/items/add/", views.amendment_item_add, name="amendment_item_add"),
     path("amendments/<int:pk>/items/<int:item_pk>/change/", views.amendment_item_change, name="amendment_item_change"),
@@ -40,6 +42,7 @@ urlpatterns = [
     path("exports/<int:pk>/", views.export_detail, name="export_detail"),
     path("exports/<int:pk>/file/", views.export_file, name="export_file"),
     path("funds/", views.funds, name="funds"),
+    path("import/", views_offline.agreements_import, name="import"),
     path("ledger/", views.LedgerListView.as_view(), name="ledger"),
     path("councils/", views.CouncilListView.as_view(), name="council_list"),
     path("councils/new/", views.council_create, name="council_create"),

@@ -49,8 +49,10 @@ from .forms import (
     TemplateCreateForm,
     TemplateForm,
     TemplateItemForm,
+    TemplatePlanFormSet,
     TransitionForm,
     ZipForm,
+    plan_initial,
 )
 from .models import (
     Agreement,
@@ -141,6 +143,7 @@ def agreement_detail(request, pk):
         "history": list(history(agreement)),
         "buttons": [(a, t) for a, t in actions if a in BUTTON_ACTIONS],
         "can_sign": any(a.startswith("sign_") for a, _t in actions),
+        "can_record_offline": any(a == "record_offline" for a, _t in actions),
         "can_terminate": any(a == "terminate" for a, _t in actions),
         "editable": agreement.status in EDITABLE_STATUSES,
         "can_edit": side == "a" and agreement.status in EDITABLE_STATUSES,
@@ -406,7 +409,8 @@ def amendment_detail(request, pk):
             AmendmentStatus.DRAFT, AmendmentStatus.SIGNED_BY_B) else None,
         "can_edit_items": editable, "in_force": [e for e in in_force if e.pk not in changed],
         "can_sign": any(a.startswith("sign_") for a, _t in actions), "can_cancel": any(a == "cancel" for a, _t in actions),
-        "sign_form": AmendmentSignForm(), "history": list(history(amendment))})
+        "sign_form": AmendmentSignForm(), "history": list(history(amendment)),
+        "plan_rows": list(amendment.plan_rows.select_related("instalment"))})
 
 
 def _amendment_for_editor(request, pk) -> Amendment:
@@ -567,9 +571,10 @@ def template_create(request):
 def template_detail(request, pk):
     template = get_scoped_or_404(AgreementTemplate.objects.select_related("region", "duty_list"), request.user, pk=pk)
     form = TemplateForm(request.POST or None, instance=template, initial={"version": template.version})
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "instalment_plan_text")}
-        data["instalment_plan"] = form.cleaned_data["instalment_plan_text"]
+    plan = TemplatePlanFormSet(request.POST or None, initial=plan_initial(template.instalment_plan), prefix="plan")
+    if request.method == "POST" and form.is_valid() & plan.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        data["instalment_plan"] = plan.plan()
         if call_service(request, services.template_update, success=_("模板已保存。"), form=form, actor=request.user,
                         template=template, version=form.cleaned_data["version"], data=data):
             return redirect(template.get_absolute_url())
@@ -578,7 +583,7 @@ def template_detail(request, pk):
     addable = [li for li in template.duty_list.items.order_by("position", "number") if li.identity_id not in chosen] \
         if template.duty_list_id else []
     return render(request, "agreements/template_detail.html", {"addable": addable,
-        "object": template, "form": form, "items": items, "title": str(template),
+        "object": template, "form": form, "plan": plan, "items": items, "title": str(template),
         "weight_total": sum((i.weight for i in items), Decimal("0")),
         "weight_problem": services.template_weight_problem(template),
         "parties": len(services.drafting_parties(template)),
@@ -708,18 +713,19 @@ GROUP_LABELS = {"town": gettext_lazy("按镇（街道）"), "county": gettext_la
 def funds(request):
     """Allocated / paid / withheld / awarded / balance rolled up in the database, with Excel export."""
     group = request.GET.get("group") if request.GET.get("group") in GROUP_LABELS else "town"
+    default = selectors.latest_agreement_year(request.user) or timezone.localdate().year
     try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
+        year = int(request.GET.get("year") or default)
     except ValueError:
-        year = timezone.localdate().year
+        year = default
     if not 1949 <= year <= 2100:
-        year = timezone.localdate().year
+        year = default
     if group == "item":
-        rows = selectors.funds_rollup(request.user, year=year, group=group)
+        rows, totals = selectors.funds_by_item(request.user, year=year)
         status_counts = selectors.agreement_status_counts(request.user, year, group)
     else:  # funds and signing states from one pass over the agreements
         rows, status_counts = selectors.funds_and_status(request.user, year=year, group=group)
-    totals = selectors.funds_totals(rows)
+        totals = selectors.funds_totals(rows)
     headers = [_("代码"), _("名称"), _("协议数"), _("核定（元）"), _("已拨付（元）"), _("扣减（元）"), _("奖励（元）"),
                _("未拨余额（元）")]
     if request.GET.get("export") == "xlsx":

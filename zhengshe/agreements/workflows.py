@@ -125,6 +125,9 @@ def _submit(obj, standing):
 
 
 SIDE_ROLES = {Role.TOWN_STAFF, Role.VILLAGE_STAFF, Role.COUNCIL_REP}
+# A paper agreement both sides signed earlier, recorded afterwards by party A (or the district) with its date and scan.
+OFFLINE = Transition(S.SIGNED_BY_A, SIDE_ROLES | {Role.DISTRICT_ADMIN}, gettext_lazy("登记纸质签署"),
+                     guard=_a_or_district)
 TERMINATE = Transition(S.TERMINATED, SIDE_ROLES | {Role.DISTRICT_ADMIN}, gettext_lazy("提前终止"),
                        guard=_a_or_district, comment_required=True, style="danger")
 
@@ -141,6 +144,7 @@ AGREEMENT_FLOW = Workflow("agreement", standing=standing_on, lock_related=("part
                           model="agreements.Agreement", waiting=AGREEMENT_WAITING, table={
     S.DRAFT: {
         "submit": Transition(S.NEGOTIATING, SIDE_ROLES, gettext_lazy("发起协商"), guard=_submit),
+        "record_offline": OFFLINE,
         "terminate": TERMINATE,
     },
     S.NEGOTIATING: {
@@ -148,6 +152,7 @@ AGREEMENT_FLOW = Workflow("agreement", standing=standing_on, lock_related=("part
         "sign_a": Transition(S.AWAITING_B, SIDE_ROLES, gettext_lazy("甲方签署"), guard=_sign_a_first,
                              style="success"),
         "redraft": Transition(S.DRAFT, SIDE_ROLES, gettext_lazy("退回草稿"), guard=_a_only, style="secondary"),
+        "record_offline": OFFLINE,
         "terminate": TERMINATE,
     },
     S.SIGNED_BY_B: {

@@ -63,6 +63,10 @@ from .funds import (  # noqa: F401
     funds_adjust,
     instalment_pay,
 )
+from .imports import (  # noqa: F401
+    IMPORT_HEADERS,
+    agreements_import,
+)
 from .negotiation import (  # noqa: F401
     _validate_proposed,
     agreement_confirm,
@@ -70,6 +74,18 @@ from .negotiation import (  # noqa: F401
     agreement_update,
     note_add,
     proposal_decide,
+)
+from .offline import (  # noqa: F401
+    agreement_record_offline,
+    check_scan,
+    offline_date_problem,
+)
+from .plans import (  # noqa: F401
+    amendment_plan_problem,
+    amendment_plan_proposal,
+    amendment_plan_set,
+    apply_plan,
+    plan_after,
 )
 from .progress import (  # noqa: F401
     progress_report,
@@ -90,6 +106,7 @@ from .templates import (  # noqa: F401
     template_item_remove,
     template_item_update,
     template_rebalance,
+    template_totals,
     template_update,
     template_weight_problem,
 )

@@ -29,6 +29,7 @@ from ..models import (
 )
 from ..workflows import AMENDMENT_FLOW
 from ._common import HUNDRED, _locked, _refresh_funds, _require_side, funding_for
+from .plans import apply_plan
 from .templates import _money_condition, assisted_list_for
 
 
@@ -114,6 +115,7 @@ def _amendment_take_effect(amendment, agreement, actor) -> None:
                                                          "item": getattr(item, "number", "")})
     if entries:
         _refresh_funds(agreement.pk)
+    apply_plan(amendment, agreement)
     record_event("amendment.in_force", amendment, after={
         "items": [{"kind": line.kind, "number": line.number, "funding_change": str(line.funding_change)}
                   for line in lines], "funding_delta": str(amendment.funding_delta)})
@@ -122,10 +124,11 @@ def _amendment_take_effect(amendment, agreement, actor) -> None:
 def amendment_sign_problem(amendment) -> str | None:
     """Why the amendment cannot be signed now (in Chinese), else None: stale item lines, weights in force ≠ 100."""
     from ..effective import effective_items, terms_json, weight_total
+    from .plans import amendment_plan_problem
 
     lines = list(amendment.items.all())
     if not lines:
-        return None
+        return amendment_plan_problem(amendment)
     agreement = amendment.agreement
     if amendment.status == AmendmentStatus.DRAFT or amendment.status == AmendmentStatus.SIGNED_BY_B:
         current = {e.item.pk: e for e in effective_items(agreement, before=amendment) if e.item is not None}
@@ -147,7 +150,7 @@ def amendment_sign_problem(amendment) -> str | None:
     if total != HUNDRED:
         return _("补充协议生效后，履行中各事项的评估权重合计应为 100，当前为 %(total)s；请调整事项权重后再签署。") % {
             "total": total.normalize()}
-    return None
+    return amendment_plan_problem(amendment)
 
 
 def _locked_amendment(amendment, version) -> Amendment:

@@ -42,7 +42,7 @@ def drafting_parties(template) -> list[tuple]:
 def drafting_start(*, actor, template) -> DraftingJob:
     """Queue the bulk drafting of ``template`` as a background job; the page polls the returned job row."""
     _require_roles(actor, template, {Role.TOWN_STAFF, Role.DISTRICT_ADMIN, Role.VILLAGE_STAFF})
-    problem = template_weight_problem(template) or instalment_plan_problem(template.instalment_plan)
+    problem = template_weight_problem(template) or instalment_plan_problem(template.instalment_plan, template)
     if problem:
         raise ServiceError(problem)
     from ..tasks import run_drafting_job

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from zhengshe.audit.services import record_event
 from zhengshe.core.errors import NotAllowed, ServiceError
-from zhengshe.utilities.money import to_yuan
+from zhengshe.utilities.money import split_to_fen, to_yuan
 
 from ..choices import (
     AgreementStatus,
@@ -104,9 +104,10 @@ def agreement_sign(*, actor, agreement, signer_name: str, seal_number: str = "",
     return signed
 
 
-def _allocate(agreement, actor) -> None:
-    """Both sides signed: one allocation line per funded item, and the instalments from the template's plan."""
-    today = timezone.localdate()
+def _allocate(agreement, actor, on=None) -> None:
+    """Both sides signed: one allocation line per funded item, and the instalments from the template's plan.
+    ``on``: the signing date when it was not today (a paper agreement recorded afterwards)."""
+    today = on or timezone.localdate()
     items = [i for i in agreement.items.filter(removed=False, added_by__isnull=True) if i.funding_amount > 0]
     LedgerEntry.objects.bulk_create([
         LedgerEntry(agreement=agreement, kind=LedgerKind.ALLOCATE, amount=i.funding_amount, item=i, entry_date=today,
@@ -115,8 +116,16 @@ def _allocate(agreement, actor) -> None:
     plan = (agreement.template.instalment_plan if agreement.template_id else None) or \
         default_instalment_plan(agreement.year)
     rows, given = [], Decimal("0")
+    amounts = [to_yuan(p["amount"]) for p in plan if p.get("amount") not in (None, "")]
+    rescaled = bool(amounts) and sum(amounts, Decimal("0")) != total
+    if amounts and len(amounts) == len(plan) and total > 0:
+        # a plan by amount: as written when it adds up; else (items changed in negotiation) in proportion, audited
+        amounts = split_to_fen(total, amounts) if rescaled else amounts
     for n, part in enumerate(plan, start=1):
-        amount = total - given if n == len(plan) else to_yuan(total * Decimal(str(part["percent"])) / HUNDRED)
+        if amounts and len(amounts) == len(plan):
+            amount = amounts[n - 1]
+        else:
+            amount = total - given if n == len(plan) else to_yuan(total * Decimal(str(part["percent"])) / HUNDRED)
         given += amount
         rows.append(Instalment(agreement=agreement, number=n, label=part["label"], amount=amount,
                                due_date=dt.date.fromisoformat(part["due"])))
@@ -124,4 +133,5 @@ def _allocate(agreement, actor) -> None:
         Instalment.objects.bulk_create(rows)
     _refresh_funds(agreement.pk)
     record_event("ledger.allocated", agreement, after={"allocated": str(total), "items": len(items),
-                                                       "instalments": [str(r.amount) for r in rows]})
+                                                       "instalments": [str(r.amount) for r in rows],
+                                                       "plan_rescaled": rescaled})

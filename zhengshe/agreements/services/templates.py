@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from zhengshe.accounts.roles import Role
 from zhengshe.audit.services import record_event
 from zhengshe.core.errors import ConflictError, ServiceError
-from zhengshe.utilities.money import to_yuan
+from zhengshe.utilities.money import format_yuan, to_yuan
 
 from ..choices import (
     AgreementKind,
@@ -20,7 +20,7 @@ from ..models import (
     AgreementTemplate,
     TemplateItem,
 )
-from ._common import DEFAULT_CLAUSES, HUNDRED, _require_roles, even_weights
+from ._common import DEFAULT_CLAUSES, HUNDRED, _require_roles, even_weights, funding_for
 
 
 def assisted_list_for(region, kind: str = "assisted"):
@@ -87,18 +87,53 @@ def default_instalment_plan(year: int) -> list[dict]:
             {"label": "第二期（评估后结算）", "percent": "40", "due": f"{year}-12-31"}]
 
 
-def instalment_plan_problem(plan) -> str | None:
-    try:
-        total = sum((Decimal(str(p["percent"])) for p in plan), Decimal("0"))
-        for p in plan:
-            dt.date.fromisoformat(p["due"])
-            if not str(p.get("label", "")).strip():
-                raise ValueError
-    except (KeyError, ValueError, TypeError, ArithmeticError):
-        return _("拨付计划格式不正确：每期须有名称、比例和应拨付日期（YYYY-MM-DD）。")
-    if plan and total != HUNDRED:
-        return _("拨付计划各期比例合计应为 100，当前为 %(t)s。") % {"t": total}
+def instalment_plan_problem(plan, template=None) -> str | None:
+    """Why a payment plan is unusable (Chinese, naming the row), else None. Each row has a name, a due date and
+    either a share (percent, the shares add up to 100) or an amount (yuan; with ``template`` given, the amounts must
+    add up to the money of every agreement the template drafts)."""
+    if not isinstance(plan, list):
+        return _("拨付计划格式不正确。")
+    kinds, total = set(), Decimal("0")
+    for n, row in enumerate(plan, start=1):
+        where = _("第 %(n)d 期：") % {"n": n}
+        if not isinstance(row, dict) or not str(row.get("label", "")).strip():
+            return where + _("请填写名称。")
+        try:
+            dt.date.fromisoformat(str(row.get("due", "")))
+        except ValueError:
+            return where + _("请填写应拨付日期。")
+        given = [k for k in ("percent", "amount") if row.get(k) not in (None, "")]
+        if len(given) != 1:
+            return where + _("比例和金额须填且只填一项。")
+        try:
+            value = Decimal(str(row[given[0]]))
+        except ArithmeticError:
+            return where + _("%(what)s格式不正确。") % {"what": _("比例") if given[0] == "percent" else _("金额")}
+        if not value.is_finite() or value <= 0:
+            return where + _("比例或金额须大于 0。")
+        kinds.add(given[0])
+        total += value
+    if len(kinds) > 1:
+        return _("拨付计划须全部按比例或全部按金额分期，不能混用。")
+    if kinds == {"percent"} and total != HUNDRED:
+        return _("拨付计划各期比例合计应为 100%%，当前为 %(t)s%%。") % {"t": f"{total.normalize():f}"}
+    if kinds == {"amount"} and template is not None:
+        totals = sorted(template_totals(template))
+        if totals and (totals[0] != total or totals[-1] != total):
+            shown = format_yuan(totals[0]) if totals[0] == totals[-1] else \
+                f"{format_yuan(totals[0])}至{format_yuan(totals[-1])}"
+            return _("按金额分期时各期金额合计（%(t)s）须等于每份协议的经费合计（本模板为 %(s)s）；"
+                     "各村（社区）经费不同时请改按比例分期。") % {"t": format_yuan(total), "s": shown}
     return None
+
+
+def template_totals(template) -> set:
+    """The money of each agreement the template would draft (one total per committee or council)."""
+    from .drafting import drafting_parties
+
+    items = [i.list_item for i in template.items.select_related("list_item")]
+    return {to_yuan(sum((funding_for(li, region)[3] for li in items), Decimal("0")))
+            for region, _council in drafting_parties(template)}
 
 
 def template_update(*, actor, template, version, data: dict) -> AgreementTemplate:
@@ -108,7 +143,7 @@ def template_update(*, actor, template, version, data: dict) -> AgreementTemplat
         locked = AgreementTemplate.objects.select_for_update().get(pk=template.pk)
         if version not in (None, "") and int(version) != locked.version:
             raise ConflictError()
-        problem = instalment_plan_problem(data.get("instalment_plan", locked.instalment_plan))
+        problem = instalment_plan_problem(data.get("instalment_plan", locked.instalment_plan), locked)
         if problem:
             raise ServiceError(problem, fields={"instalment_plan": [problem]})
         for key, value in data.items():

@@ -76,3 +76,13 @@ def signed(world, drafted):
 @pytest.fixture
 def today():
     return dt.date.today()
+
+
+def plan_money(world, amendment, *, actor=None):
+    """Give a draft amendment that changes money the instalment rows the plan editor proposes (as party A would)."""
+    from zhengshe.agreements import services
+    from zhengshe.agreements.models import Amendment
+
+    fresh = Amendment.objects.select_related("agreement").get(pk=amendment.pk)
+    return services.amendment_plan_set(actor=actor or world.town_staff, amendment=fresh, version=fresh.version,
+                                       rows=services.amendment_plan_proposal(fresh))

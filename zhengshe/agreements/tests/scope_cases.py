@@ -57,6 +57,14 @@ def _export_job(w):
     return services.export_start(actor=w.town_staff, region=w.town_a1, year=YEAR)
 
 
+def _draft(w):
+    """A draft agreement of the scenario's town (for pages that act on an unsigned agreement)."""
+    from zhengshe.agreements.models import Agreement
+
+    scenario(w)
+    return Agreement.objects.filter(status="draft", party_a=w.town_a1).order_by("pk").first()
+
+
 def pk(key):
     return lambda w: {"kwargs": {"pk": scenario(w)[key].pk}, "marker": scenario(w)["agreement"].party_b.code}
 
@@ -90,6 +98,9 @@ CASES = {
     "agreements:amendment_sign": post("pk", "amendment"),
     "agreements:amendment_cancel": post("pk", "amendment"),
     "agreements:amendment_pdf": ScopeCase(pk("amendment")),
+    "agreements:amendment_plan": ScopeCase(pk("amendment")),
+    "agreements:import": ScopeCase(lambda w: {"marker": None}),
+    "agreements:offline": ScopeCase(lambda w: {"kwargs": {"pk": _draft(w).pk}, "marker": None}),
     "agreements:amendment_item_add": ScopeCase(pk("item_amendment")),
     "agreements:amendment_item_change": ScopeCase(lambda w: {"kwargs": {"pk": scenario(w)["item_amendment"].pk,
                                                                         "item_pk": scenario(w)["item"].pk}}),

@@ -16,7 +16,7 @@ from zhengshe.agreements.pdf import amendment_pdf
 from zhengshe.catalog.models import ItemIdentity, ListItem
 from zhengshe.core.errors import ServiceError
 
-from .conftest import YEAR
+from .conftest import YEAR, plan_money
 
 
 def _a05(world, signed):
@@ -50,6 +50,8 @@ def _terms(item, **changes) -> dict:
 
 
 def _sign(world, amendment):
+    if Amendment.objects.get(pk=amendment.pk).funding_delta:
+        amendment = plan_money(world, amendment)
     services.amendment_sign(actor=world.village_staff, amendment=amendment, signer_name="张", seal_number="村章")
     return services.amendment_sign(actor=world.town_staff, amendment=Amendment.objects.get(pk=amendment.pk),
                                    signer_name="李", seal_number="镇章")
@@ -126,6 +128,7 @@ def test_item_lines_frozen_once_signed(world, client_for, signed, amended):
     a01 = _item(signed, "A01")
     services.amendment_item_change(actor=world.town_staff, amendment=amendment, version=_version(amendment),
                                    item=a01, data=_terms(a01, weight=Decimal("30")), reason="调整权重")
+    amendment = plan_money(world, amendment)
     services.amendment_sign(actor=world.village_staff, amendment=amendment, signer_name="张", seal_number="村章")
     a02 = _item(signed, "A02")
     with pytest.raises(ServiceError, match="补充协议已签署或已撤销") as exc:

@@ -12,6 +12,8 @@ from zhengshe.agreements import services
 from zhengshe.agreements.models import AgreementItem, Amendment
 from zhengshe.testing import assert_max_queries
 
+from .conftest import plan_money
+
 # Whole page (session, user, scope, agreement, items, notes, revisions, amendments, effective items, ledger, history …)
 DETAIL_BUDGET = 30
 AMENDMENT_BUDGET = 25
@@ -35,6 +37,7 @@ def _signed_amendment(world, agreement, n: int) -> Amendment:
             actor=world.town_staff, amendment=amendment, version=version, item=item, reason=f"第{n}次调整{number}",
             data=_terms(item, funding_amount=Decimal("100") * n + item.funding_amount,
                         requirements=f"{item.requirements}（第{n}次调整）"))
+    plan_money(world, amendment)
     services.amendment_sign(actor=world.village_staff, amendment=Amendment.objects.get(pk=amendment.pk),
                             signer_name="张", seal_number="村章")
     return services.amendment_sign(actor=world.town_staff, amendment=Amendment.objects.get(pk=amendment.pk),

@@ -48,6 +48,15 @@ def test_town_amends_an_items_money_both_sides_sign_and_the_item_in_force_shows_
     lines = town.locator("#amendment-items ~ div table").inner_text()
     assert "A03" in lines and "5,000.00" in lines and "6,500.00" in lines and "1,500.00" in lines
 
+    # and gives the extra 1 500.00 元 its instalment (the editor proposes one; the town saves it)
+    assert "相差 1,500.00 元" in town.locator("main").inner_text()
+    with town.expect_navigation():
+        town.get_by_role("link", name="编辑拨付安排").click()
+    with town.expect_navigation():
+        town.get_by_role("button", name="保存拨付安排").click()
+    assert town.url.startswith(amendment_url), town.locator("main").inner_text()
+    assert "相差" not in town.locator("main").inner_text()
+
     # Then party B signs, then party A
     village = signed_in_tab(browser, live_server, world.village_staff, problems)
     _sign(village, amendment_url, "张村长", "村章-002")

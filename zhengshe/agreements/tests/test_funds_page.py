@@ -27,3 +27,22 @@ def test_funds_page_one_pass_by_town_and_by_county(world, client_for, signed, dr
     # the district administrator of county B sees none of it
     other = client_for(world.district_admin_b).get(reverse("agreements:funds"), {"year": YEAR, "group": "county"})
     assert world.county_a.code not in other.content.decode()
+
+
+def test_funds_page_opens_on_the_latest_year_with_agreements(world, client_for, signed, django_assert_max_num_queries):
+    # given the district's only agreements are for next year (the suite's clock says 2026)
+    from zhengshe.agreements.models import Agreement
+
+    Agreement.objects.filter(year=YEAR).update(year=YEAR + 1)
+    assert selectors.latest_agreement_year(world.district_admin) == YEAR + 1
+    # when the district opens the funds page without choosing a year
+    client = client_for(world.district_admin)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("agreements:funds"))
+    # then it shows that year and its money, not an empty 2026
+    assert response.context["year"] == YEAR + 1
+    assert f'value="{YEAR + 1}"' in response.content.decode()
+    assert response.context["totals"]["allocated"] == Agreement.objects.get(pk=signed.pk).funds_allocated > 0
+    # a user who sees no agreement at all still gets today's year
+    assert selectors.latest_agreement_year(world.district_admin_b) is None
+    assert client_for(world.district_admin_b).get(reverse("agreements:funds")).context["year"] == YEAR

@@ -11,7 +11,7 @@ from zhengshe.agreements.models import Agreement, AgreementItem, DraftingJob, Le
 from zhengshe.core.errors import ConflictError, NotAllowed, ServiceError
 from zhengshe.testing import assert_max_queries
 
-from .conftest import YEAR
+from .conftest import YEAR, plan_money
 
 
 def test_bulk_drafting_one_agreement_per_committee_with_hand_computed_funding(world, drafted, template):
@@ -158,6 +158,7 @@ def test_amendment_keeps_the_original_intact(world, signed):
     before_version = Agreement.objects.get(pk=signed.pk).version
     amendment = services.amendment_create(actor=world.town_staff, agreement=signed, title="",
                                           content="增加垃圾分类督导一项", funding_delta=Decimal("1200.50"))
+    amendment = plan_money(world, amendment)
     services.amendment_sign(actor=world.village_staff, amendment=amendment, signer_name="张", seal_number="村章")
     amendment.refresh_from_db()
     amendment = services.amendment_sign(actor=world.town_staff, amendment=amendment, signer_name="李",

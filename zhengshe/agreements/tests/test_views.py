@@ -199,6 +199,22 @@ def test_amendment_pages(world, client_for, signed):
                          {"title": "", "content": "增加一项：协助开展垃圾分类督导", "funding_delta": "2000"})
     amendment = signed.amendments.get()
     assert response.url == amendment.get_absolute_url()
+    # the extra 2 000 元 has no instalment yet: signing is refused, in Chinese, with the gap
+    village.post(reverse("agreements:amendment_sign", args=[amendment.pk]), {"signer_name": "张", "seal_number": "村"})
+    amendment.refresh_from_db()
+    assert amendment.status == "draft"
+    page = town.get(amendment.get_absolute_url()).content.decode()
+    assert "拨付计划合计为 8,500.00 元，相差 2,000.00 元" in page
+    # the plan editor proposes one new instalment of 2 000 元; the town saves it
+    plan_url = reverse("agreements:amendment_plan", args=[amendment.pk])
+    form = town.get(plan_url).context["formset"]
+    assert form.initial == [{"instalment": None, "label": "补充协议（1）经费", "amount": Decimal("2000.00"),
+                             "due_date": signed.term_end}]
+    response = town.post(plan_url, {"version": amendment.version, "plan-TOTAL_FORMS": "2", "plan-INITIAL_FORMS": "1",
+                                    "plan-0-instalment": "", "plan-0-label": "第三期", "plan-0-amount": "2000.00",
+                                    "plan-0-due_date": f"{YEAR}-11-30", "plan-1-label": "", "plan-1-amount": "",
+                                    "plan-1-due_date": ""})
+    assert response.status_code == 302
     village.post(reverse("agreements:amendment_sign", args=[amendment.pk]), {"signer_name": "张", "seal_number": "村"})
     town.post(reverse("agreements:amendment_sign", args=[amendment.pk]), {"signer_name": "李", "seal_number": "镇"})
     amendment.refresh_from_db()
@@ -208,6 +224,9 @@ def test_amendment_pages(world, client_for, signed):
 
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "贰仟元整" in text and signed.title in text
+    assert "第三期2,000.00 元" in text.replace("\n", "")
+    plan = list(signed.instalments.order_by("number").values_list("label", "amount"))
+    assert plan[-1] == ("第三期", Decimal("2000.00")) and sum(a for _l, a in plan) == Decimal("10500.00")
 
 
 def test_api_scoped_and_same_error_shape(world, client_for, drafted):
