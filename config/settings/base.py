@@ -325,6 +325,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets whose field names collide across apps ("kind", "status") get names of their own; one set
+    # shared by two fields (approved_mode / target_mode) one name. `spectacular --fail-on-warn` is in the suite.
+    "ENUM_NAME_OVERRIDES": {
+        "AskKindEnum": "zhengshe.catalog.choices.AskKind",
+        "ListKindEnum": "zhengshe.catalog.choices.ListKind",
+        "ListStatusEnum": "zhengshe.catalog.choices.ListStatus",
+        "TargetModeEnum": "zhengshe.catalog.choices.TargetMode",
+        "AgreementKindEnum": "zhengshe.agreements.choices.AgreementKind",
+        "AgreementStatusEnum": "zhengshe.agreements.choices.AgreementStatus",
+    },
 }
 
 LOGGING = {
