@@ -331,6 +331,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "zhengshe.core.schema.add_idempotency_key_header",
+    ],
     # Choice sets whose field names collide across apps ("kind", "status") get names of their own; one set
     # shared by two fields (approved_mode / target_mode) one name. `spectacular --fail-on-warn` is in the suite.
     "ENUM_NAME_OVERRIDES": {

@@ -46,6 +46,9 @@ def test_the_schema_generates_without_a_warning_and_validates_offline(db, tmp_pa
     assert round_op["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/RoundTransitionRequest")
     # The masked phone is typed (a string), not left for the client to guess.
     assert components["Organization"]["properties"]["contact_phone"]["type"] == "string"
+    # Every POST documents the Idempotency-Key header (core.idempotency)
+    headers = [p["name"] for p in round_op["parameters"] if p["in"] == "header"]
+    assert headers == ["Idempotency-Key"]
     # No enum named by a hash (KindD3dEnum…): each choice set has a name of its own.
     assert not [name for name in components if name.endswith("Enum") and any(ch.isdigit() for ch in name)]
 
