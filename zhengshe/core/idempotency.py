@@ -38,6 +38,7 @@ FORM_FIELD = "_submission_token"
 API_HEADER = "HTTP_IDEMPOTENCY_KEY"
 MAX_KEY_LENGTH = 255
 _POLL_SECONDS = 0.05
+STALE_AFTER = timedelta(minutes=10)  # longer than any request may run (gunicorn's timeout is far shorter)
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -69,6 +70,10 @@ def _claim(user, key: str, kind: str, fingerprint: str) -> tuple[IdempotencyKey 
     row = IdempotencyKey.objects.filter(user=user, key=key).first()
     if row is not None and row.expires_at <= now:
         IdempotencyKey.objects.filter(pk=row.pk, expires_at__lte=now).delete()
+        return None, False
+    if row is not None and row.state == IdempotencyKey.State.RUNNING and row.created_at < now - STALE_AFTER:
+        # its request died with its worker (killed mid-request): release the key rather than block it for a day
+        IdempotencyKey.objects.filter(pk=row.pk, state=IdempotencyKey.State.RUNNING).delete()
         return None, False
     return row, False
 

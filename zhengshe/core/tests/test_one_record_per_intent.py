@@ -167,6 +167,16 @@ def test_keys_expire_and_are_pruned(village, _suite_clock):
     assert IdempotencyKey.objects.count() == 0
 
 
+def test_a_key_left_running_by_a_dead_worker_is_released(village):
+    client = api_client(village.village_staff)
+    IdempotencyKey.objects.create(user=village.village_staff, key="orphan", kind="api", fingerprint="f",
+                                  expires_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
+    IdempotencyKey.objects.filter(key="orphan").update(created_at=dt.datetime(2026, 9, 15, 1, 0, tzinfo=dt.UTC))
+    response = client.post("/api/catalog/asks/", api_body(village), content_type="application/json",
+                           HTTP_IDEMPOTENCY_KEY="orphan")
+    assert response.status_code == 201 and UnlistedAsk.objects.count() == 1
+
+
 # ---- twenty at once -------------------------------------------------------------------------------------------
 
 needs_real_concurrency = pytest.mark.skipif(
