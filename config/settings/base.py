@@ -178,6 +178,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",  # before the session policy, which leaves a message
     "zhengshe.accounts.middleware.SessionPolicyMiddleware",
     "zhengshe.audit.middleware.AuditActorMiddleware",
+    "zhengshe.core.idempotency.IdempotencyMiddleware",  # after sign-in and the session policy: knows the user
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -324,6 +325,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "zhengshe.core.errors.api_exception_handler",
 }
+# One record per intent (core.idempotency): how long a form token or an Idempotency-Key is remembered, and how
+# long a duplicate waits for the first request's outcome.
+IDEMPOTENCY_KEY_HOURS = int(os.environ.get("IDEMPOTENCY_KEY_HOURS", "24"))
+IDEMPOTENCY_WAIT_SECONDS = 10
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "政社 Zhengshe API",
     "DESCRIPTION": ("政社互动信息系统接口。所有接口按用户的区划与组织范围过滤。\n\n"
@@ -337,6 +343,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "zhengshe.core.schema.add_idempotency_key_header",
+    ],
+    # Choice sets whose field names collide across apps ("kind", "status") get names of their own; one set
+    # shared by two fields (approved_mode / target_mode) one name. `spectacular --fail-on-warn` is in the suite.
+    "ENUM_NAME_OVERRIDES": {
+        "AskKindEnum": "zhengshe.catalog.choices.AskKind",
+        "ListKindEnum": "zhengshe.catalog.choices.ListKind",
+        "ListStatusEnum": "zhengshe.catalog.choices.ListStatus",
+        "TargetModeEnum": "zhengshe.catalog.choices.TargetMode",
+        "AgreementKindEnum": "zhengshe.agreements.choices.AgreementKind",
+        "AgreementStatusEnum": "zhengshe.agreements.choices.AgreementStatus",
+    },
 }
 
 LOGGING = {

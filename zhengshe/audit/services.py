@@ -169,7 +169,7 @@ def is_audited(model) -> bool:
 
 
 AUDITED_APPS = {"regions", "accounts", "organizations", "catalog", "agreements", "evaluation", "core", "authtoken"}
-UNAUDITED_MODELS = {"StatusChange", "LoginAttempt", "PasswordHistory"}
+UNAUDITED_MODELS = {"StatusChange", "LoginAttempt", "PasswordHistory", "IdempotencyKey"}
 
 
 def diff(before: dict, after: dict) -> tuple[dict, dict]:

@@ -217,3 +217,40 @@ class ImportJob(BaseModel):
     @property
     def finished(self) -> bool:
         return self.status not in (ImportJobStatus.QUEUED, ImportJobStatus.RUNNING)
+
+class IdempotencyKey(models.Model):
+    """One record per intent: the first outcome of a form submission token or an API ``Idempotency-Key``.
+
+    The row is claimed (inserted) before the request runs, so a second identical request — a double click, a
+    retry, twenty at once — finds it: the unique (key, user) constraint lets exactly one of them in, and the others
+    wait for its outcome and are given that. Bookkeeping, not a record of the domain: not audited (the record the
+    first request wrote is). Rows expire after ``IDEMPOTENCY_KEY_HOURS`` (``zhengshe idempotency prune``).
+    """
+
+    class Kind(models.TextChoices):
+        FORM = "form", _("表单提交")
+        API = "api", _("接口请求")
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("处理中")
+        DONE = "done", _("已完成")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path, query and body")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.RUNNING)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=120, blank=True)
+    body = models.BinaryField(blank=True, default=b"")
+    location = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "user"], name="core_idempotency_key_per_user")]
+        verbose_name = _("幂等键")
+        verbose_name_plural = _("幂等键")
+
+    def __str__(self):
+        return f"{self.kind}:{self.key}"

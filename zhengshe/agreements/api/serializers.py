@@ -101,7 +101,7 @@ class DraftingJobSerializer(serializers.ModelSerializer):
                   "percent", "started_at", "finished_at"]
 
 
-class TransitionSerializer(serializers.Serializer):
+class AgreementTransitionSerializer(serializers.Serializer):
     action = serializers.CharField()
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 

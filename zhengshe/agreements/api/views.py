@@ -40,7 +40,7 @@ class AgreementViewSet(ScopedReadOnlyViewSet):
         return Response(_fresh(self, agreement))
 
     transition = action_endpoint(
-        "transition", services.agreement_transition, obj_arg="agreement", body=s.TransitionSerializer,
+        "transition", services.agreement_transition, obj_arg="agreement", body=s.AgreementTransitionSerializer,
         reply=lambda view, agreement: _fresh(view, agreement), reply_schema=s.AgreementSerializer,
         doc="Submit for negotiation, redraft, activate, evaluate, close or terminate (comment = reason).")
 

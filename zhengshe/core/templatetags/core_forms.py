@@ -61,3 +61,12 @@ def render_widget(bound_field) -> str:
 @register.simple_tag
 def widget(bound_field):
     return render_widget(bound_field)
+
+
+@register.simple_tag
+def submission_token():
+    """A hidden one-time submission token (``core.idempotency``): a second POST of the same rendering of the form
+    makes nothing and is sent to the first one's result. ``core/_form_fields.html`` renders it for every form."""
+    from zhengshe.core.idempotency import FORM_FIELD, new_token
+
+    return mark_safe(f'<input type="hidden" name="{FORM_FIELD}" value="{new_token()}">')

@@ -96,6 +96,6 @@ class DecisionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class TransitionSerializer(serializers.Serializer):
+class RoundTransitionSerializer(serializers.Serializer):
     action = serializers.CharField()
     comment = serializers.CharField(required=False, allow_blank=True, default="")

@@ -10,7 +10,7 @@ from zhengshe.core.api import ScopedReadOnlyViewSet
 from zhengshe.core.scoping import Scope
 
 from .. import selectors, services
-from ..models import Consequence, IndicatorTemplate, Objection, UnitResult
+from ..models import Consequence, IndicatorTemplate, Objection, Round, ScoreSheet, UnitResult
 from . import serializers as s
 
 
@@ -29,6 +29,7 @@ class TemplateViewSet(ScopedReadOnlyViewSet):
 class RoundViewSet(viewsets.ReadOnlyModelViewSet):
     """Rounds visible to the caller; ``results`` lists the unit results they may see."""
 
+    queryset = Round.objects.none()  # names the model for the schema; get_queryset is what serves
     serializer_class = s.RoundSerializer
 
     def get_queryset(self):
@@ -42,13 +43,14 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
         return self.get_paginated_response(s.ResultSerializer(page, many=True).data)
 
     transition = action_endpoint("transition", services.round_transition, obj_arg="round_",
-                                 body=s.TransitionSerializer, reply=s.RoundSerializer,
+                                 body=s.RoundTransitionSerializer, reply=s.RoundSerializer,
                                  doc="POST: move the round through its workflow (action, comment).")
 
 
 class ResultViewSet(viewsets.ReadOnlyModelViewSet):
     """Unit results the caller may see (own unit, own subtree, or published rounds they can see)."""
 
+    queryset = UnitResult.objects.none()  # the schema's model; get_queryset serves
     serializer_class = s.ResultSerializer
 
     def get_queryset(self):
@@ -76,6 +78,7 @@ class ResultViewSet(viewsets.ReadOnlyModelViewSet):
 class SheetViewSet(viewsets.ReadOnlyModelViewSet):
     """Sheets the caller filled, those of their committee (scores it gave), and those about their subtree."""
 
+    queryset = ScoreSheet.objects.none()  # the schema's model; get_queryset serves
     serializer_class = s.SheetSerializer
 
     def get_queryset(self):
