@@ -66,3 +66,9 @@ class ContractStatus(models.TextChoices):
     SIGNED_BY_ORG = "signed_by_org", _("待购买方签署")
     IN_FORCE = "in_force", _("履行中")
     CANCELLED = "cancelled", _("已撤销")
+
+
+class MilestoneStatus(models.TextChoices):
+    PENDING = "pending", _("未到期/进行中")
+    REPORTED = "reported", _("已报告，待验收")
+    ACCEPTED = "accepted", _("已验收，已拨付")

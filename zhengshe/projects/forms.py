@@ -137,3 +137,8 @@ class MilestoneRowForm(BootstrapForm):
 
 
 MilestoneRows = forms.formset_factory(MilestoneRowForm, extra=4, max_num=12)
+
+
+class MilestoneReportForm(BootstrapForm):
+    report = forms.CharField(label=_("进展报告"), widget=forms.Textarea(attrs={"rows": 4}))
+    spent = forms.DecimalField(label=_("本节点支出（元）"), min_value=0, max_digits=14, decimal_places=2)

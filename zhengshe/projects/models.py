@@ -19,6 +19,7 @@ from .choices import (
     CallStatus,
     CatalogueKind,
     ContractStatus,
+    MilestoneStatus,
     NeedSource,
     ReviewStatus,
 )
@@ -247,8 +248,16 @@ class Milestone(BaseModel):
     title = models.CharField(_("节点"), max_length=120)
     due_on = models.DateField(_("完成期限"))
     payment = models.DecimalField(_("拨付金额（元）"), **MONEY)
+    status = models.CharField(_("状态"), max_length=16, choices=MilestoneStatus.choices,
+                              default=MilestoneStatus.PENDING)
+    report = models.TextField(_("进展报告"), blank=True)
+    indicator_values = models.JSONField(_("指标完成值"), default=dict, blank=True)
+    spent = models.DecimalField(_("本节点支出（元）"), null=True, blank=True, **MONEY)
+    reported_at = models.DateTimeField(_("报告时间"), null=True, blank=True)
+    paid_on = models.DateField(_("拨付日期"), null=True, blank=True)
 
     scope_region_field = "contract__application__call__buyer_region"
+    scope_target_fields = {"organization": "contract__application__organization"}
 
     class Meta:
         verbose_name = _("项目节点")

@@ -173,3 +173,34 @@ def contracts_for(user):
     from .models import Contract
 
     return Contract.objects.restrict(user)
+
+
+SPENDING_AHEAD_POINTS = Decimal("20")
+
+
+def contract_progress(contract, *, today=None) -> dict:
+    """Paid and spent so far, and the warnings a buyer must see: a milestone past its date and not accepted, or
+    spending running ahead of the accepted work by more than ``SPENDING_AHEAD_POINTS`` of the contract."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    today = today or timezone.localdate()
+    milestones = list(contract.milestones.all())
+    paid = sum((m.payment for m in milestones if m.status == "accepted"), Decimal("0.00"))
+    spent = sum((m.spent or Decimal("0") for m in milestones), Decimal("0.00"))
+    warnings = [_("节点“%(t)s”已逾期 %(d)d 天（期限 %(due)s）。") % {"t": m.title, "d": (today - m.due_on).days,
+                                                             "due": m.due_on.isoformat()}
+                for m in milestones if m.status != "accepted" and m.due_on < today]
+    if contract.amount and (spent - paid) * 100 / contract.amount > SPENDING_AHEAD_POINTS:
+        warnings.append(_("已报支出 %(s)s 元，超过已验收拨付 %(p)s 元达合同金额的 %(n)s%% 以上：资金使用快于服务进度。") % {
+            "s": spent, "p": paid, "n": SPENDING_AHEAD_POINTS})
+    return {"milestones": milestones, "paid": paid, "spent": spent, "unpaid": contract.amount - paid,
+            "warnings": warnings}
+
+
+def milestone_for(user, pk):
+    from .models import Milestone
+
+    return get_scoped_or_404(Milestone.objects.select_related(
+        "contract", "contract__application", "contract__application__call",
+        "contract__application__call__buyer_region", "contract__application__organization"), user, pk=pk)

@@ -520,3 +520,35 @@ def contract_move(*, actor, contract, action: str, comment: str = ""):
         raise NotAllowed()
     return CONTRACT_FLOW.transition(contract, action, actor=actor, comment=comment,
                                     changes={field: timezone.now()} if field else None)
+
+
+# ---------------------------------------------------------------- supervision and payments
+
+
+def milestone_report(*, actor, milestone, report: str, indicator_values: dict, spent) -> object:
+    """The organization reports a milestone of a contract in force: what was done, the indicators' values so far
+    and what it spent; the buyer then accepts (releasing the payment) or returns it."""
+    from .contracts_guard import require_in_force
+    from .workflows import MILESTONE_FLOW
+
+    contract = require_in_force(milestone)
+    if contract.application.organization.pk not in {o.pk for o in own_organizations(actor)}:
+        raise NotAllowed()
+    errors: dict = {}
+    amount = _money(spent, _("本节点支出"), errors, "spent")
+    if not report.strip():
+        errors["report"] = [_("请填写进展报告。")]
+    known = {i["name"] for i in contract.indicators}
+    values = {k: str(v).strip() for k, v in indicator_values.items() if k in known and str(v).strip()}
+    _refuse_if(errors)
+    return MILESTONE_FLOW.transition(milestone, "report", actor=actor, internal=True, comment=report.strip()[:200],
+                                     changes={"report": report.strip(), "indicator_values": values, "spent": amount,
+                                              "reported_at": timezone.now()})
+
+
+def milestone_decide(*, actor, milestone, action: str, comment: str = ""):
+    """Accept (the milestone's payment is released today) or return a reported milestone."""
+    from .workflows import MILESTONE_FLOW
+
+    changes = {"paid_on": timezone.localdate()} if action == "accept" else None
+    return MILESTONE_FLOW.transition(milestone, action, actor=actor, comment=comment, changes=changes)

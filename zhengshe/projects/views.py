@@ -32,7 +32,7 @@ from .forms import (
 )
 from .models import Application, Call, Contract, Need, Review, ServiceItem
 from .tables import ApplicationTable, CallTable, ContractTable, NeedTable, ServiceItemTable
-from .workflows import APPLICATION_FLOW, CALL_FLOW, CONTRACT_FLOW, buyer_role
+from .workflows import APPLICATION_FLOW, CALL_FLOW, CONTRACT_FLOW, MILESTONE_FLOW, buyer_role
 
 RECORDERS = ("village_staff", "town_staff", "district_admin")
 BUYERS = ("district_admin", "town_staff", "village_staff")
@@ -411,8 +411,13 @@ class ContractDetailView(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["actions"] = CONTRACT_FLOW.available_actions(self.object, self.request.user)
-        ctx["milestones"] = list(self.object.milestones.all())
+        user = self.request.user
+        ctx["actions"] = CONTRACT_FLOW.available_actions(self.object, user)
+        ctx["progress"] = selectors.contract_progress(self.object)
+        ctx["milestones"] = [{"m": m, "actions": MILESTONE_FLOW.available_actions(m, user)}
+                             for m in ctx["progress"]["milestones"]]
+        ctx["may_report"] = self.object.status == "in_force" and self.object.application.organization in \
+            own_organizations(user)
         ctx["history"] = _history(CONTRACT_FLOW, self.object)
         return ctx
 
@@ -436,4 +441,27 @@ def contract_move_view(request, pk, action):
     response, _r = run_service(request, services.contract_move, actor=request.user, contract=contract, action=action,
                                comment=request.POST.get("comment", ""), success=_("已办理。"),
                                redirect_to=contract.get_absolute_url())
+    return response
+
+
+@require_POST
+@login_required
+def milestone_report_view(request, pk):
+    milestone = selectors.milestone_for(request.user, pk)
+    contract = milestone.contract
+    values = {i["name"]: request.POST.get(f"indicator-{n}", "") for n, i in enumerate(contract.indicators)}
+    response, _r = run_service(request, services.milestone_report, actor=request.user, milestone=milestone,
+                               report=request.POST.get("report", ""), indicator_values=values,
+                               spent=request.POST.get("spent", ""), success=_("已报告进展，待购买方验收。"),
+                               redirect_to=contract.get_absolute_url())
+    return response
+
+
+@require_POST
+@login_required
+def milestone_decide_view(request, pk, action):
+    milestone = selectors.milestone_for(request.user, pk)
+    response, _r = run_service(request, services.milestone_decide, actor=request.user, milestone=milestone,
+                               action=action, comment=request.POST.get("comment", ""), success=_("已办理。"),
+                               redirect_to=milestone.contract.get_absolute_url())
     return response

@@ -9,6 +9,7 @@ from zhengshe.core.workflows import Transition, Waiting, Workflow
 from .choices import ApplicationStatus as A
 from .choices import CallStatus as C
 from .choices import ContractStatus as K
+from .choices import MilestoneStatus as M
 from .choices import ReviewStatus as R
 
 BUYER_ROLES = {"county": "district_admin", "city": "district_admin", "town": "town_staff",
@@ -108,5 +109,24 @@ CONTRACT_FLOW = Workflow("projects.contract", model="projects.Contract", waiting
     },
     K.SIGNED_BY_ORG: {
         "sign_buyer": Transition(K.IN_FORCE, BUYERS, _("购买方签署并生效"), guard=_contract_buyer, style="success"),
+    },
+})
+
+
+
+def _milestone_buyer(milestone, standing):
+    return _the_buyer(milestone.contract.application.call, standing)
+
+
+# 待办: a reported milestone waits for the buyer's acceptance (which releases its payment).
+MILESTONE_FLOW = Workflow("projects.milestone", model="projects.Milestone", waiting={
+    M.REPORTED: Waiting(roles=lambda obj: {buyer_role(obj.contract.application.call)},
+                        region=lambda obj: obj.contract.application.call.buyer_region),
+}, table={
+    M.PENDING: {"report": Transition(M.REPORTED, ORG, _("报告进展"), internal=True)},
+    M.REPORTED: {
+        "accept": Transition(M.ACCEPTED, BUYERS, _("验收并拨付"), guard=_milestone_buyer, style="success"),
+        "return": Transition(M.PENDING, BUYERS, _("退回补充"), guard=_milestone_buyer, comment_required=True,
+                             style="warning"),
     },
 })

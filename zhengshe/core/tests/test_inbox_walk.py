@@ -291,6 +291,39 @@ def _leave_review(world, review):
     return "expert"
 
 
+def _contract(world, *, signed_by_org=False):
+    from zhengshe.projects import services
+    from zhengshe.projects.tests import factories
+
+    contract = factories.contract(world)
+    if signed_by_org:
+        contract = services.contract_move(actor=world.org_user, contract=contract, action="sign_org")
+    return contract
+
+
+def _leave_contract(who, action):
+    def leave(world, contract):
+        from zhengshe.projects import services
+
+        services.contract_move(actor=getattr(world, who), contract=contract, action=action)
+        return who
+
+    return leave
+
+
+def _reported_milestone(world):
+    from zhengshe.projects.tests import factories
+
+    return factories.report(world, factories.in_force(world).milestones.get(position=1))
+
+
+def _leave_milestone(world, milestone):
+    from zhengshe.projects import services
+
+    services.milestone_decide(actor=world.town_staff, milestone=milestone, action="accept")
+    return "town_staff"
+
+
 CASES: dict[tuple[str, str], Case] = {
     ("agreement", "negotiating"): Case(_agreement_negotiating, {"village_staff"}, _leave_negotiating),
     ("agreement", "awaiting_b"): Case(_agreement_awaiting_b, {"village_staff"},
@@ -319,6 +352,10 @@ CASES: dict[tuple[str, str], Case] = {
     ("projects.application", "submitted"): Case(lambda w: _application(w, submit=True), {"town_staff"},
                                                  _leave_application_by_town),
     ("projects.review", "draft"): Case(_review, {"expert"}, _leave_review),
+    ("projects.contract", "draft"): Case(_contract, {"org_user"}, _leave_contract("org_user", "sign_org")),
+    ("projects.contract", "signed_by_org"): Case(lambda w: _contract(w, signed_by_org=True), {"town_staff"},
+                                                 _leave_contract("town_staff", "sign_buyer")),
+    ("projects.milestone", "reported"): Case(_reported_milestone, {"town_staff"}, _leave_milestone),
 }
 
 

@@ -100,3 +100,14 @@ def contract(world, application=None, milestones=MILESTONES):
     return services.contract_create(actor=world.town_staff, application=application,
                                     starts_on=datetime.date(2027, 1, 1), ends_on=datetime.date(2027, 12, 31),
                                     deliverables="每周开展探访服务，建立服务档案。", milestones=rows)
+
+
+def in_force(world):
+    c = contract(world)
+    services.contract_move(actor=world.org_user, contract=c, action="sign_org")
+    return services.contract_move(actor=world.town_staff, contract=c, action="sign_buyer")
+
+
+def report(world, milestone, spent="6000.00"):
+    return services.milestone_report(actor=world.org_user, milestone=milestone, report="完成入户探访 240 人次。",
+                                     indicator_values={"探访人次": "240"}, spent=spent)

@@ -47,6 +47,15 @@ def _review(w):
     return Review.objects.get(application=apps[0], reviewer=w.expert)
 
 
+def _contract(w):
+    """Org A's contract (the world's ``org_user`` is its party; the bound-account check uses other accounts)."""
+    return f.contract(w)
+
+
+def _milestone(w):
+    return f.in_force(w).milestones.get(position=1)
+
+
 CASES = {
     "projects:need_list": ScopeCase(lambda w: {"marker": _need(w).title}),
     "projects:need_create": ScopeCase(lambda w: {"marker": None}),
@@ -77,6 +86,15 @@ CASES = {
                                       owner="expert"),
     "projects:review_detail": ScopeCase(lambda w: {"kwargs": {"pk": _review(w).pk}, "marker": "申报项目1"},
                                         outsider="town_staff"),
+    "projects:contract_list": ScopeCase(lambda w: {"marker": _contract(w).number}, **TOWN),
+    "projects:contract_create": ScopeCase(lambda w: {"kwargs": {"pk": _application(w).pk}}, **TOWN),
+    "projects:contract_detail": ScopeCase(lambda w: {"kwargs": {"pk": _contract(w).pk}, "marker": "HT01"}, **TOWN),
+    "projects:contract_pdf": ScopeCase(lambda w: {"kwargs": {"pk": _contract(w).pk}, "marker": "HT01"}, **TOWN),
+    "projects:contract_move": ScopeCase(lambda w: {"kwargs": {"pk": _contract(w).pk, "action": "sign_org"}},
+                                        post_only=True, **TOWN),
+    "projects:milestone_report": ScopeCase(lambda w: {"kwargs": {"pk": _milestone(w).pk}}, post_only=True, **TOWN),
+    "projects:milestone_decide": ScopeCase(lambda w: {"kwargs": {"pk": _milestone(w).pk, "action": "accept"}},
+                                           post_only=True, **TOWN),
     "projects_public:call_list": ScopeCase(lambda w: {"marker": None}, public=True),
     "projects_public:call": ScopeCase(lambda w: {"kwargs": {"number": f.call(w).number}}, public=True),
 }
