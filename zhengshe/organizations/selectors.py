@@ -53,11 +53,15 @@ def active_credit_entries(org: Organization, day: date):
         Q(removed_on__isnull=True) | Q(removed_on__gt=day))
 
 
+def grades_in_force(day: date):
+    """Confirmed grades whose validity covers ``day``, newest first (one rule for eligibility and statistics)."""
+    return GradeApplication.objects.filter(status=ApplicationStatus.CONFIRMED, valid_from__lte=day,
+                                           valid_to__gte=day).order_by("-valid_from", "-id")
+
+
 def grade_on(org: Organization, day: date) -> GradeApplication | None:
     """The confirmed grade in force on ``day`` (the newest if validity periods overlap)."""
-    return (GradeApplication.objects.filter(organization=org, status=ApplicationStatus.CONFIRMED,
-                                            valid_from__lte=day, valid_to__gte=day)
-            .order_by("-valid_from", "-id").first())
+    return grades_in_force(day).filter(organization=org).first()
 
 
 def missing_report_year(org: Organization, day: date) -> int | None:
@@ -163,14 +167,18 @@ def statistics(region, *, on_date: date | None = None) -> dict:
 
 
 def _compute_statistics(region, day: date) -> dict:
-    from django.db.models import Case, CharField, F, Value, When
+    from django.db.models import CharField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
 
     from zhengshe.regions.selectors import children_with_totals, totals
 
     base = subtree_organizations(region).filter(status__in=LIVE)
     children = children_with_totals(region)
     length = max((len(c.path) for c in children), default=len(region.path))
-    in_force = Case(When(grade_valid_to__gte=day, then=F("grade")), default=Value(""), output_field=CharField())
+    # The grade in force on ``day`` as the eligibility check reads it: a confirmed grade whose validity has begun
+    # (one announced in December counts from 1 January) and not ended — never the organization's latest grade.
+    in_force = Coalesce(Subquery(grades_in_force(day).filter(organization=OuterRef("pk")).values("decided_grade")[:1]),
+                        Value(""), output_field=CharField())
     rows = list(base.annotate(child=Substr("region__path", 1, length), held=in_force).values(
         "child", "org_type", "category", "registration_level", "registration_kind", "held").annotate(n=Count("id")))
     total = sum(r["n"] for r in rows)
@@ -199,6 +207,7 @@ def _compute_statistics(region, day: date) -> dict:
         "population": population,
         "per_10k": _ratio(total, population),
         "registered": next(k["count"] for k in kinds if k["key"] == RegistrationKind.REGISTERED),
+        "filed": next(k["count"] for k in kinds if k["key"] == RegistrationKind.FILED),
         "by_type": grouped("org_type", OrgType.choices),
         "by_category": [c for c in grouped("category", Category.choices) if c["count"]],
         "by_level": grouped("registration_level", RegistrationLevel.choices),
@@ -238,6 +247,6 @@ def statistics_export_rows(stats: dict) -> tuple[list[str], list[list]]:
                _("每万人拥有数"), _("占比（%）")]
     rows = [[r["name"], r["code"], r["count"], r["registered"], r["filed"], r["top"], r["population"],
              r["per_10k"], r["share"]] for r in stats["children"]]
-    rows.append([_("合计"), stats["region"].code, stats["total"], stats["registered"], stats["total"] - stats["registered"],
+    rows.append([_("合计"), stats["region"].code, stats["total"], stats["registered"], stats["filed"],
                  stats["graded_3a"], stats["population"], stats["per_10k"], 100 if stats["total"] else None])
     return headers, rows
