@@ -143,6 +143,8 @@ class BranchForm(StyledModelForm):
 
 class AnnualReportForm(StyledModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    acknowledge = forms.BooleanField(label=_("已核实上述提示，数据无误"), required=False,
+                                     help_text=_("数据有提示时，报送前须勾选确认；保存草稿不需要。"))
 
     class Meta:
         model = AnnualReport

@@ -186,3 +186,40 @@ def test_messages_go_through_the_one_notification_table_to_the_right_users(world
     # an address with nobody to deliver to keeps the message once (never lost)
     nobody = notify(kind="other", title="无人接收的通知", region=world.village_b1x)
     assert [n.user_id for n in nobody] == [None]
+
+
+def test_annual_report_figures_are_checked_errors_block_warnings_need_confirming(world, org_a, client_for):
+    """Issue 12 point 21: revenue −5.00 with 900 000 of government funding is refused with a message on each
+    field; plausible but unusual figures are shown as warnings, saved as a draft, and submitted only once the
+    organization ticks that it has checked them (recorded)."""
+    from zhengshe.audit.models import AuditEntry
+
+    year = timezone.localdate().year - 1
+    client = client_for(world.org_user)
+    url = f"/organizations/{org_a.pk}/reports/{year}/"
+    bad = {"activities": "开展为老服务", "projects": "", "revenue": "-5.00", "expenditure": "100", "net_assets": "0",
+           "government_funding": "900000", "staff": 2, "social_workers": 0, "volunteers": 5, "members": 0,
+           "version": 1, "submit": "1"}
+    text = client.post(url, bad).content.decode()
+    assert "年度报告的数据有误" in text and "金额不能为负数（填写的是 -5.00 元）。" in text
+    report = AnnualReport.objects.get(organization=org_a, year=year)
+    assert report.status == ReportStatus.DRAFT and report.revenue == 0  # nothing of the bad figures kept
+    text = client.post(url, bad | {"revenue": "500000"}).content.decode()
+    assert "其中政府购买服务收入（900,000.00 元）不能大于本年收入（500,000.00 元）。" in text
+    odd = bad | {"revenue": "500000", "government_funding": "300000", "expenditure": "520000", "net_assets": "-20000",
+                 "social_workers": 4}
+    text = client.post(url, odd).content.decode()
+    assert "请核实以下提示" in text and 'id="report-warnings"' in text
+    assert "本年支出（520,000.00 元）大于本年收入（500,000.00 元），差额 20,000.00 元" in text
+    assert "持证社工（4 人）多于专职工作人员（2 人）" in text and "年末净资产为负数（-20,000.00 元）" in text
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT
+    client.post(url, odd | {"submit": "0"})  # a draft with warnings is saved
+    report.refresh_from_db()
+    assert report.expenditure == 520000 and report.status == ReportStatus.DRAFT
+    client.post(url, odd | {"version": report.version, "acknowledge": "on"})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+    assert AuditEntry.objects.filter(action="organizations.report_warnings_confirmed").exists()
+    detail = client_for(world.district_admin).get(report.get_absolute_url()).content.decode()
+    assert 'id="report-warnings"' in detail and "持证社工（4 人）" in detail
