@@ -120,7 +120,7 @@ def test_credit_lists_with_reasons_and_dates(world, client_for):
     assert entry.removed_on == date(2026, 4, 1)
     assert selectors.eligibility(org, min_grade="", on_date=date(2026, 3, 15))[0] is False  # history kept
     serious = services.credit_include(actor=world.district_admin, org=org, list_kind="serious", reason="revoked",
-                                      included_on=date(2026, 5, 1))
+                                      included_on=date(2026, 5, 1), decision_number="甲民罚〔2026〕3号")
     with pytest.raises(ServiceError, match="2 年"):
         services.credit_remove(actor=world.district_admin, entry=serious, reason="想移出", removed_on=date(2027, 5, 1))
     services.credit_remove(actor=world.district_admin, entry=serious, reason="满两年无新失信", removed_on=date(2028, 5, 2))
@@ -223,3 +223,34 @@ def test_annual_report_figures_are_checked_errors_block_warnings_need_confirming
     assert AuditEntry.objects.filter(action="organizations.report_warnings_confirmed").exists()
     detail = client_for(world.district_admin).get(report.get_absolute_url()).content.decode()
     assert 'id="report-warnings"' in detail and "持证社工（4 人）" in detail
+
+
+def test_serious_list_takes_only_the_rules_grounds_after_the_abnormal_step(world, client_for):
+    """Issue 12 point 22: the serious-dishonesty list is entered on a ground of 民政部令第60号 §15 chosen from the
+    list (a free reason, or an abnormal-list ground, is refused); 被列入活动异常名录满2年 needs two unbroken years on
+    the abnormal list; a penalty ground needs its decision number."""
+    org = f.org(world.town_a1, name="甲县失信协会")
+    admin = client_for(world.district_admin)
+    url = f"/organizations/{org.pk}/credit/new/"
+    form = admin.get(url).content.decode()
+    assert '<optgroup label="严重违法失信名单">' in form and "弄虚作假办理变更登记，被撤销变更登记" in form
+    assert "受到限期停止活动行政处罚" in form and "被列入活动异常名录满2年" in form
+    text = admin.post(url, {"list_kind": "serious", "reason": "unreachable", "included_on": "2026-09-01"}).content
+    assert "不是《社会组织信用信息管理办法》规定的列入严重违法失信名单的情形" in text.decode()
+    text = admin.post(url, {"list_kind": "serious", "reason": "anything"}).content.decode()
+    assert not org.credit_entries.exists() and "列入情形" in text
+    text = admin.post(url, {"list_kind": "serious", "reason": "abnormal_two_years", "included_on": "2026-09-01"})
+    assert "不在活动异常名录中：须先列入活动异常名录" in text.content.decode()
+    abnormal = services.credit_include(actor=world.district_admin, org=org, list_kind="abnormal",
+                                       reason="report_missing", included_on=date(2024, 10, 8))
+    with pytest.raises(ServiceError, match="至 2026-10-08 方满 2 年"):
+        services.credit_include(actor=world.district_admin, org=org, list_kind="serious", reason="abnormal_two_years",
+                                included_on=date(2026, 9, 1))
+    with pytest.raises(ServiceError, match="决定书文号"):
+        services.credit_include(actor=world.district_admin, org=org, list_kind="serious", reason="suspension",
+                                included_on=date(2026, 9, 1))
+    admin.post(url, {"list_kind": "serious", "reason": "abnormal_two_years", "included_on": "2026-10-08"})
+    serious = org.credit_entries.get(list_kind="serious")
+    assert serious.get_reason_display() == "被列入活动异常名录满2年"
+    assert serious.detail == "自 2024-10-08 列入活动异常名录（事由：未按照规定时限和要求向登记管理机关报送年度工作报告），满 2 年未移出。"
+    assert abnormal.active
