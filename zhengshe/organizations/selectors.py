@@ -170,7 +170,7 @@ def _compute_statistics(region, day: date) -> dict:
     from django.db.models import CharField, OuterRef, Subquery, Value
     from django.db.models.functions import Coalesce
 
-    from zhengshe.regions.selectors import children_with_totals, totals
+    from zhengshe.regions.selectors import children_with_totals, population_basis, totals
 
     base = subtree_organizations(region).filter(status__in=LIVE)
     children = children_with_totals(region)
@@ -199,8 +199,10 @@ def _compute_statistics(region, day: date) -> dict:
         growth.append({"year": row["y"], "new": row["n"], "cumulative": running,
                        "rate": _share(row["n"], previous) if previous else None})
     kinds = grouped("registration_kind", RegistrationKind.choices)
-    population = totals(region.path)["population"] or (region.population or 0)
+    basis = population_basis(region, totals(region.path)["population"])
+    population = basis["value"]
     return {
+        "population_basis": basis,
         "on_date": day,
         "computed_at": timezone.localtime(),
         "total": total,
@@ -220,7 +222,9 @@ def _compute_statistics(region, day: date) -> dict:
 
 
 def _children_rows(region, rows, total, children) -> list[dict]:
-    """Per child region: organizations, registered/filed, population, per 10 000 and share (seeds' tables)."""
+    """Per child region: organizations, registered/filed, both populations, per 10 000 and share (seeds' tables)."""
+    from zhengshe.regions.selectors import population_basis
+
     counts: dict[str, dict] = {}
     for r in rows:
         c = counts.setdefault(r["child"], {"n": 0, "filed": 0, "top": 0})
@@ -232,21 +236,26 @@ def _children_rows(region, rows, total, children) -> list[dict]:
     if own and own["n"]:
         result.append({"region": None, "name": _("%s本级") % region.name, "code": region.code, "count": own["n"],
                        "filed": own["filed"], "registered": own["n"] - own["filed"], "top": own["top"],
-                       "population": None, "per_10k": None, "share": _share(own["n"], total)})
+                       "population": None, "recorded": None, "summed": None, "basis": None, "per_10k": None,
+                       "share": _share(own["n"], total)})
     for child in children:
         c = counts.get(child.path, {"n": 0, "filed": 0, "top": 0})
+        basis = population_basis(child, child.summed_population)
         result.append({"region": child, "name": child.name, "code": child.code, "count": c["n"],
                        "filed": c["filed"], "registered": c["n"] - c["filed"], "top": c["top"],
-                       "population": child.total_population, "per_10k": _ratio(c["n"], child.total_population),
+                       "population": basis["value"], "recorded": child.population, "summed": child.summed_population,
+                       "basis": basis["source"], "per_10k": _ratio(c["n"], basis["value"]),
                        "share": _share(c["n"], total)})
     return result
 
 
 def statistics_export_rows(stats: dict) -> tuple[list[str], list[list]]:
-    headers = [_("区划"), _("代码"), _("社会组织数"), _("登记"), _("备案"), _("3A 及以上"), _("人口"),
-               _("每万人拥有数"), _("占比（%）")]
-    rows = [[r["name"], r["code"], r["count"], r["registered"], r["filed"], r["top"], r["population"],
+    basis = stats["population_basis"]
+    headers = [_("区划"), _("代码"), _("社会组织数"), _("登记"), _("备案"), _("3A 及以上"), _("统计人口"),
+               _("下辖村社人口合计"), _("每万人拥有数（按%s）") % basis["label"], _("占比（%）")]
+    rows = [[r["name"], r["code"], r["count"], r["registered"], r["filed"], r["top"], r["recorded"], r["summed"],
              r["per_10k"], r["share"]] for r in stats["children"]]
     rows.append([_("合计"), stats["region"].code, stats["total"], stats["registered"], stats["filed"],
-                 stats["graded_3a"], stats["population"], stats["per_10k"], 100 if stats["total"] else None])
+                 stats["graded_3a"], basis["recorded"], basis["summed"], stats["per_10k"],
+                 100 if stats["total"] else None])
     return headers, rows

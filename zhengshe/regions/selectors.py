@@ -52,16 +52,63 @@ def children_with_totals(region: Region):
     for child in children:
         row = sums[child.path]
         child.total_villages = int(row["villages"])
-        child.total_population = int(row["population"]) or (child.population or 0)
+        child.summed_population = int(row["population"])
+        child.total_population = child.summed_population or (child.population or 0)  # the ratios' basis
         child.total_households = int(row["households"]) or (child.households or 0)
     return children
 
 
 def children_rows(region: Region) -> list[dict]:
-    """``children_with_totals`` as plain rows (code, name, level and the sums): two queries."""
+    """``children_with_totals`` as plain rows (code, name, level, the unit's own 统计人口 and the sums over its
+    villages and communities, never one standing in for the other): two queries."""
     return [{"code": c.code, "name": c.name, "level": c.level, "total_villages": c.total_villages,
-             "total_population": c.total_population, "total_households": c.total_households}
+             "population": c.population, "summed_population": c.summed_population, "total_population": c.total_population,
+             "total_households": c.total_households}
             for c in children_with_totals(region)]
+
+
+# The two population figures a unit has, and how pages name them: the statistical figure recorded for the unit
+# itself (a county's 831 000 from the statistics bureau), and the sum of what its villages and communities record
+# (906 084). They differ; a page shows both where they do and says which one its ratios use.
+RECORDED = "recorded"
+SUMMED = "summed"
+
+
+def population_labels() -> dict:
+    from django.utils.translation import gettext as _
+
+    return {RECORDED: _("统计人口"), SUMMED: _("下辖村社人口合计")}
+
+
+def population_basis(region: Region, summed: int) -> dict:
+    """The population a per-10 000 ratio over ``region`` uses: the sum of its villages and communities, or the unit's
+    own 统计人口 when none of them records one (a village: its own figure). Both figures come back, with labels."""
+    from django.utils.translation import gettext as _
+
+    labels = population_labels()
+    recorded = region.population
+    if region.level == Level.VILLAGE:
+        value, source = recorded or 0, RECORDED
+    elif summed:
+        value, source = summed, SUMMED
+    else:
+        value, source = recorded or 0, RECORDED
+    return {"value": value, "source": source, "label": labels[source], "recorded": recorded,
+            "summed": summed if region.level != Level.VILLAGE else None,
+            "differ": region.level != Level.VILLAGE and bool(recorded) and bool(summed) and recorded != summed,
+            "difference": abs((summed or 0) - (recorded or 0)),
+            "note": _("每万人拥有数按%(l)s（%(v)s）计算") % {"l": labels[source], "v": f"{value:,}"}}
+
+
+def with_summed_population(queryset):
+    """Annotate ``summed_population``: each region's 下辖村社人口合计 from its rollup row (a subquery per row shown)."""
+    from django.db.models import BigIntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Cast, Coalesce
+
+    from zhengshe.core.models import Rollup
+
+    row = Rollup.objects.filter(region_path=OuterRef("path"), year=0, key="population").values("value")[:1]
+    return queryset.annotate(summed_population=Coalesce(Cast(Subquery(row), BigIntegerField()), Value(0)))
 
 
 def totals_for_paths(paths: list[str]) -> dict[str, dict]:
