@@ -216,6 +216,8 @@ def _compute_statistics(region, day: date) -> dict:
         "by_kind": kinds,
         "grades": grades,
         "graded_3a": sum(g["count"] for g in grades if g["key"] in ("3A", "4A", "5A")),
+        "county_registered": next(k["count"] for k in grouped("registration_level", RegistrationLevel.choices)
+                                  if k["key"] == RegistrationLevel.COUNTY),
         "growth": growth[-15:],
         "children": _children_rows(region, rows, total, children),
     }
@@ -227,35 +229,43 @@ def _children_rows(region, rows, total, children) -> list[dict]:
 
     counts: dict[str, dict] = {}
     for r in rows:
-        c = counts.setdefault(r["child"], {"n": 0, "filed": 0, "top": 0})
+        c = counts.setdefault(r["child"], {"n": 0, "filed": 0, "top": 0, "county": 0})
         c["n"] += r["n"]
+        c["county"] += r["n"] if r["registration_level"] == RegistrationLevel.COUNTY else 0
         c["filed"] += r["n"] if r["registration_kind"] == RegistrationKind.FILED else 0
         c["top"] += r["n"] if r["held"] in ("3A", "4A", "5A") else 0
+    # Shares among county-level registrations only (舟山: each district's part of what the districts register),
+    # beside each row's share of the total.
+    county_total = sum(c["county"] for c in counts.values())
     result = []
     own = counts.get(region.path)
     if own and own["n"]:
         result.append({"region": None, "name": _("%s本级") % region.name, "code": region.code, "count": own["n"],
                        "filed": own["filed"], "registered": own["n"] - own["filed"], "top": own["top"],
                        "population": None, "recorded": None, "summed": None, "basis": None, "per_10k": None,
-                       "share": _share(own["n"], total)})
+                       "share": _share(own["n"], total), "county": own["county"],
+                       "county_share": _share(own["county"], county_total)})
     for child in children:
-        c = counts.get(child.path, {"n": 0, "filed": 0, "top": 0})
+        c = counts.get(child.path, {"n": 0, "filed": 0, "top": 0, "county": 0})
         basis = population_basis(child, child.summed_population)
         result.append({"region": child, "name": child.name, "code": child.code, "count": c["n"],
                        "filed": c["filed"], "registered": c["n"] - c["filed"], "top": c["top"],
                        "population": basis["value"], "recorded": child.population, "summed": child.summed_population,
                        "basis": basis["source"], "per_10k": _ratio(c["n"], basis["value"]),
-                       "share": _share(c["n"], total)})
+                       "share": _share(c["n"], total), "county": c["county"],
+                       "county_share": _share(c["county"], county_total)})
     return result
 
 
 def statistics_export_rows(stats: dict) -> tuple[list[str], list[list]]:
     basis = stats["population_basis"]
     headers = [_("区划"), _("代码"), _("社会组织数"), _("登记"), _("备案"), _("3A 及以上"), _("统计人口"),
-               _("下辖村社人口合计"), _("每万人拥有数（按%s）") % basis["label"], _("占比（%）")]
+               _("下辖村社人口合计"), _("每万人拥有数（按%s）") % basis["label"], _("占比（%）"), _("县级登记"),
+               _("占县级登记（%）")]
     rows = [[r["name"], r["code"], r["count"], r["registered"], r["filed"], r["top"], r["recorded"], r["summed"],
-             r["per_10k"], r["share"]] for r in stats["children"]]
+             r["per_10k"], r["share"], r["county"], r["county_share"]] for r in stats["children"]]
     rows.append([_("合计"), stats["region"].code, stats["total"], stats["registered"], stats["filed"],
                  stats["graded_3a"], basis["recorded"], basis["summed"], stats["per_10k"],
-                 100 if stats["total"] else None])
+                 100 if stats["total"] else None, stats["county_registered"],
+                 100 if stats["county_registered"] else None])
     return headers, rows

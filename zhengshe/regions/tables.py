@@ -33,4 +33,6 @@ class ChildRegionTable(Table):
         Column("population", _("统计人口"), numeric=True, grouped=True),
         Column("summed_population", _("下辖村社人口合计"), numeric=True, grouped=True),
         Column("total_households", _("户数"), numeric=True, grouped=True),
+        Column("community_centres", _("社区服务中心≥400㎡"), numeric=True),
+        Column("village_centres", _("村服务中心≥400㎡"), numeric=True),
     ]

@@ -52,6 +52,7 @@ class RegionDetailView(ScopedDetailView):
         region = self.object
         ctx["totals"] = selectors.totals(region.path)
         ctx["population"] = selectors.population_basis(region, ctx["totals"]["population"])
+        ctx["centres"] = selectors.centre_shares(ctx["totals"])
         children = selectors.children_rows(region)
         ctx["breadcrumbs"] = selectors.breadcrumbs(region, self.request.user)
         page = Paginator(children, 50).get_page(self.request.GET.get("page"))

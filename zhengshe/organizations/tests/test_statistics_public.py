@@ -156,3 +156,26 @@ def test_statistics_count_only_grades_in_force_on_the_date_shown(world, client_f
     cells = [c.split("</td>")[0] for c in total.split('<td class="num">')[1:]]
     assert cells[:4] == ["3", "2", "1", "1"]  # 社会组织, 登记, 备案 (filled), 3A 及以上 (only the grade in force)
     assert "评估等级只计 2026-09-15 当日在有效期内的等级" in text
+
+
+def test_shares_among_county_level_registrations_next_to_shares_of_the_total(world, client_for):
+    """Issue 12 point 23 (舟山: 40.5 % city / 59.5 % county): each district's share among the county-level
+    registrations only, beside its share of all organizations, and the levels' shares of the total."""
+    f.org(world.town_b1, name="乙1县级甲", registration_level="county")
+    f.org(world.town_b1, name="乙1县级乙", registration_level="county")
+    f.org(world.town_b1, name="乙1市级", registration_level="city")
+    f.org(world.town_b2, name="乙2县级", registration_level="county")
+    f.org(world.town_b2, name="乙2市级甲", registration_level="city")
+    stats = selectors.statistics(world.county_b)  # with the world's 乙县志愿者协会, county-level, at county level
+    levels = {r["key"]: r["share"] for r in stats["by_level"]}
+    assert (levels["city"], levels["county"]) == (Decimal("33.33"), Decimal("66.67"))
+    rows = {r["name"]: r for r in stats["children"]}
+    own, b1, b2 = rows["乙县本级"], rows["乙县1镇"], rows["乙县2镇"]
+    assert (b1["share"], b1["county"], b1["county_share"]) == (Decimal("50.00"), 2, Decimal("50.00"))
+    assert (b2["share"], b2["county"], b2["county_share"]) == (Decimal("33.33"), 1, Decimal("25.00"))
+    assert (own["share"], own["county_share"]) == (Decimal("16.67"), Decimal("25.00"))
+    text = client_for(world.district_admin_b).get("/organizations/statistics/",
+                                                  {"region": world.county_b.code}).content.decode()
+    b2_row = text.split(">乙县2镇</a>")[1].split("</tr>")[0]
+    assert "占县级登记 %" in text and b2_row.endswith('<td class="num">1</td><td class="num">25.00</td>')
+    assert "各区划“占县级登记 %”只在县（区）级登记的组织中计算" in text
