@@ -7,6 +7,7 @@ from zhengshe.utilities.dates import chinese_date, numeric_date
 from zhengshe.utilities.pdf import OfficialDocument
 
 from .models import UnlistedAsk
+from .selectors import admission_gap
 
 
 def committee_name(region) -> str:
@@ -28,9 +29,9 @@ def refusal_notice_pdf(ask: UnlistedAsk) -> bytes:
     doc.paragraph(_("贵单位%(who)s于%(day)s%(how)s要求%(place)s承担“%(title)s”（%(kind)s）。%(content)s") % {
         "who": who, "day": numeric_date(ask.received_on), "how": how, "place": region.name, "title": ask.title,
         "kind": ask.get_kind_display(), "content": ask.content or ""})
-    if ask.admission_id and ask.admission.register_number:
-        doc.paragraph(_("经查，该事项虽经准入（%(n)s），但准入范围不包括%(place)s。") % {
-            "n": ask.admission.register_number, "place": region.name})
+    gap = admission_gap(region, ask.admission, ask.received_on) if ask.admission_id else ""
+    if gap:
+        doc.paragraph(_("经查，%s") % gap)
     else:
         doc.paragraph(_("经查，该事项不在%(place)s现行的《依法履职事项清单》《协助政府工作事项清单》之内，"
                         "也未列入准入登记簿。") % {"place": region.name})

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import CharField, Count, Q
+from django.db.models import BooleanField, Case, CharField, Count, Q, Value, When
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -143,6 +143,31 @@ def admitted_for_region(region, *, on_date: date | None = None):
     return (AdmissionRequest.objects.filter(pk__in=ids, status=AdmissionStatus.APPROVED, valid_from__lte=day,
                                             valid_until__gte=day)
             .select_related("issuing_region", "approved_root").order_by("valid_until", "pk"))
+
+
+def admission_gap(region, admission, on_date: date | None = None) -> str:
+    """Why ``admission`` does not cover ``region`` on ``on_date`` (the day the ask was received), in words the
+    village can act on — '' when it does (or none is cited). Shown on the page the village records the ask on, on
+    the ask's page and in the refusal notice: the same words everywhere."""
+    if admission is None:
+        return ""
+    day = on_date or timezone.localdate()
+    if admission_in_force_for(region, admission, day):
+        return ""
+    n = admission.register_number or admission.title
+    if admission.status != AdmissionStatus.APPROVED:
+        return _("所称准入（%(n)s）的状态为“%(s)s”，不是有效的准入。") % {"n": n, "s": admission.get_status_display()}
+    if admission.valid_from and day < admission.valid_from:
+        return _("所称准入（%(n)s）自 %(f)s 起生效，收到要求的 %(d)s 尚未生效。") % {
+            "n": n, "f": admission.valid_from.isoformat(), "d": day.isoformat()}
+    if admission.valid_until and day > admission.valid_until:
+        return _("所称准入（%(n)s）已于 %(u)s 到期，收到要求的 %(d)s 已不在有效期内。") % {
+            "n": n, "u": admission.valid_until.isoformat(), "d": day.isoformat()}
+    return _("所称准入（%(n)s）的准入范围不包括%(place)s。") % {"n": n, "place": region.name}
+
+
+def admission_in_force_for(region, admission, day: date) -> bool:
+    return admitted_for_region(region, on_date=day).filter(pk=admission.pk).exists()
 
 
 def register_for_user(user):
@@ -295,11 +320,15 @@ KIND_SUBTYPES = {BurdenKind.LEDGER: ("paper", "creation", "electronic"), BurdenK
 
 def _groups(path_prefix: str, *, child_length: int | None = None) -> list[dict]:
     # The year as the first four characters of the ISO date: native on SQLite and PostgreSQL alike (SQLite's
-    # ExtractYear is a Python function called per row).
+    # ExtractYear is a Python function called per row). ``waiting``: today falls outside the item's admission —
+    # it starts later (an admission valid from next January) or its admission has lapsed — so it is not kept today.
+    today = timezone.localdate()
+    waiting = Case(When(Q(started_on__gt=today) | Q(admission__valid_until__lt=today), then=Value(True)),
+                   default=Value(False), output_field=BooleanField())
     qs = BurdenItem.objects.filter(region__path__under=path_prefix).annotate(
         start_year=Substr(Cast("started_on", CharField()), 1, 4),
-        change_year=Substr(Cast("state_changed_on", CharField()), 1, 4))
-    fields = ["subtype", "in_baseline", "state", "start_year", "change_year"]
+        change_year=Substr(Cast("state_changed_on", CharField()), 1, 4), waiting=waiting)
+    fields = ["subtype", "in_baseline", "state", "start_year", "change_year", "waiting"]
     if child_length:
         qs = qs.annotate(child=Substr("region__path", 1, child_length))
         fields.append("child")
@@ -320,16 +349,17 @@ def _communities(path_prefix: str, *, child_length: int | None = None):
 
 
 def _kept_at(g: dict, year: int | None) -> bool:
-    """Kept now (``year`` None), or at the end of ``year``."""
+    """Kept now (``year`` None: only what is in force today), or at the end of ``year``."""
     if year is None:
-        return g["state"] == BurdenState.KEPT
+        return g["state"] == BurdenState.KEPT and not g.get("waiting")
     started = g["in_baseline"] or (g["start_year"] is not None and g["start_year"] <= year)
     still = g["state"] == BurdenState.KEPT or (g["change_year"] is not None and g["change_year"] > year)
     return started and still
 
 
 def _fold(groups: list[dict], communities: int, *, year: int | None = None) -> dict:
-    counts = {sub: {"baseline": 0, "kept": 0, "merged": 0, "removed": 0, "added": 0} for sub in BurdenSubtype.values}
+    counts = {sub: {"baseline": 0, "kept": 0, "merged": 0, "removed": 0, "added": 0, "waiting": 0}
+              for sub in BurdenSubtype.values}
     score = base = Decimal(0)
     for g in groups:
         c, n, w = counts[g["subtype"]], g["n"], WEIGHTS[g["subtype"]]
@@ -345,13 +375,16 @@ def _fold(groups: list[dict], communities: int, *, year: int | None = None) -> d
             c["merged"] += n
         elif g["state"] == BurdenState.REMOVED:
             c["removed"] += n
+        elif year is None and g["state"] == BurdenState.KEPT:
+            c["waiting"] += n
     rows = [{"subtype": sub, "label": str(label), **counts[sub],
              "cleared": counts[sub]["merged"] + counts[sub]["removed"]} for sub, label in BurdenSubtype.choices]
     by_kind = {kind: {k: sum(r[k] for r in rows if r["subtype"] in subs)
-                      for k in ("baseline", "kept", "merged", "removed", "cleared", "added")}
+                      for k in ("baseline", "kept", "merged", "removed", "cleared", "added", "waiting")}
                for kind, subs in KIND_SUBTYPES.items()}
     return {
-        "rows": rows, "by_kind": by_kind, "communities": communities, "score": score, "baseline_score": base,
+        "rows": rows, "by_kind": by_kind, "communities": communities, "on_date": timezone.localdate(),
+        "waiting": sum(r["waiting"] for r in rows), "score": score, "baseline_score": base,
         "score_per_community": (score / communities).quantize(TENTH, rounding=ROUND_HALF_UP) if communities
         else Decimal(0),
         "baseline_per_community": (base / communities).quantize(TENTH, rounding=ROUND_HALF_UP) if communities
@@ -431,7 +464,7 @@ def burden_overview(region) -> dict:
         merged: dict[tuple, dict] = {}
         for rows in child_groups.values():
             for g in rows:
-                key = (g["subtype"], g["in_baseline"], g["state"], g["start_year"], g["change_year"])
+                key = (g["subtype"], g["in_baseline"], g["state"], g["start_year"], g["change_year"], g["waiting"])
                 merged.setdefault(key, {**g, "n": 0})["n"] += g["n"]
         groups, communities = list(merged.values()), sum(child_communities.values())
     else:

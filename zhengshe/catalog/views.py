@@ -473,6 +473,9 @@ def ask_create_view(request):
         ask = call_service(request, services.ask_record, success=_("已记录。如决定不予执行，请在本页生成拒绝执行告知书。"), form=form,
                            actor=request.user, **form.cleaned_data)
         if ask:
+            gap = selectors.admission_gap(ask.region, ask.admission, ask.received_on)
+            if gap:
+                messages.warning(request, _("请注意：%s对方所称的准入不能作为要求本村（社区）执行的依据。") % gap)
             return redirect(ask)
     return _form_page(request, form, _("记录清单外事项"), back="/catalog/asks/",
                       extra={"departments": selectors.departments_for(request.user)})
@@ -488,6 +491,7 @@ class AskDetailView(ScopedDetailView):
         obj = self.object
         ctx["can_act"] = obj.outcome in ("pending", "accepted") and Scope.for_user(self.request.user).covers_path(
             obj.region.path, set(VILLAGE))
+        ctx["admission_gap"] = selectors.admission_gap(obj.region, obj.admission, obj.received_on)
         ctx["refuse_form"] = RefuseForm(initial={"rule_cited": services.default_rule(obj.region)})
         ctx["outcome_form"] = OutcomeForm()
         ctx["audit"] = history_for(obj)[:50]

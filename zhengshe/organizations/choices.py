@@ -157,14 +157,39 @@ class CreditList(models.TextChoices):
 
 
 class CreditReason(models.TextChoices):
-    REPORT_MISSING = "report_missing", _("未按时报送年度报告")
-    UNREACHABLE = "unreachable", _("通过登记的住所无法取得联系")
-    RECTIFICATION = "rectification", _("未按要求整改")
-    INFO_FALSE = "info_false", _("弄虚作假")
-    ABNORMAL_TWO_YEARS = "abnormal_two_years", _("列入活动异常名录满2年")
-    REVOKED = "revoked", _("被撤销登记")
-    PENALTY = "penalty", _("受到较重行政处罚")
-    OTHER = "other", _("其他")
+    """The grounds of 《社会组织信用信息管理办法》(民政部令第60号): §10 for the abnormal-activity list, §15 for the
+    serious-dishonesty list (``GROUNDS`` says which list each belongs to). ``info_false`` and ``penalty`` are
+    wordings of earlier versions, kept so that old entries still read; they are no longer offered."""
+
+    REPORT_MISSING = "report_missing", _("未按照规定时限和要求向登记管理机关报送年度工作报告")
+    NO_PARTY_ORG = "no_party_org", _("未按照有关规定设立党组织")
+    RECTIFICATION = "rectification", _("登记管理机关责令限期整改，未按期完成整改")
+    FUNDRAISING = "fundraising", _("具有公开募捐资格的慈善组织存在《公开募捐平台服务管理办法》第十九条规定的情形")
+    MINOR_PENALTY = "minor_penalty", _("受到警告或者不满5万元罚款处罚")
+    UNREACHABLE = "unreachable", _("通过登记的住所无法与社会组织取得联系")
+    ABNORMAL_TWO_YEARS = "abnormal_two_years", _("被列入活动异常名录满2年")
+    FALSE_CHANGE = "false_change", _("弄虚作假办理变更登记，被撤销变更登记")
+    SUSPENSION = "suspension", _("受到限期停止活动行政处罚")
+    FINE_50K = "fine_50k", _("受到5万元以上罚款处罚")
+    REPEAT_PENALTY = "repeat_penalty", _("三年内两次以上受到警告或者不满5万元罚款处罚")
+    JUDGMENT_DEBTOR = "judgment_debtor", _("被司法机关纳入“失信被执行人”名单")
+    REVOKED = "revoked", _("被登记管理机关作出撤销登记、吊销登记证书行政处罚")
+    OTHER = "other", _("法律、行政法规规定应当列入的其他情形")
+    INFO_FALSE = "info_false", _("弄虚作假（旧版事由）")
+    PENALTY = "penalty", _("受到较重行政处罚（旧版事由）")
+
+
+# Which grounds each list may cite (民政部令第60号 §10, §15), in the rules' order.
+GROUNDS = {
+    "abnormal": [CreditReason.REPORT_MISSING, CreditReason.NO_PARTY_ORG, CreditReason.RECTIFICATION,
+                 CreditReason.FUNDRAISING, CreditReason.MINOR_PENALTY, CreditReason.UNREACHABLE, CreditReason.OTHER],
+    "serious": [CreditReason.ABNORMAL_TWO_YEARS, CreditReason.FALSE_CHANGE, CreditReason.SUSPENSION,
+                CreditReason.FINE_50K, CreditReason.REPEAT_PENALTY, CreditReason.JUDGMENT_DEBTOR, CreditReason.REVOKED,
+                CreditReason.OTHER],
+}
+# Grounds that rest on an administrative decision: its document number is required.
+NEEDS_DECISION = {CreditReason.MINOR_PENALTY, CreditReason.FALSE_CHANGE, CreditReason.SUSPENSION,
+                  CreditReason.FINE_50K, CreditReason.REVOKED}
 
 
 class FindingSeverity(models.TextChoices):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from zhengshe.regions.fields import RegionChoiceField
 from zhengshe.regions.models import Region
 
-from .choices import CreditList, CreditReason, Grade, InspectionResult
+from .choices import GROUNDS, CreditList, Grade, InspectionResult
 from .models import (
     AnnualReport,
     AuditFinding,
@@ -144,6 +144,8 @@ class BranchForm(StyledModelForm):
 
 class AnnualReportForm(StyledModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    acknowledge = forms.BooleanField(label=_("已核实上述提示，数据无误"), required=False,
+                                     help_text=_("数据有提示时，报送前须勾选确认；保存草稿不需要。"))
 
     class Meta:
         model = AnnualReport
@@ -251,7 +253,11 @@ class ObjectionResolveForm(StyledForm):
 
 class CreditIncludeForm(StyledForm):
     list_kind = forms.ChoiceField(label=_("名录"), choices=CreditList.choices)
-    reason = forms.ChoiceField(label=_("列入事由"), choices=CreditReason.choices)
+    reason = forms.ChoiceField(
+        label=_("列入情形（《社会组织信用信息管理办法》）"),
+        choices=[(CreditList(kind).label, [(r.value, r.label) for r in grounds]) for kind, grounds in GROUNDS.items()],
+        help_text=_("活动异常名录按第十条、严重违法失信名单按第十五条所列情形选择；“列入活动异常名录满2年”须该组织已连续在"
+                    "活动异常名录中满 2 年。"))
     detail = forms.CharField(label=_("具体情形"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     included_on = forms.DateField(label=_("列入日期"), widget=DATE, required=False)
     decision_number = forms.CharField(label=_("决定书文号"), required=False, max_length=60)

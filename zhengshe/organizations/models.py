@@ -121,7 +121,8 @@ class Organization(BaseModel):
 
     def grade_valid_on(self, day: date) -> str:
         """The grade held on ``day`` ('' when none or expired)."""
-        return self.grade if self.grade and self.grade_valid_to and self.grade_valid_to >= day else ""
+        started = self.grade_valid_from is None or self.grade_valid_from <= day
+        return self.grade if self.grade and started and self.grade_valid_to and self.grade_valid_to >= day else ""
 
 
 class OrgScoped(BaseModel):

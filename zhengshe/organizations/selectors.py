@@ -53,11 +53,15 @@ def active_credit_entries(org: Organization, day: date):
         Q(removed_on__isnull=True) | Q(removed_on__gt=day))
 
 
+def grades_in_force(day: date):
+    """Confirmed grades whose validity covers ``day``, newest first (one rule for eligibility and statistics)."""
+    return GradeApplication.objects.filter(status=ApplicationStatus.CONFIRMED, valid_from__lte=day,
+                                           valid_to__gte=day).order_by("-valid_from", "-id")
+
+
 def grade_on(org: Organization, day: date) -> GradeApplication | None:
     """The confirmed grade in force on ``day`` (the newest if validity periods overlap)."""
-    return (GradeApplication.objects.filter(organization=org, status=ApplicationStatus.CONFIRMED,
-                                            valid_from__lte=day, valid_to__gte=day)
-            .order_by("-valid_from", "-id").first())
+    return grades_in_force(day).filter(organization=org).first()
 
 
 def missing_report_year(org: Organization, day: date) -> int | None:
@@ -163,14 +167,18 @@ def statistics(region, *, on_date: date | None = None) -> dict:
 
 
 def _compute_statistics(region, day: date) -> dict:
-    from django.db.models import Case, CharField, F, Value, When
+    from django.db.models import CharField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
 
-    from zhengshe.regions.selectors import children_with_totals, totals
+    from zhengshe.regions.selectors import children_with_totals, population_basis, totals
 
     base = subtree_organizations(region).filter(status__in=LIVE)
     children = children_with_totals(region)
     length = max((len(c.path) for c in children), default=len(region.path))
-    in_force = Case(When(grade_valid_to__gte=day, then=F("grade")), default=Value(""), output_field=CharField())
+    # The grade in force on ``day`` as the eligibility check reads it: a confirmed grade whose validity has begun
+    # (one announced in December counts from 1 January) and not ended — never the organization's latest grade.
+    in_force = Coalesce(Subquery(grades_in_force(day).filter(organization=OuterRef("pk")).values("decided_grade")[:1]),
+                        Value(""), output_field=CharField())
     rows = list(base.annotate(child=Substr("region__path", 1, length), held=in_force).values(
         "child", "org_type", "category", "registration_level", "registration_kind", "held").annotate(n=Count("id")))
     total = sum(r["n"] for r in rows)
@@ -191,53 +199,73 @@ def _compute_statistics(region, day: date) -> dict:
         growth.append({"year": row["y"], "new": row["n"], "cumulative": running,
                        "rate": _share(row["n"], previous) if previous else None})
     kinds = grouped("registration_kind", RegistrationKind.choices)
-    population = totals(region.path)["population"] or (region.population or 0)
+    basis = population_basis(region, totals(region.path)["population"])
+    population = basis["value"]
     return {
+        "population_basis": basis,
         "on_date": day,
         "computed_at": timezone.localtime(),
         "total": total,
         "population": population,
         "per_10k": _ratio(total, population),
         "registered": next(k["count"] for k in kinds if k["key"] == RegistrationKind.REGISTERED),
+        "filed": next(k["count"] for k in kinds if k["key"] == RegistrationKind.FILED),
         "by_type": grouped("org_type", OrgType.choices),
         "by_category": [c for c in grouped("category", Category.choices) if c["count"]],
         "by_level": grouped("registration_level", RegistrationLevel.choices),
         "by_kind": kinds,
         "grades": grades,
         "graded_3a": sum(g["count"] for g in grades if g["key"] in ("3A", "4A", "5A")),
+        "county_registered": next(k["count"] for k in grouped("registration_level", RegistrationLevel.choices)
+                                  if k["key"] == RegistrationLevel.COUNTY),
         "growth": growth[-15:],
         "children": _children_rows(region, rows, total, children),
     }
 
 
 def _children_rows(region, rows, total, children) -> list[dict]:
-    """Per child region: organizations, registered/filed, population, per 10 000 and share (seeds' tables)."""
+    """Per child region: organizations, registered/filed, both populations, per 10 000 and share (seeds' tables)."""
+    from zhengshe.regions.selectors import population_basis
+
     counts: dict[str, dict] = {}
     for r in rows:
-        c = counts.setdefault(r["child"], {"n": 0, "filed": 0, "top": 0})
+        c = counts.setdefault(r["child"], {"n": 0, "filed": 0, "top": 0, "county": 0})
         c["n"] += r["n"]
+        c["county"] += r["n"] if r["registration_level"] == RegistrationLevel.COUNTY else 0
         c["filed"] += r["n"] if r["registration_kind"] == RegistrationKind.FILED else 0
         c["top"] += r["n"] if r["held"] in ("3A", "4A", "5A") else 0
+    # Shares among county-level registrations only (舟山: each district's part of what the districts register),
+    # beside each row's share of the total.
+    county_total = sum(c["county"] for c in counts.values())
     result = []
     own = counts.get(region.path)
     if own and own["n"]:
         result.append({"region": None, "name": _("%s本级") % region.name, "code": region.code, "count": own["n"],
                        "filed": own["filed"], "registered": own["n"] - own["filed"], "top": own["top"],
-                       "population": None, "per_10k": None, "share": _share(own["n"], total)})
+                       "population": None, "recorded": None, "summed": None, "basis": None, "per_10k": None,
+                       "share": _share(own["n"], total), "county": own["county"],
+                       "county_share": _share(own["county"], county_total)})
     for child in children:
-        c = counts.get(child.path, {"n": 0, "filed": 0, "top": 0})
+        c = counts.get(child.path, {"n": 0, "filed": 0, "top": 0, "county": 0})
+        basis = population_basis(child, child.summed_population)
         result.append({"region": child, "name": child.name, "code": child.code, "count": c["n"],
                        "filed": c["filed"], "registered": c["n"] - c["filed"], "top": c["top"],
-                       "population": child.total_population, "per_10k": _ratio(c["n"], child.total_population),
-                       "share": _share(c["n"], total)})
+                       "population": basis["value"], "recorded": child.population, "summed": child.summed_population,
+                       "basis": basis["source"], "per_10k": _ratio(c["n"], basis["value"]),
+                       "share": _share(c["n"], total), "county": c["county"],
+                       "county_share": _share(c["county"], county_total)})
     return result
 
 
 def statistics_export_rows(stats: dict) -> tuple[list[str], list[list]]:
-    headers = [_("区划"), _("代码"), _("社会组织数"), _("登记"), _("备案"), _("3A 及以上"), _("人口"),
-               _("每万人拥有数"), _("占比（%）")]
-    rows = [[r["name"], r["code"], r["count"], r["registered"], r["filed"], r["top"], r["population"],
-             r["per_10k"], r["share"]] for r in stats["children"]]
-    rows.append([_("合计"), stats["region"].code, stats["total"], stats["registered"], stats["total"] - stats["registered"],
-                 stats["graded_3a"], stats["population"], stats["per_10k"], 100 if stats["total"] else None])
+    basis = stats["population_basis"]
+    headers = [_("区划"), _("代码"), _("社会组织数"), _("登记"), _("备案"), _("3A 及以上"), _("统计人口"),
+               _("下辖村社人口合计"), _("每万人拥有数（按%s）") % basis["label"], _("占比（%）"), _("县级登记"),
+               _("占县级登记（%）")]
+    rows = [[r["name"], r["code"], r["count"], r["registered"], r["filed"], r["top"], r["recorded"], r["summed"],
+             r["per_10k"], r["share"], r["county"], r["county_share"]] for r in stats["children"]]
+    rows.append([_("合计"), stats["region"].code, stats["total"], stats["registered"], stats["filed"],
+                 stats["graded_3a"], basis["recorded"], basis["summed"], stats["per_10k"],
+                 100 if stats["total"] else None, stats["county_registered"],
+                 100 if stats["county_registered"] else None])
     return headers, rows

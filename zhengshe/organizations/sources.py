@@ -28,7 +28,8 @@ def organizations_per_10k(*, region, year, department="") -> Decimal | None:
 def share_graded_3a(*, region, year, department="") -> Decimal | None:
     """Share of registered organizations holding a 3A–5A grade in force at the end of ``year``."""
     agg = _live(region, year).filter(registration_kind="registered").aggregate(
-        n=Count("id"), top=Count("id", filter=Q(grade__in=["3A", "4A", "5A"], grade_valid_to__gte=date(year, 12, 31))))
+        n=Count("id"), top=Count("id", filter=Q(grade__in=["3A", "4A", "5A"], grade_valid_to__gte=date(year, 12, 31),
+                                  grade_valid_from__lte=date(year, 12, 31))))
     if not agg["n"]:
         return None
     return (Decimal(agg["top"]) / agg["n"]).quantize(Decimal("0.0001"))

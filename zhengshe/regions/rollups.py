@@ -1,5 +1,5 @@
 """The region tree's totals as rollup rows (``core.rollups``): villages and communities, population, households
-and service centres of at least 400 m², per node. Every saved or deleted village moves them, through the model's
+and service centres of at least 400 m² (all, and those of communities: villages' = all − communities'), per node. Every saved or deleted village moves them, through the model's
 signals, in the transaction of the save; bulk loads (the demo's province) end with ``rollups.rebuild()``."""
 
 from decimal import Decimal
@@ -10,7 +10,7 @@ from zhengshe.core import rollups
 
 from .choices import Level
 
-KEYS = ("villages", "communities", "population", "households", "centres_400")
+KEYS = ("villages", "communities", "population", "households", "centres_400", "community_centres_400")
 CENTRE_AREA = Decimal("400")
 
 
@@ -20,7 +20,8 @@ def contribution(path: str, code: str, level: str, population, households, area)
         return {}
     return {(path, 0, "villages"): 1, (path, 0, "communities"): 1 if code[9:12] <= "199" else 0,
             (path, 0, "population"): population or 0, (path, 0, "households"): households or 0,
-            (path, 0, "centres_400"): 1 if (area or 0) >= CENTRE_AREA else 0}
+            (path, 0, "centres_400"): 1 if (area or 0) >= CENTRE_AREA else 0,
+            (path, 0, "community_centres_400"): 1 if code[9:12] <= "199" and (area or 0) >= CENTRE_AREA else 0}
 
 
 def rows_contribution(queryset) -> dict:

@@ -33,8 +33,9 @@ class RegionListView(ScopedListView):
 
     def base_queryset(self):
         # The table's columns only (not the timestamps, nor the parent's own figures): fewer values to convert.
-        return Region.objects.only("code", "name", "level", "urban_rural_code", "population", "households",
-                                   "service_centre_area", "path", "parent__name")
+        return selectors.with_summed_population(Region.objects.only(
+            "code", "name", "level", "urban_rural_code", "population", "households", "service_centre_area", "path",
+            "parent__name"))
 
 
 class RegionDetailView(ScopedDetailView):
@@ -52,6 +53,8 @@ class RegionDetailView(ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         region = self.object
         ctx["totals"] = selectors.totals(region.path)
+        ctx["population"] = selectors.population_basis(region, ctx["totals"]["population"])
+        ctx["centres"] = selectors.centre_shares(ctx["totals"])
         children = selectors.children_rows(region)
         ctx["breadcrumbs"] = selectors.breadcrumbs(region, self.request.user)
         page = Paginator(children, 50).get_page(self.request.GET.get("page"))

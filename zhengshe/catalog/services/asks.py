@@ -29,7 +29,7 @@ def default_rule(region) -> str:
 def ask_record(*, actor, region, received_on, department: str, kind: str, title: str, content: str = "",
                asker: str = "", channel: str = "", admission=None) -> UnlistedAsk:
     """Record what a department asked of the community outside the lists and the admitted register."""
-    from ..selectors import admitted_for_region
+    from ..selectors import admission_in_force_for
 
     require_roles_over(actor, region, RECORDERS)
     if region.level != "village":
@@ -45,7 +45,7 @@ def ask_record(*, actor, region, received_on, department: str, kind: str, title:
         errors["received_on"] = [_("收到日期不能晚于今天。")]
     if errors:
         raise ServiceError(_("请检查标出的字段。"), fields=errors)
-    if admission is not None and admitted_for_region(region, on_date=received_on).filter(pk=admission.pk).exists():
+    if admission is not None and admission_in_force_for(region, admission, received_on or timezone.localdate()):
         raise ServiceError(_("“%(t)s”已经准入（%(n)s），适用于本村（社区），应当协助执行。") % {
             "t": admission.title, "n": admission.register_number}, fields={"admission": [_("该事项已准入。")]})
     ask = UnlistedAsk.objects.create(region=region, received_on=received_on or timezone.localdate(),

@@ -46,6 +46,38 @@ def test_refusal_of_an_admission_not_covering_the_village(world):
                             department="甲县1镇社会事业局", kind="ledger", title=approved.title, admission=approved)
 
 
+def test_an_ask_citing_an_admission_that_does_not_cover_the_village_is_flagged_on_the_page(world, client_for):
+    """Issue 12 point 19: the village sees at entry, and on the ask's page, why the cited admission is no ground —
+    outside its scope, or not yet in force on the day the ask was received — not only in the PDF."""
+    from datetime import date
+
+    approved = f.admission(world, approve=True, approved_regions=[world.village_a1x])
+    client = client_for(world.sibling_staff)
+    data = {"region": world.village_a1y.pk, "received_on": "2026-09-14", "department": "甲县1镇社会事业局",
+            "kind": "ledger", "title": approved.title, "admission": approved.pk}
+    page = client.post(reverse("catalog:ask_create"), data, follow=True)
+    text = page.content.decode()
+    gap = f"所称准入（{approved.register_number}）的准入范围不包括{world.village_a1y.name}。"
+    assert page.status_code == 200 and "请注意：" + gap in text
+    ask = approved.asks.get()
+    detail = client.get(ask.get_absolute_url()).content.decode()
+    assert 'id="admission-gap"' in detail and gap in detail
+    later = f.admission(world, title="明年的台账")
+    services.admission_approve(actor=world.district_admin, admission=later, mode="list", regions=[world.village_a1x],
+                               valid_from=date(2027, 1, 1), valid_until=date(2027, 12, 31), comment="同意")
+    later.refresh_from_db()
+    early = services.ask_record(actor=world.village_staff, region=world.village_a1x, received_on=None,
+                                department="甲县1镇社会事业局", kind="ledger", title=later.title, admission=later)
+    text = client_for(world.village_staff).get(early.get_absolute_url()).content.decode()
+    assert f"所称准入（{later.register_number}）自 2027-01-01 起生效，收到要求的 2026-09-15 尚未生效。" in text
+    covered = services.ask_record(actor=world.village_staff, region=world.village_a1x, received_on=None,
+                                  department="甲县1镇社会事业局", kind="task", title="另一事项")
+    assert 'id="admission-gap"' not in client_for(world.village_staff).get(covered.get_absolute_url()).content.decode()
+    refused = services.ask_refuse(actor=world.village_staff, ask=early)
+    pdf = _pdf_text(client_for(world.village_staff).get(reverse("catalog:ask_notice", args=[refused.pk])).content)
+    assert "尚未生效" in pdf.replace("\n", "")
+
+
 def test_only_the_village_itself_records(world):
     with pytest.raises(NotAllowed):
         services.ask_record(actor=world.sibling_staff, region=world.village_a1x, received_on=None, department="d",

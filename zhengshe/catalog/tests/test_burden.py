@@ -39,7 +39,8 @@ def test_town_rollup_by_type(registry):
     assert (rows["paper"]["baseline"], rows["paper"]["kept"], rows["paper"]["merged"], rows["paper"]["removed"]) == (
         4, 2, 1, 1)
     assert rows["creation"]["added"] == 1 and rows["creation"]["baseline"] == 0 and rows["creation"]["kept"] == 1
-    assert s["by_kind"]["ledger"] == {"baseline": 5, "kept": 4, "merged": 1, "removed": 1, "cleared": 2, "added": 1}
+    assert s["by_kind"]["ledger"] == {"baseline": 5, "kept": 4, "merged": 1, "removed": 1, "cleared": 2, "added": 1,
+                                      "waiting": 0}
     assert s["by_kind"]["signboard"]["kept"] == 2 and s["by_kind"]["signboard"]["cleared"] == 1
     assert s["by_kind"]["rating"]["kept"] == 0 and s["by_kind"]["rating"]["cleared"] == 1
     # score: kept = p1 3 + e1 1 + s1 0.5 + p4 3 + o1 1 + c1 2 = 10.5 over 2 communities
@@ -89,3 +90,26 @@ def test_overview_equals_the_separate_rollups(registry):
         overview = selectors.burden_overview(region)
         assert overview["summary"] == selectors.burden_summary(region.path)
         assert overview["children"] == selectors.burden_by_child(region)
+
+
+def test_an_admission_not_yet_in_force_is_not_kept_today(world, client_for):
+    """Issue 12 point 19: an admission approved today but valid from 2027-01-01 puts a ledger in the village's
+    registry; on today's page (2026-09-15) it is not counted as kept nor in the burden score — it is listed apart."""
+    from django.urls import reverse
+
+    f.burden(world, region=world.village_a1x, name="基线台账")
+    request = f.admission(world, title="明年起的安全台账")
+    services.admission_approve(actor=world.district_admin, admission=request, mode="list",
+                               regions=[world.village_a1x], valid_from=date(2027, 1, 1),
+                               valid_until=date(2027, 12, 31), comment="同意")
+    s = selectors.burden_summary(world.town_a1.path)
+    paper = {r["subtype"]: r for r in s["rows"]}["paper"]
+    assert (paper["added"], paper["kept"], paper["waiting"], s["score"]) == (1, 1, 1, Decimal(3))
+    assert selectors.burden_by_child(world.town_a1)[0]["ledgers_kept"] == 1
+    assert {t["year"]: t["ledger"] for t in selectors.burden_timeline(world.town_a1.path, [2026, 2027])} == {
+        2026: 1, 2027: 2}
+    page = client_for(world.district_admin).get(reverse("catalog:burden"), {"region": world.town_a1.code})
+    text = page.content.decode()
+    row = text.split('data-subtype="paper"')[1].split("</tr>")[0]
+    assert '<td class="num kept">1</td>' in row and '<td class="num waiting">1</td>' in row
+    assert "“保留”按 2026-09-15 计" in text and "另有 1 项准入尚未生效或已过期" in text

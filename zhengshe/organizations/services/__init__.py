@@ -79,4 +79,5 @@ from .reports import (  # noqa: F401
     annual_report_save,
     annual_reports_sweep,
     report_deadline,
+    report_problems,
 )

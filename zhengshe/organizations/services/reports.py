@@ -51,10 +51,55 @@ def annual_report_for(*, actor, org: Organization, year: int, persist: bool = Tr
     return report
 
 
+MONEY = ("revenue", "expenditure", "net_assets", "government_funding")
+
+
+def _yuan(value) -> str:
+    return f"{value:,.2f}"
+
+
+def report_problems(report: AnnualReport) -> tuple[dict[str, list[str]], list[str]]:
+    """The report's figures checked against each other: errors (field → messages) block saving; warnings are
+    plausible but unusual figures the organization must confirm before it submits.
+
+    Errors: income, spending and the government part are not negative, the government part is within the
+    income, every headcount is a whole number ≥ 0. Warnings: negative net assets, spending above income,
+    more certified social workers than full-time staff, government funding with nobody to do the work."""
+    errors: dict[str, list[str]] = {}
+    for field in ("revenue", "expenditure", "government_funding"):
+        value = getattr(report, field)
+        if value is not None and value < 0:
+            errors.setdefault(field, []).append(_("金额不能为负数（填写的是 %s 元）。") % _yuan(value))
+    for field in ("staff", "social_workers", "volunteers", "members"):
+        value = getattr(report, field)
+        if value is not None and value < 0:
+            errors.setdefault(field, []).append(_("人数不能为负数。"))
+    revenue, funding = report.revenue or 0, report.government_funding or 0
+    if funding > revenue and "revenue" not in errors:
+        errors.setdefault("government_funding", []).append(
+            _("其中政府购买服务收入（%(f)s 元）不能大于本年收入（%(r)s 元）。") % {"f": _yuan(funding), "r": _yuan(revenue)})
+    warnings: list[str] = []
+    if report.net_assets is not None and report.net_assets < 0:
+        warnings.append(_("年末净资产为负数（%s 元），即资不抵债，请核实。") % _yuan(report.net_assets))
+    spent = report.expenditure or 0
+    if spent > revenue and revenue >= 0:
+        warnings.append(_("本年支出（%(e)s 元）大于本年收入（%(r)s 元），差额 %(d)s 元，请核实是否动用以前年度结余。") % {
+            "e": _yuan(spent), "r": _yuan(revenue), "d": _yuan(spent - revenue)})
+    if (report.social_workers or 0) > (report.staff or 0):
+        warnings.append(_("持证社工（%(s)d 人）多于专职工作人员（%(t)d 人），请核实是否含兼职人员。") % {
+            "s": report.social_workers, "t": report.staff or 0})
+    if funding > 0 and not report.staff and not report.volunteers:
+        warnings.append(_("有政府购买服务收入，但专职工作人员和志愿者均为 0，请核实。"))
+    return errors, warnings
+
+
 @transaction.atomic
 def annual_report_save(*, actor, report: AnnualReport, data: dict, version: int | None = None,
-                       submit: bool = False) -> AnnualReport:
-    """Save the form; with ``submit`` also send it to the registration office (late if past the deadline)."""
+                       submit: bool = False, acknowledged: bool = False) -> AnnualReport:
+    """Save the form; with ``submit`` also send it to the registration office (late if past the deadline).
+
+    Figures that contradict each other are refused (``report_problems``); a report with warnings is saved as a
+    draft, and submitted only once the organization confirms them (``acknowledged``), which is recorded."""
     locked = AnnualReport.objects.select_for_update().get(pk=report.pk)
     if version is not None and locked.version != int(version):
         raise ConflictError()
@@ -64,9 +109,17 @@ def annual_report_save(*, actor, report: AnnualReport, data: dict, version: int 
         raise ServiceError(_("报告已报送，不能再修改。"))
     for key, value in data.items():
         setattr(locked, key, value)
+    errors, warnings = report_problems(locked)
+    if errors:
+        raise ServiceError(_("年度报告的数据有误，请按标出的字段修改。"), fields=errors)
+    if submit and warnings and not acknowledged:
+        raise ServiceError(_("请核实以下提示，确认无误后勾选“已核实上述提示，数据无误”再报送：%s") % "".join(warnings),
+                           fields={"acknowledge": [_("请核实提示后勾选。")]})
     locked.version += 1
     locked.full_clean()
     locked.save()
+    if submit and warnings:
+        record_event("organizations.report_warnings_confirmed", locked, after={"warnings": warnings})
     if submit:
         def stamp(obj):
             obj.submitted_at = timezone.now()

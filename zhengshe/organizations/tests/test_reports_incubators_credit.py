@@ -120,7 +120,7 @@ def test_credit_lists_with_reasons_and_dates(world, client_for):
     assert entry.removed_on == date(2026, 4, 1)
     assert selectors.eligibility(org, min_grade="", on_date=date(2026, 3, 15))[0] is False  # history kept
     serious = services.credit_include(actor=world.district_admin, org=org, list_kind="serious", reason="revoked",
-                                      included_on=date(2026, 5, 1))
+                                      included_on=date(2026, 5, 1), decision_number="甲民罚〔2026〕3号")
     with pytest.raises(ServiceError, match="2 年"):
         services.credit_remove(actor=world.district_admin, entry=serious, reason="想移出", removed_on=date(2027, 5, 1))
     services.credit_remove(actor=world.district_admin, entry=serious, reason="满两年无新失信", removed_on=date(2028, 5, 2))
@@ -186,3 +186,71 @@ def test_messages_go_through_the_one_notification_table_to_the_right_users(world
     # an address with nobody to deliver to keeps the message once (never lost)
     nobody = notify(kind="other", title="无人接收的通知", region=world.village_b1x)
     assert [n.user_id for n in nobody] == [None]
+
+
+def test_annual_report_figures_are_checked_errors_block_warnings_need_confirming(world, org_a, client_for):
+    """Issue 12 point 21: revenue −5.00 with 900 000 of government funding is refused with a message on each
+    field; plausible but unusual figures are shown as warnings, saved as a draft, and submitted only once the
+    organization ticks that it has checked them (recorded)."""
+    from zhengshe.audit.models import AuditEntry
+
+    year = timezone.localdate().year - 1
+    client = client_for(world.org_user)
+    url = f"/organizations/{org_a.pk}/reports/{year}/"
+    bad = {"activities": "开展为老服务", "projects": "", "revenue": "-5.00", "expenditure": "100", "net_assets": "0",
+           "government_funding": "900000", "staff": 2, "social_workers": 0, "volunteers": 5, "members": 0,
+           "version": 1, "submit": "1"}
+    text = client.post(url, bad).content.decode()
+    assert "年度报告的数据有误" in text and "金额不能为负数（填写的是 -5.00 元）。" in text
+    report = AnnualReport.objects.get(organization=org_a, year=year)
+    assert report.status == ReportStatus.DRAFT and report.revenue == 0  # nothing of the bad figures kept
+    text = client.post(url, bad | {"revenue": "500000"}).content.decode()
+    assert "其中政府购买服务收入（900,000.00 元）不能大于本年收入（500,000.00 元）。" in text
+    odd = bad | {"revenue": "500000", "government_funding": "300000", "expenditure": "520000", "net_assets": "-20000",
+                 "social_workers": 4}
+    text = client.post(url, odd).content.decode()
+    assert "请核实以下提示" in text and 'id="report-warnings"' in text
+    assert "本年支出（520,000.00 元）大于本年收入（500,000.00 元），差额 20,000.00 元" in text
+    assert "持证社工（4 人）多于专职工作人员（2 人）" in text and "年末净资产为负数（-20,000.00 元）" in text
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT
+    client.post(url, odd | {"submit": "0"})  # a draft with warnings is saved
+    report.refresh_from_db()
+    assert report.expenditure == 520000 and report.status == ReportStatus.DRAFT
+    client.post(url, odd | {"version": report.version, "acknowledge": "on"})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+    assert AuditEntry.objects.filter(action="organizations.report_warnings_confirmed").exists()
+    detail = client_for(world.district_admin).get(report.get_absolute_url()).content.decode()
+    assert 'id="report-warnings"' in detail and "持证社工（4 人）" in detail
+
+
+def test_serious_list_takes_only_the_rules_grounds_after_the_abnormal_step(world, client_for):
+    """Issue 12 point 22: the serious-dishonesty list is entered on a ground of 民政部令第60号 §15 chosen from the
+    list (a free reason, or an abnormal-list ground, is refused); 被列入活动异常名录满2年 needs two unbroken years on
+    the abnormal list; a penalty ground needs its decision number."""
+    org = f.org(world.town_a1, name="甲县失信协会")
+    admin = client_for(world.district_admin)
+    url = f"/organizations/{org.pk}/credit/new/"
+    form = admin.get(url).content.decode()
+    assert '<optgroup label="严重违法失信名单">' in form and "弄虚作假办理变更登记，被撤销变更登记" in form
+    assert "受到限期停止活动行政处罚" in form and "被列入活动异常名录满2年" in form
+    text = admin.post(url, {"list_kind": "serious", "reason": "unreachable", "included_on": "2026-09-01"}).content
+    assert "不是《社会组织信用信息管理办法》规定的列入严重违法失信名单的情形" in text.decode()
+    text = admin.post(url, {"list_kind": "serious", "reason": "anything"}).content.decode()
+    assert not org.credit_entries.exists() and "列入情形" in text
+    text = admin.post(url, {"list_kind": "serious", "reason": "abnormal_two_years", "included_on": "2026-09-01"})
+    assert "不在活动异常名录中：须先列入活动异常名录" in text.content.decode()
+    abnormal = services.credit_include(actor=world.district_admin, org=org, list_kind="abnormal",
+                                       reason="report_missing", included_on=date(2024, 10, 8))
+    with pytest.raises(ServiceError, match="至 2026-10-08 方满 2 年"):
+        services.credit_include(actor=world.district_admin, org=org, list_kind="serious", reason="abnormal_two_years",
+                                included_on=date(2026, 9, 1))
+    with pytest.raises(ServiceError, match="决定书文号"):
+        services.credit_include(actor=world.district_admin, org=org, list_kind="serious", reason="suspension",
+                                included_on=date(2026, 9, 1))
+    admin.post(url, {"list_kind": "serious", "reason": "abnormal_two_years", "included_on": "2026-10-08"})
+    serious = org.credit_entries.get(list_kind="serious")
+    assert serious.get_reason_display() == "被列入活动异常名录满2年"
+    assert serious.detail == "自 2024-10-08 列入活动异常名录（事由：未按照规定时限和要求向登记管理机关报送年度工作报告），满 2 年未移出。"
+    assert abnormal.active

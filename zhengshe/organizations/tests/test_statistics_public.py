@@ -19,10 +19,11 @@ def _dataset(w):
           registered_on=date(2020, 5, 1), registration_level="town")
     f.org(w.village_a1x, name="甲1x计生协会", org_type="community", registration_kind="filed",
           category="family_planning", registered_on=date(2021, 5, 1), registration_level="town")
-    f.org(w.village_a1y, name="甲1y调解会", category="mediation", registered_on=date(2021, 7, 1),
-          grade="4A", grade_valid_to=date(2030, 12, 31))
-    f.org(w.town_a1, name="甲1镇慈善会", org_type="foundation", category="charity", registered_on=date(2022, 1, 1),
-          grade="3A", grade_valid_to=date(2020, 12, 31))  # expired grade: not counted
+    _confirmed(f.org(w.village_a1y, name="甲1y调解会", category="mediation", registered_on=date(2021, 7, 1)),
+               "4A", date(2026, 1, 1), date(2030, 12, 31))
+    _confirmed(f.org(w.town_a1, name="甲1镇慈善会", org_type="foundation", category="charity",
+                     registered_on=date(2022, 1, 1)),
+               "3A", date(2016, 1, 1), date(2020, 12, 31), year=2015)  # expired grade: not counted
     f.org(w.town_a1, name="甲1镇注销协会", status="deregistered", registered_on=date(2019, 1, 1))
     f.org(w.county_a, name="甲县行业协会", category="industry", registration_level="county",
           registered_on=date(2019, 3, 1))
@@ -122,3 +123,59 @@ def test_computed_indicators_for_the_evaluation_app(world):
     assert per_10k.func(region=world.town_a1, year=2020) == Decimal("1.67")  # only 甲1x书画社 by then
     share = get_source("organizations.share_graded_3a").func(region=world.town_a1, year=2026)
     assert share == Decimal("0.5000")  # 甲1y调解会 (4A) of two registered; the 3A one has expired
+
+
+def _confirmed(org, grade, valid_from, valid_to, year=2025):
+    """A confirmed grade as ``round_confirm`` leaves it: the application and the organization's copy."""
+    from ..choices import ApplicationStatus, RoundStatus
+
+    rnd = f.grade_round(org.region.parent, year=year, status=RoundStatus.CLOSED)
+    f.application(rnd, org, status=ApplicationStatus.CONFIRMED, decided_grade=grade, valid_from=valid_from,
+                  valid_to=valid_to)
+    org.grade, org.grade_valid_from, org.grade_valid_to = grade, valid_from, valid_to
+    org.save()
+
+
+def test_statistics_count_only_grades_in_force_on_the_date_shown(world, client_for):
+    """Issue 12 point 20: a grade valid from 2027-01-01 is not counted on 2026-09-15 (the eligibility check says
+    无有效评估等级 that day); an older grade still in force is, although a newer one has been announced."""
+    pending = f.org(world.village_a1x, name="未生效组织")
+    _confirmed(pending, "4A", date(2027, 1, 1), date(2031, 12, 31))
+    renewed = f.org(world.village_a1y, name="续评组织")
+    _confirmed(renewed, "3A", date(2022, 1, 1), date(2026, 12, 31), year=2021)
+    _confirmed(renewed, "5A", date(2027, 1, 1), date(2031, 12, 31))
+    f.org(world.village_a1y, name="备案组织", registration_kind="filed", org_type="community")
+    assert "无有效评估等级（要求 3A 及以上）" in selectors.eligibility(pending)[1]
+    stats = selectors.statistics(world.town_a1)
+    grades = {r["key"]: r["count"] for r in stats["grades"]}
+    assert (grades["4A"], grades["5A"], grades["3A"], stats["graded_3a"]) == (0, 0, 1, 1)
+    assert stats["filed"] == 1
+    page = client_for(world.district_admin).get("/organizations/statistics/", {"region": world.town_a1.code})
+    text = page.content.decode()
+    total = text.split('<tr class="fw-bold">')[1].split("</tr>")[0]
+    cells = [c.split("</td>")[0] for c in total.split('<td class="num">')[1:]]
+    assert cells[:4] == ["3", "2", "1", "1"]  # 社会组织, 登记, 备案 (filled), 3A 及以上 (only the grade in force)
+    assert "评估等级只计 2026-09-15 当日在有效期内的等级" in text
+
+
+def test_shares_among_county_level_registrations_next_to_shares_of_the_total(world, client_for):
+    """Issue 12 point 23 (舟山: 40.5 % city / 59.5 % county): each district's share among the county-level
+    registrations only, beside its share of all organizations, and the levels' shares of the total."""
+    f.org(world.town_b1, name="乙1县级甲", registration_level="county")
+    f.org(world.town_b1, name="乙1县级乙", registration_level="county")
+    f.org(world.town_b1, name="乙1市级", registration_level="city")
+    f.org(world.town_b2, name="乙2县级", registration_level="county")
+    f.org(world.town_b2, name="乙2市级甲", registration_level="city")
+    stats = selectors.statistics(world.county_b)  # with the world's 乙县志愿者协会, county-level, at county level
+    levels = {r["key"]: r["share"] for r in stats["by_level"]}
+    assert (levels["city"], levels["county"]) == (Decimal("33.33"), Decimal("66.67"))
+    rows = {r["name"]: r for r in stats["children"]}
+    own, b1, b2 = rows["乙县本级"], rows["乙县1镇"], rows["乙县2镇"]
+    assert (b1["share"], b1["county"], b1["county_share"]) == (Decimal("50.00"), 2, Decimal("50.00"))
+    assert (b2["share"], b2["county"], b2["county_share"]) == (Decimal("33.33"), 1, Decimal("25.00"))
+    assert (own["share"], own["county_share"]) == (Decimal("16.67"), Decimal("25.00"))
+    text = client_for(world.district_admin_b).get("/organizations/statistics/",
+                                                  {"region": world.county_b.code}).content.decode()
+    b2_row = text.split(">乙县2镇</a>")[1].split("</tr>")[0]
+    assert "占县级登记 %" in text and b2_row.endswith('<td class="num">1</td><td class="num">25.00</td>')
+    assert "各区划“占县级登记 %”只在县（区）级登记的组织中计算" in text

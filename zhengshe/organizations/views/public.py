@@ -19,7 +19,7 @@ from ..models import GradeApplication, Organization
 
 PUBLIC_FIELDS = ("id", "name", "credit_code", "filing_number", "org_type", "category", "registration_kind",
                  "registration_level", "registration_authority", "founded_on", "registered_on", "status", "grade",
-                 "grade_valid_to", "region__name", "region__code")
+                 "grade_valid_from", "grade_valid_to", "region__name", "region__code")
 PUBLIC_STATUSES = [OrgStatus.ACTIVE, OrgStatus.SUSPENDED, OrgStatus.DEREGISTERED, OrgStatus.REVOKED]
 
 

@@ -254,15 +254,18 @@ def report_form(request, pk, year):
     form = AnnualReportForm(request.POST or None,
                             instance=AnnualReport.objects.get(pk=report.pk) if report.pk else report)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "acknowledge")}
         submit = request.POST.get("submit") == "1"
         saved = call_service(request, services.annual_report_save, success=_("已报送。") if submit else _("已保存草稿。"),
                         form=form, actor=request.user, report=report, data=data,
-                        version=form.cleaned_data.get("version"), submit=submit)
+                        version=form.cleaned_data.get("version"), submit=submit,
+                        acknowledged=form.cleaned_data.get("acknowledge", False))
         if saved:
             return redirect(saved.get_absolute_url() if submit else request.path)
+    warnings = services.report_problems(form.instance)[1]  # the figures as typed, once the form has been read
     return render(request, "organizations/report_form.html", {
-        "form": form, "report": report, "org": org, "title": _("%(y)d 年度报告：%(o)s") % {"y": year, "o": org.name}})
+        "form": form, "report": report, "org": org, "warnings": warnings,
+        "title": _("%(y)d 年度报告：%(o)s") % {"y": year, "o": org.name}})
 
 
 @login_required
@@ -277,6 +280,7 @@ def report_detail(request, pk):
         return redirect(report.get_absolute_url())
     return render(request, "organizations/report_detail.html", {
         "report": report, "title": str(report), "form": ReportReviewForm(), "history": history(report),
+        "warnings": services.report_problems(report)[1],
         "actions": [(a, t) for a, t in workflows.REPORT_FLOW.available_actions(report, request.user) if a != "submit"],
         "is_office": services.may_edit_registered_facts(request.user, report.organization),
         "can_edit": report.status in (ReportStatus.DRAFT, ReportStatus.MISSING, ReportStatus.RETURNED)})

@@ -105,7 +105,8 @@ def test_children_with_totals_sums_each_childs_subtree(world):
 def test_totals_count_villages_communities_and_centres(world):
     totals = selectors.totals(world.county_a.path)
     # 2 towns × 3 villages; the first village of each town has a community code (001), the others 20x.
-    assert totals == {"villages": 6, "communities": 2, "population": 12000, "households": 3600, "centres_400": 4}
+    assert totals == {"villages": 6, "communities": 2, "population": 12000, "households": 3600, "centres_400": 4,
+                      "community_centres_400": 0}
 
 
 def test_ancestors_in_order(world):
