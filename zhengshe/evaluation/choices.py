@@ -77,6 +77,15 @@ class MissingRule(models.TextChoices):
     ZERO = "zero", _("缺项计零分")
 
 
+class ResultRating(models.TextChoices):
+    """Whether a unit's result may carry a grade, a rank and consequences (see the round's coverage and sample rules)."""
+
+    RATED = "rated", _("已评定")
+    INCOMPLETE = "incomplete", _("评分不全，未评定")
+    PROVISIONAL = "provisional", _("样本不足，等次暂定")
+    SHORT = "short", _("样本不足，未评定")
+
+
 class Satisfaction(models.IntegerChoices):
     VERY = 5, _("非常满意")
     SATISFIED = 4, _("满意")

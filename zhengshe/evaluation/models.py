@@ -38,6 +38,7 @@ from .choices import (
     MissingRule,
     ObjectionStatus,
     PanelKind,
+    ResultRating,
     RoundStatus,
     Rule,
     Satisfaction,
@@ -206,6 +207,9 @@ class Round(BaseModel):
                                              help_text=_("居民满意度答卷少于此数的单位标为“样本不足”，不参与排名"))
     residents_weight = models.DecimalField(_("居民满意度占总分比例（%）"), max_digits=5, decimal_places=2,
                                            default=Decimal("20"))
+    min_coverage = models.DecimalField(
+        _("最低评分覆盖（%）"), max_digits=5, decimal_places=2, default=Decimal("60"),
+        help_text=_("已评指标的权重合计低于此比例的单位标为“评分不全”：不计总分、不定等次、不排名、不提出结果运用建议"))
     missing_rule = models.CharField(_("缺项处理"), max_length=16, choices=MissingRule.choices,
                                     default=MissingRule.RENORMALISE)
     require_phone = models.BooleanField(_("问卷须填写手机号（只保存加密摘要）"), default=False)
@@ -260,6 +264,8 @@ class Round(BaseModel):
             errors["grade_bands"] = exc.messages
         if self.residents_weight is not None and not (0 <= self.residents_weight <= 100):
             errors["residents_weight"] = _("比例须在 0–100 之间。")
+        if self.min_coverage is not None and not (0 <= self.min_coverage <= 100):
+            errors["min_coverage"] = _("比例须在 0–100 之间。")
         if errors:
             raise ValidationError(errors)
 
@@ -507,6 +513,9 @@ class UnitResult(BaseModel):
     insufficient_sample = models.BooleanField(_("样本不足"), default=False)
     previous_total = models.DecimalField(_("上年总分"), max_digits=7, decimal_places=2, null=True, blank=True)
     scorers = models.PositiveIntegerField(_("评分人数"), default=0)
+    coverage = models.DecimalField(_("已评指标权重（%）"), max_digits=5, decimal_places=2, null=True, blank=True)
+    rating = models.CharField(_("评定情况"), max_length=16, choices=ResultRating.choices, default=ResultRating.RATED)
+    note = models.CharField(_("结果说明"), max_length=255, blank=True)
     explanation = models.TextField(_("计算说明"), blank=True)
 
     scope_region_field = "unit__region"
@@ -526,6 +535,17 @@ class UnitResult(BaseModel):
     @property
     def final_total(self):
         return self.adjusted_total if self.adjusted_total is not None else self.total
+
+    @property
+    def is_rated(self) -> bool:
+        """A grade that counts: ranked and open to consequences (not 评分不全, not held back by a short sample)."""
+        return self.rating == ResultRating.RATED
+
+    @property
+    def grade_label(self) -> str:
+        if not self.grade:
+            return str(_("未评定"))
+        return f"{self.grade}（{_('暂定')}）" if self.rating == ResultRating.PROVISIONAL else self.grade
 
     @property
     def change(self):

@@ -30,6 +30,7 @@ from .choices import (
     Mapping,
     ObjectionStatus,
     PanelKind,
+    ResultRating,
     RoundStatus,
     Rule,
     SheetKind,
@@ -652,6 +653,10 @@ def consequence_propose(*, actor, unit: Unit, kind: str, amount=None, reason: st
             raise ServiceError(_("经费扣减或奖励只适用于村（居）委会的协议。"))
         if money <= 0:
             raise ServiceError(_("金额须大于 0。"), fields={"amount": [_("金额须大于 0。")]})
+        result = UnitResult.objects.filter(unit=unit).first()
+        if result is None or not result.is_rated:
+            raise ServiceError(_("“%(u)s”的结果未评定或为暂定（%(n)s），不能提出经费扣减或奖励。") % {
+                "u": unit.name, "n": result.note if result else _("尚无结果")})
     consequence = Consequence(round=round_, unit=unit, kind=kind, amount=money, reason=reason.strip(),
                               proposed_by=actor)
     if kind == ConsequenceKind.FLAG:
@@ -682,7 +687,8 @@ def consequences_suggest(*, actor, round_: Round) -> list[Consequence]:
     pending = set(Consequence.objects.filter(round=round_).exclude(status=ConsequenceStatus.REJECTED)
                   .values_list("unit_id", "kind"))
     bands = {b["label"]: b for b in round_.grade_bands}
-    results = UnitResult.objects.filter(round=round_, unit__kind=UnitKind.COMMITTEE).select_related("unit")
+    results = UnitResult.objects.filter(round=round_, unit__kind=UnitKind.COMMITTEE,
+                                        rating=ResultRating.RATED).select_related("unit")
     for result in results:
         band = bands.get(result.grade, {})
         for kind in (ConsequenceKind.WITHHOLD, ConsequenceKind.AWARD):
@@ -693,7 +699,7 @@ def consequences_suggest(*, actor, round_: Round) -> list[Consequence]:
                         "g": result.grade, "t": result.final_total, "k": ConsequenceKind(kind).label,
                         "a": band[kind]}))
     weak = (IndicatorResult.objects.filter(round=round_, unit__kind=UnitKind.COMMITTEE, missing=False,
-                                           ratio__lt=Decimal("0.6")).select_related("unit", "indicator")
+                                           unit__result__rating=ResultRating.RATED, ratio__lt=Decimal("0.6")).select_related("unit", "indicator")
             .order_by("unit_id", "indicator__position"))
     by_unit: dict = {}
     for row in weak:

@@ -66,6 +66,8 @@ def test_hand_computed_committee_result(world, scoring_round, test_sources):
 def test_missing_scores_renormalised_or_zero(world, scoring_round, test_sources):
     unit = unit_of(scoring_round, world.village_a1y)
     fill(world.expert, unit, {"A1": "10"})  # 40 of 40; A2, A3 unscored, A4 has no data
+    scoring_round.min_coverage = Decimal("40")  # 40 % of the weight scored: enough for this round
+    scoring_round.save()
     round_compute_results(actor=world.district_admin, round_=scoring_round)
     result = UnitResult.objects.get(unit=unit)
     assert result.main_score == Decimal("100.00")  # renormalised: 40 ÷ 40 × 100
