@@ -38,7 +38,7 @@ from zhengshe.audit.services import record_event
 from zhengshe.core.errors import ServiceError
 from zhengshe.core.indicators import get_source
 
-from .choices import MissingRule, ResultRating, RoundStatus, Rule, SheetKind, SheetStatus, UnitKind
+from .choices import MissingRule, ResultRating, RoundStatus, Rule, SheetKind, SheetStatus, ShortSampleRule, UnitKind
 from .models import (
     ConflictDeclaration,
     IndicatorResult,
@@ -64,7 +64,8 @@ RULES_TEXT = [
                  "“评分不全”，不计总分、不定等次、不排名，不提出经费扣减或奖励等结果运用建议，也不计同比变化。"),
     gettext_lazy("缺项处理按本轮设置：“缺项不计”时以已评指标的权重折算为百分制；“缺项计零分”时缺项按 0 分计。"),
     gettext_lazy("总分 = 指标得分 ×（100 − 居民满意度比例）% + 居民满意度得分 × 居民满意度比例 %；"
-                 "答卷数低于最低样本数的单位标为“样本不足”，不计居民满意度部分，也不参与排名。"),
+                 "答卷数低于最低样本数的单位标为“样本不足”，按本轮设定的同一规则处理（等次暂定或不评定），"
+                 "都不参与排名，也不提出经费奖励或扣减，规则印在其总分旁。"),
     gettext_lazy("等次按两位小数的总分对照等次划分确定（如 90.00 为优秀，89.99 为合格）；排名采用并列同名次方式。"),
 ]
 
@@ -332,14 +333,24 @@ def settle(round_, main, coverage, residents, sample, has_residents) -> Outcome:
         return Outcome(None, None, ResultRating.INCOMPLETE, note, insufficient, lines + [note])
     rw = round_.residents_weight
     if insufficient:
-        note = _("样本不足（%(n)d/%(min)d 份）：不计居民满意度部分，不参与排名") % {"n": sample, "min": round_.min_sample}
-        return Outcome(main, main, ResultRating.RATED, note, True, lines + [note])
+        return _short_sample(round_, main, sample, lines)
     if residents is None or not rw:
         return Outcome(main, main, ResultRating.RATED, "", False, lines)
     total = q2(main * (HUNDRED - rw) / HUNDRED + residents * rw / HUNDRED)
     lines.append(_("总分 = %(m)s × %(a)s%% + %(r)s × %(b)s%% = %(t)s") % {
         "m": _fmt(main), "a": f"{HUNDRED - rw:g}", "r": _fmt(residents), "b": f"{rw:g}", "t": _fmt(total)})
     return Outcome(main, total, ResultRating.RATED, "", False, lines)
+
+
+def _short_sample(round_, main, sample, lines) -> Outcome:
+    """The round's one rule for a short residents' sample, the same for every unit and printed beside its total."""
+    counts = {"n": sample, "min": round_.min_sample}
+    if round_.short_sample_rule == ShortSampleRule.UNRATED:
+        note = _("样本不足（%(n)d/%(min)d 份）：按本轮规则不评定，不计总分、不定等次、不排名、不运用结果") % counts
+        return Outcome(main, None, ResultRating.SHORT, note, True, lines + [note])
+    note = _("样本不足（%(n)d/%(min)d 份）：按本轮规则等次暂定，总分只计指标得分，不排名，"
+             "不提出经费奖励或扣减") % counts
+    return Outcome(main, main, ResultRating.PROVISIONAL, note, True, lines + [note])
 
 
 def _indicator_row(round_id, unit_id, ind, points, count, raw) -> tuple:

@@ -86,6 +86,13 @@ class ResultRating(models.TextChoices):
     SHORT = "short", _("样本不足，未评定")
 
 
+class ShortSampleRule(models.TextChoices):
+    """The one rule a round applies to every unit whose residents' answers fall short of the minimum sample."""
+
+    PROVISIONAL = "provisional", _("等次暂定：总分只计指标得分，不排名，样本补足并重新计算前不提出经费奖励或扣减")
+    UNRATED = "unrated", _("不评定：不计总分、不定等次、不排名，样本补足并重新计算前不运用结果")
+
+
 class Satisfaction(models.IntegerChoices):
     VERY = 5, _("非常满意")
     SATISFIED = 4, _("满意")

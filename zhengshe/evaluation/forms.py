@@ -74,8 +74,8 @@ class RoundForm(forms.ModelForm):
         model = Round
         fields = ["year", "title", "template_committee", "template_government", "template_department",
                   "template_residents_committee", "template_residents_government", "self_start", "self_end",
-                  "scoring_end", "survey_start", "survey_end", "publicity_days", "min_sample", "residents_weight",
-                  "missing_rule", "require_phone"]
+                  "scoring_end", "survey_start", "survey_end", "publicity_days", "min_sample", "short_sample_rule",
+                  "residents_weight", "min_coverage", "missing_rule", "require_phone"]
         widgets = {f: forms.DateInput(attrs={"type": "date"}) for f in
                    ["self_start", "self_end", "scoring_end", "survey_start", "survey_end"]}
 

@@ -44,6 +44,7 @@ from .choices import (
     Satisfaction,
     SheetKind,
     SheetStatus,
+    ShortSampleRule,
     TemplateStatus,
     UnitKind,
 )
@@ -205,6 +206,9 @@ class Round(BaseModel):
     grade_bands = models.JSONField(_("等次划分"), default=default_bands)
     min_sample = models.PositiveIntegerField(_("最低有效样本"), default=30,
                                              help_text=_("居民满意度答卷少于此数的单位标为“样本不足”，不参与排名"))
+    short_sample_rule = models.CharField(_("样本不足时的处理"), max_length=16, choices=ShortSampleRule.choices,
+                                         default=ShortSampleRule.PROVISIONAL,
+                                         help_text=_("同一规则适用于本轮每个样本不足的单位，并印在其总分旁"))
     residents_weight = models.DecimalField(_("居民满意度占总分比例（%）"), max_digits=5, decimal_places=2,
                                            default=Decimal("20"))
     min_coverage = models.DecimalField(
@@ -546,6 +550,15 @@ class UnitResult(BaseModel):
         if not self.grade:
             return str(_("未评定"))
         return f"{self.grade}（{_('暂定')}）" if self.rating == ResultRating.PROVISIONAL else self.grade
+
+    @property
+    def total_label(self) -> str:
+        """The total as printed: the number, 暂定 beside a provisional one, or why there is none."""
+        if self.final_total is None:
+            return str(_("评分不全") if self.rating == ResultRating.INCOMPLETE else
+                       _("样本不足") if self.rating == ResultRating.SHORT else "—")
+        text = f"{self.final_total:.2f}"
+        return f"{text}（{_('暂定')}）" if self.rating == ResultRating.PROVISIONAL else text
 
     @property
     def change(self):

@@ -27,12 +27,6 @@ class TemplateTable(Table):
     ]
 
 
-def _total(r):
-    if r.final_total is None and r.rating == "incomplete":
-        return str(_("评分不全"))
-    return _score(r.final_total)
-
-
 def _rank(value):
     return "—" if value is None else value
 
@@ -56,7 +50,7 @@ class ResultTable(Table):
         Column("residents_score", _("居民满意度（答卷数）"), numeric=True,
                render=lambda r: "—" if r.residents_score is None and not r.sample_size else
                f"{_score(r.residents_score)}（{r.sample_size} 份）"),
-        Column("final_total", _("总分"), numeric=True, render=_total),
+        Column("final_total", _("总分"), numeric=True, render=lambda r: r.total_label),
         Column("grade", _("等次"), render=lambda r: r.grade_label),
         Column("note", _("结果说明"), render=lambda r: r.note or "—"),
         Column("rank_town", _("镇内排名"), numeric=True,

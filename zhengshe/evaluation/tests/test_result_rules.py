@@ -69,3 +69,55 @@ def publish(round_, world):
     from zhengshe.evaluation.tests.conftest import second_manager
 
     return advance(round_, second_manager(world), "publish")
+
+
+def _short_and_full(world, round_):
+    """甲县1镇1村: a perfect panel score but 1 answer (minimum 2); 甲县1镇2村: lower score, 2 answers."""
+    short, full = unit_of(round_, world.village_a1x), unit_of(round_, world.village_a1y)
+    fill(world.expert, short, {"A1": "10", "A2": [0, 1, 2], "A3": "0"})  # 90 of the 90 scored → 100
+    fill(world.expert, full, {"A1": "8", "A2": [0, 1, 2], "A3": "0"})
+    answer(short.survey, {"R1": 5, "R2": 5}, "1")
+    answer(full.survey, {"R1": 3, "R2": 3}, "2")
+    answer(full.survey, {"R1": 4, "R2": 4}, "3")
+    return short, full
+
+
+def test_short_sample_grade_is_provisional_and_wins_no_reward(world, scoring_round, test_sources, client_for):
+    # given: the round's default rule for an insufficient sample (等次暂定)
+    round_ = _with_money_bands(scoring_round)
+    short, full = _short_and_full(world, round_)
+    # when
+    round_ = advance(round_, world.district_admin, "close_scoring")
+    # then: the panel part stands as a provisional total, unranked, with the rule printed beside it
+    result = UnitResult.objects.get(unit=short)
+    assert result.total == Decimal("100.00") and result.rating == "provisional"
+    assert result.grade_label == "优秀（暂定）" and result.rank_district is None
+    assert "样本不足（1/2 份）" in result.note and "等次暂定" in result.note
+    assert UnitResult.objects.get(unit=full).rating == "rated"
+    page = client_for(world.district_admin).get(reverse("evaluation:results", args=[round_.pk])).content.decode()
+    assert "100.00（暂定）" in page and "优秀（暂定）" in page and "不提出经费奖励或扣减" in page
+    assert "按本轮规则“等次暂定" in page
+    # and no reward is proposed, by rule or by hand, until the sample is resolved
+    round_ = publish(round_, world)
+    made = services.consequences_suggest(actor=world.district_admin, round_=round_)
+    assert not [c for c in made if c.unit_id == short.pk and c.kind == "award"]
+    with pytest.raises(services.ServiceError, match="暂定"):
+        services.consequence_propose(actor=world.district_admin, unit=short, kind="award", amount="5000",
+                                     reason="优秀奖励")
+
+
+def test_round_may_rule_short_samples_unrated_for_every_unit(world, scoring_round, test_sources, client):
+    round_ = scoring_round
+    round_.short_sample_rule = "unrated"
+    round_.save(update_fields=["short_sample_rule"])
+    short, full = _short_and_full(world, round_)
+    other_short = unit_of(round_, world.village_a1z)
+    fill(world.expert, other_short, {"A1": "5", "A2": [0], "A3": "2"})  # no answers at all
+    round_ = publish(advance(round_, world.district_admin, "close_scoring"), world)
+    for unit in (short, other_short):
+        result = UnitResult.objects.get(unit=unit)
+        assert result.total is None and result.grade == "" and result.rating == "short"
+        assert "按本轮规则不评定" in result.note
+    assert UnitResult.objects.get(unit=full).total is not None
+    page = client.get(reverse("evaluation_public:publicity", args=[round_.pk])).content.decode()
+    assert "样本不足（1/2 份）：按本轮规则不评定" in page and "样本不足（0/2 份）：按本轮规则不评定" in page
