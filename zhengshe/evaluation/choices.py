@@ -107,6 +107,7 @@ SATISFACTION_SHARE = {5: "1", 4: "0.8", 3: "0.6", 2: "0.3", 1: "0"}
 
 class ObjectionStatus(models.TextChoices):
     OPEN = "open", _("待答复")
+    PENDING = "pending", _("答复待确认")
     MAINTAINED = "maintained", _("维持原结果")
     ADJUSTED = "adjusted", _("已调整结果")
 

@@ -217,6 +217,10 @@ class Round(BaseModel):
     missing_rule = models.CharField(_("缺项处理"), max_length=16, choices=MissingRule.choices,
                                     default=MissingRule.RENORMALISE)
     require_phone = models.BooleanField(_("问卷须填写手机号（只保存加密摘要）"), default=False)
+    separate_duties = models.BooleanField(
+        _("职责分离"), default=True,
+        help_text=_("结束评分、发布公示、确定最终结果须至少由两名不同人员办理；关闭须记录理由"))
+    separation_waiver = models.TextField(_("不实行职责分离的理由"), blank=True)
     results_computed_at = models.DateTimeField(_("结果计算时间"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("创建人"))
@@ -603,6 +607,12 @@ class Objection(BaseModel):
     responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+", verbose_name=_("答复人"))
     responded_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    changes = models.JSONField(_("调整的指标"), default=list, blank=True,
+                               help_text=_("答复所调整的指标及其复核前后得分；确认后才生效"))
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("确认人"))
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    confirm_note = models.TextField(_("确认意见"), blank=True)
     previous_total = models.DecimalField(_("复核前总分"), max_digits=7, decimal_places=2, null=True, blank=True)
     adjusted_total = models.DecimalField(_("复核后总分"), max_digits=7, decimal_places=2, null=True, blank=True)
 

@@ -12,7 +12,7 @@ from zhengshe.evaluation.models import IndicatorResult, UnitResult
 from zhengshe.evaluation.scoring import competition_ranks, grade_for
 from zhengshe.evaluation.surveys import survey_submit
 
-from .conftest import advance, unit_of
+from .conftest import advance, second_manager, unit_of
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +153,7 @@ def test_rankings_and_last_year(world, templates, scoring_round):
     assert ranks[world.village_a1x.pk] == (1, 1) and ranks[world.village_a1z.pk] == (1, 1)
     assert ranks[world.village_a1y.pk] == (3, 3)
     # next year's round compares with this one
-    advance(scoring_round, world.district_admin, "close_scoring", "publish")
+    advance(advance(scoring_round, world.district_admin, "close_scoring"), second_manager(world), "publish")
     last = UnitResult.objects.get(unit=unit_of(scoring_round, world.village_a1x)).total
     nxt = services.round_create(
         actor=world.district_admin, region=world.county_a, year=2027, title="2027 评估",
@@ -165,7 +165,7 @@ def test_rankings_and_last_year(world, templates, scoring_round):
 def test_results_frozen_after_publication(world, scoring_round):
     from zhengshe.core.errors import ServiceError
 
-    published = advance(scoring_round, world.district_admin, "close_scoring", "publish")
+    published = advance(advance(scoring_round, world.district_admin, "close_scoring"), second_manager(world), "publish")
     assert published.publicity_end is not None
     with pytest.raises(ServiceError):
         round_compute_results(actor=world.district_admin, round_=published)
