@@ -115,15 +115,32 @@ def _survey_counts(round_: Round, gov_of_committee: dict) -> tuple[dict, dict]:
     return levels, samples
 
 
-def _previous_totals(round_: Round) -> dict:
-    """Last year's final totals keyed by (kind, region_id, department), the latest round winning."""
+def _previous_totals(round_: Round, regions=None) -> dict:
+    """The previous round's final totals keyed by (kind, region_id, department): the latest earlier year with a
+    published round over this region (not only "year − 1", never an unpublished draft); unrated units are missing."""
+    rows = UnitResult.objects.filter(round__year__lt=round_.year, round__status__in=[RoundStatus.PUBLICITY,
+                                                                                     RoundStatus.FINAL],
+                                     unit__region__path__under=round_.region.path)
+    if regions is not None:
+        rows = rows.filter(unit__region_id__in=regions)
+    latest = rows.order_by("-round__year").values_list("round__year", flat=True).first()
     found = {}
-    rows = (UnitResult.objects.filter(round__year=round_.year - 1, unit__region__path__under=round_.region.path)
-            .values_list("unit__kind", "unit__region_id", "unit__department", "total", "adjusted_total")
-            .order_by("round_id"))
-    for kind, region_id, dept, total, adjusted in rows:
-        found[(kind, region_id, dept)] = adjusted if adjusted is not None else total
+    if latest is None:
+        return found
+    for kind, region_id, dept, total, adjusted in (
+            rows.filter(round__year=latest).values_list("unit__kind", "unit__region_id", "unit__department", "total",
+                                                        "adjusted_total").order_by("round_id")):
+        value = adjusted if adjusted is not None else total
+        if value is not None:
+            found[(kind, region_id, dept)] = value
+    found["year"] = latest
     return found
+
+
+def previous_totals(round_: Round, regions=None) -> tuple[dict, int | None]:
+    """(totals by unit key, the year they are from) — what the results page compares with."""
+    found = _previous_totals(round_, regions)
+    return found, found.pop("year", None)
 
 
 def _batched_values(units, templates, year) -> dict:
@@ -218,7 +235,7 @@ def round_compute_results(*, actor, round_: Round) -> dict:
     own = _manual_sums(round_, [SheetKind.SELF])
     levels, samples = _survey_counts(round_, gov_of_committee)
     scorers = _scorer_counts(round_)
-    previous = _previous_totals(round_)
+    previous, _year = previous_totals(round_)
     batched = _batched_values(units, templates, round_.year)
     queried = time.perf_counter()
     indicator_rows, results = _compute(round_, units, templates, manual, own, levels, samples, scorers, previous,

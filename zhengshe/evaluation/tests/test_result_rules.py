@@ -121,3 +121,39 @@ def test_round_may_rule_short_samples_unrated_for_every_unit(world, scoring_roun
     assert UnitResult.objects.get(unit=full).total is not None
     page = client.get(reverse("evaluation_public:publicity", args=[round_.pk])).content.decode()
     assert "样本不足（1/2 份）：按本轮规则不评定" in page and "样本不足（0/2 份）：按本轮规则不评定" in page
+
+
+def _last_year_published(world, templates, test_sources):
+    """A published 2025 round where 甲县1镇1村 scored and 甲县1镇2村 was not rated (nobody scored it)."""
+    last = services.round_create(
+        actor=world.district_admin, region=world.county_a, year=2025, title="2025年度甲县评估",
+        templates={"template_committee": templates.committee, "template_government": templates.government})
+    services.panelist_add(actor=world.district_admin, round_=last, user=world.expert)
+    last = advance(last, world.district_admin, "open", "start_scoring")
+    fill(world.expert, unit_of(last, world.village_a1x), {"A1": "8", "A2": [0, 1, 2], "A3": "0"})
+    last = advance(last, world.district_admin, "close_scoring")
+    return publish(last, world)
+
+
+def test_year_over_year_compares_with_the_previous_round_and_leaves_gaps(world, templates, round_, test_sources):
+    from zhengshe.evaluation.selectors import chart_data
+
+    _last_year_published(world, templates, test_sources)
+    # a new round (2026), nothing computed yet: the chart already shows last year's figures
+    chart = chart_data(round_, UnitResult.objects.filter(round=round_))
+    names = chart["yoy"]["labels"]
+    a1x = unit_of(round_, world.village_a1x).name
+    assert a1x in names and chart["yoy"]["previous_year"] == 2025
+    index = names.index(a1x)
+    assert chart["yoy"]["previous"][index] is not None and chart["yoy"]["current"][index] is None
+    assert unit_of(round_, world.village_a1y).name not in names  # unrated last year, unscored now: no bar at all
+    # once computed: the town government nobody graded is not drawn as 0 but listed as unrated
+    scoring = advance(round_, world.district_admin, "open", "start_scoring")
+    fill(world.expert, unit_of(scoring, world.village_a1x), {"A1": "9", "A2": [0, 1, 2], "A3": "0"})
+    round_compute_results(actor=world.district_admin, round_=scoring)
+    chart = chart_data(scoring, UnitResult.objects.filter(round=scoring))
+    assert 0.0 not in chart["departments"]["values"] and None not in chart["departments"]["values"]
+    assert "甲县1镇人民政府" in chart["departments"]["missing"]
+    index = chart["yoy"]["labels"].index(a1x)
+    assert chart["yoy"]["current"][index] is not None and chart["yoy"]["previous"][index] is not None
+    assert UnitResult.objects.get(unit=unit_of(scoring, world.village_a1x)).previous_total is not None
