@@ -77,8 +77,17 @@ def build(ctx) -> None:
         templates = _templates(mzj, ctx.county)
         _last_year(ctx, mzj, town, year - 1, templates)
         round_ = _this_year(ctx, mzj, town, year, templates)
+    _say_rules(ctx, round_)
     ctx.say(f"评估：{round_.title}（{round_.units.count()} 个参评单位）已公示，"
             f"居民答卷 {sum(s.responses.count() for s in round_.surveys.all())} 份；见 /evaluation/rounds/{round_.pk}/。")
+
+
+def _say_rules(ctx, round_) -> None:
+    """The two units the round's printed rules hold back: one 评分不全 (the expert was conflicted out), one 样本不足."""
+    for rating in ("incomplete", "provisional"):
+        result = round_.results.filter(rating=rating).select_related("unit").order_by("unit__region__code").first()
+        if result is not None:
+            ctx.say(f"评估：{result.unit.name} — {result.note}。")
 
 
 def _templates(mzj, county) -> dict:
