@@ -280,3 +280,13 @@ def _flows_of(model) -> list[Workflow]:
 
 def _state_labels(model, status_field: str) -> dict:
     return {str(k): v for k, v in (model._meta.get_field(status_field).flatchoices or ())}
+
+
+def actors(obj, actions) -> set[int]:
+    """The ids of the people who made any of ``actions`` on ``obj`` (from its status history): what a
+    separation-of-duties guard compares the next actor with."""
+    from .models import StatusChange
+
+    return set(StatusChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk), action__in=list(actions),
+        actor__isnull=False).values_list("actor_id", flat=True))

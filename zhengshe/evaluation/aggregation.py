@@ -38,7 +38,7 @@ from zhengshe.audit.services import record_event
 from zhengshe.core.errors import ServiceError
 from zhengshe.core.indicators import get_source
 
-from .choices import MissingRule, RoundStatus, Rule, SheetKind, SheetStatus, UnitKind
+from .choices import MissingRule, ResultRating, RoundStatus, Rule, SheetKind, SheetStatus, ShortSampleRule, UnitKind
 from .models import (
     ConflictDeclaration,
     IndicatorResult,
@@ -60,9 +60,12 @@ RULES_TEXT = [
     gettext_lazy("自动计算指标：取系统登记的数据来源在本年度的数值，按换算方式折算；无数据视为缺项，不按零分处理。"),
     gettext_lazy("居民满意度指标：非常满意 100%、满意 80%、基本满意 60%、不满意 30%、非常不满意 0%，取平均后乘以权重；"
                  "每个百分比旁注明答卷数。"),
+    gettext_lazy("评分覆盖：已评指标（含自动计算指标）的权重合计须达到本轮设定的最低比例（默认 60%），否则该单位为"
+                 "“评分不全”，不计总分、不定等次、不排名，不提出经费扣减或奖励等结果运用建议，也不计同比变化。"),
     gettext_lazy("缺项处理按本轮设置：“缺项不计”时以已评指标的权重折算为百分制；“缺项计零分”时缺项按 0 分计。"),
     gettext_lazy("总分 = 指标得分 ×（100 − 居民满意度比例）% + 居民满意度得分 × 居民满意度比例 %；"
-                 "答卷数低于最低样本数的单位标为“样本不足”，不计居民满意度部分，也不参与排名。"),
+                 "答卷数低于最低样本数的单位标为“样本不足”，按本轮设定的同一规则处理（等次暂定或不评定），"
+                 "都不参与排名，也不提出经费奖励或扣减，规则印在其总分旁。"),
     gettext_lazy("等次按两位小数的总分对照等次划分确定（如 90.00 为优秀，89.99 为合格）；排名采用并列同名次方式。"),
 ]
 
@@ -112,15 +115,32 @@ def _survey_counts(round_: Round, gov_of_committee: dict) -> tuple[dict, dict]:
     return levels, samples
 
 
-def _previous_totals(round_: Round) -> dict:
-    """Last year's final totals keyed by (kind, region_id, department), the latest round winning."""
+def _previous_totals(round_: Round, regions=None) -> dict:
+    """The previous round's final totals keyed by (kind, region_id, department): the latest earlier year with a
+    published round over this region (not only "year − 1", never an unpublished draft); unrated units are missing."""
+    rows = UnitResult.objects.filter(round__year__lt=round_.year, round__status__in=[RoundStatus.PUBLICITY,
+                                                                                     RoundStatus.FINAL],
+                                     unit__region__path__under=round_.region.path)
+    if regions is not None:
+        rows = rows.filter(unit__region_id__in=regions)
+    latest = rows.order_by("-round__year").values_list("round__year", flat=True).first()
     found = {}
-    rows = (UnitResult.objects.filter(round__year=round_.year - 1, unit__region__path__under=round_.region.path)
-            .values_list("unit__kind", "unit__region_id", "unit__department", "total", "adjusted_total")
-            .order_by("round_id"))
-    for kind, region_id, dept, total, adjusted in rows:
-        found[(kind, region_id, dept)] = adjusted if adjusted is not None else total
+    if latest is None:
+        return found
+    for kind, region_id, dept, total, adjusted in (
+            rows.filter(round__year=latest).values_list("unit__kind", "unit__region_id", "unit__department", "total",
+                                                        "adjusted_total").order_by("round_id")):
+        value = adjusted if adjusted is not None else total
+        if value is not None:
+            found[(kind, region_id, dept)] = value
+    found["year"] = latest
     return found
+
+
+def previous_totals(round_: Round, regions=None) -> tuple[dict, int | None]:
+    """(totals by unit key, the year they are from) — what the results page compares with."""
+    found = _previous_totals(round_, regions)
+    return found, found.pop("year", None)
 
 
 def _batched_values(units, templates, year) -> dict:
@@ -180,6 +200,9 @@ class _Result:
     previous_total: Decimal | None
     scorers: int
     explanation: str
+    coverage: Decimal | None = None
+    rating: str = ResultRating.RATED
+    note: str = ""
     adjusted_total: Decimal | None = None
     rank_town: int | None = None
     rank_district: int | None = None
@@ -212,7 +235,7 @@ def round_compute_results(*, actor, round_: Round) -> dict:
     own = _manual_sums(round_, [SheetKind.SELF])
     levels, samples = _survey_counts(round_, gov_of_committee)
     scorers = _scorer_counts(round_)
-    previous = _previous_totals(round_)
+    previous, _year = previous_totals(round_)
     batched = _batched_values(units, templates, round_.year)
     queried = time.perf_counter()
     indicator_rows, results = _compute(round_, units, templates, manual, own, levels, samples, scorers, previous,
@@ -233,35 +256,17 @@ def round_compute_results(*, actor, round_: Round) -> dict:
 
 def _compute(round_, units, templates, manual, own, levels, samples, scorers, previous, batched):
     """One pass over the units: indicator rows (tuples) and unit figures, all Decimal."""
-    rw = round_.residents_weight
-    rule_label = str(MissingRule(round_.missing_rule).label)
-    main_text = _("指标得分 %(s)s（%(n)d 项指标，缺项 %(m)d 项，%(rule)s）")
-    residents_text = _("居民满意度 %(s)s（答卷 %(n)d 份，最低样本 %(min)d 份%(flag)s）")
-    short_text = _("，样本不足，不计入总分、不参与排名")
-    total_text = _("总分 = %(m)s × %(a)s%% + %(r)s × %(b)s%% = %(t)s")
     directions = {kind: (Unit(kind=kind).direction, Unit(kind=kind).residents_direction) for kind in UnitKind.values}
     indicator_rows, results = [], []
     for unit in units:
         direction, res_direction = directions[unit.kind]
-        main_points, self_points, lines = [], [], []
-        for ind in templates[direction]:
-            raw, count = "", 0
-            if ind.rule == Rule.COMPUTED:
-                value, raw = _computed(ind, unit, round_.year, batched)
-                points = computed_points(ind, value)
-                count = 0 if value is None else 1
-            else:
-                total, count = manual.get((unit.pk, ind.pk), (None, 0))
-                points = q4(total / count) if count else None
-                mine = own.get((unit.pk, ind.pk))
-                self_points.append((ind.weight, q4(mine[0] / mine[1]) if mine else None))
-            main_points.append((ind.weight, points))
-            indicator_rows.append(_indicator_row(round_.pk, unit.pk, ind, points, count, raw))
+        main_points, self_points = _main_points(round_, unit, templates[direction], manual, own, batched,
+                                                indicator_rows)
         main = combine(main_points, round_.missing_rule)
-        missing = sum(1 for _w, p in main_points if p is None)
-        lines.append(main_text % {"s": _fmt(main), "n": len(main_points), "m": missing, "rule": rule_label})
-        residents, sample, insufficient = None, 0, False
-        if res_direction and templates[res_direction]:
+        coverage = coverage_of(main_points)
+        lines = [_main_line(round_, main, main_points, coverage)]
+        residents, sample, has_residents = None, 0, bool(res_direction and templates[res_direction])
+        if has_residents:
             sample = samples.get(unit.pk, 0)
             res_points = []
             for ind in templates[res_direction]:
@@ -269,24 +274,100 @@ def _compute(round_, units, templates, manual, own, levels, samples, scorers, pr
                 res_points.append((ind.weight, points))
                 indicator_rows.append(_indicator_row(round_.pk, unit.pk, ind, points, count, ""))
             residents = combine(res_points, round_.missing_rule)
-            insufficient = sample < round_.min_sample
-            lines.append(residents_text % {"s": _fmt(residents), "n": sample, "min": round_.min_sample,
-                                           "flag": short_text if insufficient else ""})
-        if main is None:
-            total = None
-        elif residents is None or insufficient or not rw:
-            total = main
-        else:
-            total = q2(main * (HUNDRED - rw) / HUNDRED + residents * rw / HUNDRED)
-            lines.append(total_text % {"m": _fmt(main), "a": f"{HUNDRED - rw:g}", "r": _fmt(residents),
-                                       "b": f"{rw:g}", "t": _fmt(total)})
+        outcome = settle(round_, main, coverage, residents, sample, has_residents)
+        lines += outcome.lines
         results.append(_Result(
-            unit_id=unit.pk, main_score=main, residents_score=residents,
-            self_score=combine(self_points, round_.missing_rule), total=total,
-            grade=grade_for(total, round_.grade_bands), sample_size=sample, insufficient_sample=insufficient,
-            previous_total=previous.get((unit.kind, unit.region_id, unit.department)),
-            scorers=scorers.get(unit.pk, 0), explanation="\n".join(lines)))
+            unit_id=unit.pk, main_score=outcome.main, residents_score=residents,
+            self_score=combine(self_points, round_.missing_rule), total=outcome.total,
+            grade=grade_for(outcome.total, round_.grade_bands), sample_size=sample,
+            insufficient_sample=outcome.insufficient, previous_total=previous.get(_unit_key(unit)),
+            scorers=scorers.get(unit.pk, 0), explanation="\n".join(lines), coverage=coverage,
+            rating=outcome.rating, note=outcome.note))
     return indicator_rows, results
+
+
+def _unit_key(unit) -> tuple:
+    return unit.kind, unit.region_id, unit.department
+
+
+def _main_points(round_, unit, indicators, manual, own, batched, indicator_rows):
+    """[(weight, points|None)] of the unit's own template, and of its self-assessment; indicator rows appended."""
+    main_points, self_points = [], []
+    for ind in indicators:
+        raw = ""
+        if ind.rule == Rule.COMPUTED:
+            value, raw = _computed(ind, unit, round_.year, batched)
+            points = computed_points(ind, value)
+            count = 0 if value is None else 1
+        else:
+            total, count = manual.get((unit.pk, ind.pk), (None, 0))
+            points = q4(total / count) if count else None
+            mine = own.get((unit.pk, ind.pk))
+            self_points.append((ind.weight, q4(mine[0] / mine[1]) if mine else None))
+        main_points.append((ind.weight, points))
+        indicator_rows.append(_indicator_row(round_.pk, unit.pk, ind, points, count, raw))
+    return main_points, self_points
+
+
+def coverage_of(points) -> Decimal:
+    """The share (%) of the template's weight that was scored: what a total may rest on."""
+    weight = sum((w for w, _p in points), Decimal(0))
+    if not weight:
+        return Decimal("0.00")
+    return q2(sum((w for w, p in points if p is not None), Decimal(0)) / weight * HUNDRED)
+
+
+def _main_line(round_, main, points, coverage) -> str:
+    missing = sum(1 for _w, p in points if p is None)
+    return _("指标得分 %(s)s（%(n)d 项指标，缺项 %(m)d 项，已评指标权重 %(c)s%%，%(rule)s）") % {
+        "s": _fmt(main), "n": len(points), "m": missing, "c": f"{coverage:.2f}",
+        "rule": str(MissingRule(round_.missing_rule).label)}
+
+
+@dataclass
+class Outcome:
+    """What a unit's parts add up to under the round's rules: the total (or none), its rating and why."""
+
+    main: Decimal | None
+    total: Decimal | None
+    rating: str
+    note: str
+    insufficient: bool
+    lines: list
+
+
+def settle(round_, main, coverage, residents, sample, has_residents) -> Outcome:
+    """The round's rules in order: coverage first (评分不全 → no total), then the residents' sample, then the blend."""
+    insufficient = has_residents and sample < round_.min_sample
+    lines = []
+    if has_residents:
+        lines.append(_("居民满意度 %(s)s（答卷 %(n)d 份，最低样本 %(min)d 份%(flag)s）") % {
+            "s": _fmt(residents), "n": sample, "min": round_.min_sample,
+            "flag": _("，样本不足") if insufficient else ""})
+    if main is None or coverage < round_.min_coverage:
+        note = _("评分不全：已评指标权重 %(c)s%%，低于本轮最低 %(m)s%%，未评定等次，不排名，不运用结果") % {
+            "c": f"{coverage:.2f}", "m": f"{round_.min_coverage.normalize():f}"}
+        return Outcome(None, None, ResultRating.INCOMPLETE, note, insufficient, lines + [note])
+    rw = round_.residents_weight
+    if insufficient:
+        return _short_sample(round_, main, sample, lines)
+    if residents is None or not rw:
+        return Outcome(main, main, ResultRating.RATED, "", False, lines)
+    total = q2(main * (HUNDRED - rw) / HUNDRED + residents * rw / HUNDRED)
+    lines.append(_("总分 = %(m)s × %(a)s%% + %(r)s × %(b)s%% = %(t)s") % {
+        "m": _fmt(main), "a": f"{HUNDRED - rw:g}", "r": _fmt(residents), "b": f"{rw:g}", "t": _fmt(total)})
+    return Outcome(main, total, ResultRating.RATED, "", False, lines)
+
+
+def _short_sample(round_, main, sample, lines) -> Outcome:
+    """The round's one rule for a short residents' sample, the same for every unit and printed beside its total."""
+    counts = {"n": sample, "min": round_.min_sample}
+    if round_.short_sample_rule == ShortSampleRule.UNRATED:
+        note = _("样本不足（%(n)d/%(min)d 份）：按本轮规则不评定，不计总分、不定等次、不排名、不运用结果") % counts
+        return Outcome(main, None, ResultRating.SHORT, note, True, lines + [note])
+    note = _("样本不足（%(n)d/%(min)d 份）：按本轮规则等次暂定，总分只计指标得分，不排名，"
+             "不提出经费奖励或扣减") % counts
+    return Outcome(main, main, ResultRating.PROVISIONAL, note, True, lines + [note])
 
 
 def _indicator_row(round_id, unit_id, ind, points, count, raw) -> tuple:
@@ -296,7 +377,8 @@ def _indicator_row(round_id, unit_id, ind, points, count, raw) -> tuple:
 
 INDICATOR_COLUMNS = ["round_id", "unit_id", "indicator_id", "points", "ratio", "count", "raw", "missing"]
 RESULT_COLUMNS = ["main_score", "residents_score", "self_score", "total", "adjusted_total", "grade", "rank_town",
-                  "rank_district", "sample_size", "insufficient_sample", "previous_total", "scorers", "explanation"]
+                  "rank_district", "sample_size", "insufficient_sample", "previous_total", "scorers", "explanation",
+                  "coverage", "rating", "note"]
 
 
 def _insert_rows(cursor, head: str, width: int, rows: list, tail: str = "", chunk: int = 1000) -> None:
@@ -341,7 +423,7 @@ def _assign_ranks(results: list[UnitResult], units: dict) -> None:
     for r in results:
         r.rank_district = r.rank_town = None
         score = r.final_total
-        if score is None or r.insufficient_sample:
+        if score is None or r.insufficient_sample or r.rating != ResultRating.RATED:
             continue
         unit = units[r.unit_id]
         by_kind[unit.kind].append((r.unit_id, score))

@@ -77,6 +77,22 @@ class MissingRule(models.TextChoices):
     ZERO = "zero", _("缺项计零分")
 
 
+class ResultRating(models.TextChoices):
+    """Whether a unit's result may carry a grade, a rank and consequences (see the round's coverage and sample rules)."""
+
+    RATED = "rated", _("已评定")
+    INCOMPLETE = "incomplete", _("评分不全，未评定")
+    PROVISIONAL = "provisional", _("样本不足，等次暂定")
+    SHORT = "short", _("样本不足，未评定")
+
+
+class ShortSampleRule(models.TextChoices):
+    """The one rule a round applies to every unit whose residents' answers fall short of the minimum sample."""
+
+    PROVISIONAL = "provisional", _("等次暂定：总分只计指标得分，不排名，样本补足并重新计算前不提出经费奖励或扣减")
+    UNRATED = "unrated", _("不评定：不计总分、不定等次、不排名，样本补足并重新计算前不运用结果")
+
+
 class Satisfaction(models.IntegerChoices):
     VERY = 5, _("非常满意")
     SATISFIED = 4, _("满意")
@@ -91,6 +107,7 @@ SATISFACTION_SHARE = {5: "1", 4: "0.8", 3: "0.6", 2: "0.3", 1: "0"}
 
 class ObjectionStatus(models.TextChoices):
     OPEN = "open", _("待答复")
+    PENDING = "pending", _("答复待确认")
     MAINTAINED = "maintained", _("维持原结果")
     ADJUSTED = "adjusted", _("已调整结果")
 

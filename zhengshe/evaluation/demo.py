@@ -77,8 +77,17 @@ def build(ctx) -> None:
         templates = _templates(mzj, ctx.county)
         _last_year(ctx, mzj, town, year - 1, templates)
         round_ = _this_year(ctx, mzj, town, year, templates)
+    _say_rules(ctx, round_)
     ctx.say(f"评估：{round_.title}（{round_.units.count()} 个参评单位）已公示，"
             f"居民答卷 {sum(s.responses.count() for s in round_.surveys.all())} 份；见 /evaluation/rounds/{round_.pk}/。")
+
+
+def _say_rules(ctx, round_) -> None:
+    """The two units the round's printed rules hold back: one 评分不全 (the expert was conflicted out), one 样本不足."""
+    for rating in ("incomplete", "provisional"):
+        result = round_.results.filter(rating=rating).select_related("unit").order_by("unit__region__code").first()
+        if result is not None:
+            ctx.say(f"评估：{result.unit.name} — {result.note}。")
 
 
 def _templates(mzj, county) -> dict:
@@ -154,12 +163,19 @@ def _last_year(ctx, mzj, town, year, templates) -> None:
             scores.append(Score(sheet=sheet, indicator=ind, value=value, checked=checked or [],
                                 points=manual_points(ind, value, checked)))
     Score.objects.bulk_create(scores)
-    for action in ("close_scoring", "publish"):
-        round_ = services.round_transition(actor=mzj, round_=round_, action=action)
+    round_ = _close_and_publish(ctx, mzj, round_)
     round_.publicity_start = timezone.localdate() - timedelta(days=300)
     round_.publicity_end = round_.publicity_start + timedelta(days=6)
     round_.save(update_fields=["publicity_start", "publicity_end", "updated_at"])
     services.round_transition(actor=mzj, round_=round_, action="finalize")
+
+
+def _close_and_publish(ctx, mzj, round_):
+    """Separation of duties: the district closes scoring, the town (a second person) publishes."""
+    from . import services
+
+    round_ = services.round_transition(actor=mzj, round_=round_, action="close_scoring")
+    return services.round_transition(actor=ctx.users.get("shuangfeng") or mzj, round_=round_, action="publish")
 
 
 def _pick(rng, ind, base):
@@ -192,9 +208,8 @@ def _this_year(ctx, mzj, town, year, templates):
     users = ctx.users
     round_ = _round(mzj, town, year, templates, f"{year}年度双凤镇政社互动双向评估")
     expert = users.get("zhuanjia")
-    for panelist in (expert, mzj):
-        if panelist is not None:
-            services.panelist_add(actor=mzj, round_=round_, user=panelist)
+    if expert is not None:  # the only panel member: a unit they are conflicted out of is 评分不全
+        services.panelist_add(actor=mzj, round_=round_, user=expert)
     round_ = services.round_transition(actor=mzj, round_=round_, action="open")
     committees = list(round_.units.filter(kind="committee").select_related("region").order_by("region__code"))
     village_users = [u for u in (users.get("xinhu"), users.get("cunwei2")) if u is not None]
@@ -211,26 +226,33 @@ def _this_year(ctx, mzj, town, year, templates):
     for unit in committees:
         base = 0.93 if unit.region_id in own and unit is not target else (0.5 if unit is target else rng.uniform(
             0.62, 0.97))
-        for scorer in (expert, mzj):
-            if scorer is None or (scorer is expert and unit is conflicted):
-                continue
-            _fill(scorer, unit, rng, base)
+        if expert is not None and unit is not conflicted:
+            _fill(expert, unit, rng, base)
     # committees grade the town government and its departments
     for unit in round_.units.exclude(kind="committee"):
         for village_user in village_users:
             _fill(village_user, unit, rng, rng.uniform(0.6, 0.9), comment="镇里对协议经费拨付较及时，但个别部门仍有台账下派。")
-    _survey_answers(rng, round_, committees)
-    for action in ("close_scoring", "publish"):
-        round_ = services.round_transition(actor=mzj, round_=round_, action=action)
+    _survey_answers(rng, round_, committees, full={target})
+    round_ = _close_and_publish(ctx, mzj, round_)
     xinhu_unit = next((u for u in committees if u.region.name == "新湖村"), None)
     if xinhu_unit is not None and users.get("xinhu") is not None:
         objection = services.objection_file(actor=users["xinhu"], unit=xinhu_unit, text=(
             "我村全年协议事项均已完成，“台账资料规范”一项已按要求整改并报镇社会事业局，请复核该项得分。"))
-        current = xinhu_unit.result.final_total or Decimal(0)
-        services.objection_answer(actor=mzj, objection=objection, adjusted_total=min(Decimal(100), current + Decimal(
-            "1.5")), response="经复核，台账整改材料属实，该项加 1.5 分；其余维持。")
+        _answer_objection(objection, users.get("shuangfeng"), mzj)
     _consequences(ctx, mzj, round_, target)
     return round_
+
+
+def _answer_objection(objection, answerer, confirmer) -> None:
+    """Four eyes: the town answers by naming 台账资料规范 (A8) on its 0–10 scale; the district confirms."""
+    from . import services
+
+    if answerer is None:
+        return
+    a8 = objection.round.template_committee.indicators.get(code="A8")
+    answered = services.objection_answer(actor=answerer, objection=objection, changes={a8.pk: {"value": "9.5"}},
+                                         response="经复核，台账整改材料属实，“台账资料规范”一项按 9.5 分复核；其余维持。")
+    services.objection_confirm(actor=confirmer, objection=answered, note="复核材料属实，同意调整。")
 
 
 def _withholding_target(committees, own, year):
@@ -243,7 +265,7 @@ def _withholding_target(committees, own, year):
     return None
 
 
-def _survey_answers(rng, round_, committees) -> None:
+def _survey_answers(rng, round_, committees, full=()) -> None:
     """Generated phone answers (bulk): most communities above the minimum sample, a few below."""
     from .models import SurveyAnswer, SurveyResponse
     from .surveys import keyed_hash, questions
@@ -251,7 +273,7 @@ def _survey_answers(rng, round_, committees) -> None:
     responses, answers = [], []
     for n, unit in enumerate(committees):
         survey = unit.survey
-        count = rng.randint(8, 25) if n % 5 == 4 else rng.randint(32, 70)
+        count = rng.randint(8, 25) if n % 5 == 4 and unit not in full else rng.randint(32, 70)
         mood = rng.uniform(3.2, 4.6)
         indicators = [i for _h, inds in questions(survey) for i in inds]
         for k in range(count):

@@ -78,8 +78,8 @@ class RoundForm(forms.ModelForm):
         model = Round
         fields = ["year", "title", "template_committee", "template_government", "template_department",
                   "template_residents_committee", "template_residents_government", "self_start", "self_end",
-                  "scoring_end", "survey_start", "survey_end", "publicity_days", "min_sample", "residents_weight",
-                  "missing_rule", "require_phone"]
+                  "scoring_end", "survey_start", "survey_end", "publicity_days", "min_sample", "short_sample_rule",
+                  "residents_weight", "min_coverage", "missing_rule", "require_phone"]
         widgets = {f: forms.DateInput(attrs={"type": "date"}) for f in
                    ["self_start", "self_end", "scoring_end", "survey_start", "survey_end"]}
 
@@ -189,10 +189,33 @@ class ObjectionForm(forms.Form):
 
 
 class ObjectionAnswerForm(forms.Form):
-    response = forms.CharField(label=_("答复意见"), widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}))
-    adjusted_total = forms.DecimalField(label=_("复核后总分（维持原结果则留空）"), required=False, min_value=0,
-                                        max_value=100, decimal_places=2,
-                                        widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.01"}))
+    """The answer's reason; the indicator scores it changes come as ``ind_<pk>`` fields (see ``parse_review_post``)."""
+
+    response = forms.CharField(label=_("答复意见（调整或维持的理由）"),
+                               widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}))
+
+
+class ObjectionConfirmForm(forms.Form):
+    decision = forms.ChoiceField(label=_("确认意见"), choices=[("confirm", _("确认答复，调整生效")),
+                                                           ("send_back", _("退回重新答复"))],
+                                 widget=forms.RadioSelect)
+    note = forms.CharField(label=_("说明（退回时必填）"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+
+
+def parse_review_post(post, indicators) -> dict:
+    """Review fields → {indicator_id: {"value"} | {"checked"}} for the indicators given a new score (blank: unchanged).
+    A checklist indicator takes the number of items met."""
+    entries = {}
+    for ind in indicators:
+        raw = post.get(f"ind_{ind.pk}", "").strip()
+        if not raw:
+            continue
+        if ind.rule == Rule.CHECKLIST:
+            entries[ind.pk] = {"checked": list(range(int(raw))) if raw.isdigit() else ["x"]}
+        else:
+            entries[ind.pk] = {"value": raw}
+    return entries
 
 
 class ConsequenceForm(forms.Form):

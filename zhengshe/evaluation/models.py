@@ -39,11 +39,13 @@ from .choices import (
     MissingRule,
     ObjectionStatus,
     PanelKind,
+    ResultRating,
     RoundStatus,
     Rule,
     Satisfaction,
     SheetKind,
     SheetStatus,
+    ShortSampleRule,
     TemplateStatus,
     UnitKind,
 )
@@ -205,11 +207,21 @@ class Round(BaseModel):
     grade_bands = models.JSONField(_("等次划分"), default=default_bands)
     min_sample = models.PositiveIntegerField(_("最低有效样本"), default=30,
                                              help_text=_("居民满意度答卷少于此数的单位标为“样本不足”，不参与排名"))
+    short_sample_rule = models.CharField(_("样本不足时的处理"), max_length=16, choices=ShortSampleRule.choices,
+                                         default=ShortSampleRule.PROVISIONAL,
+                                         help_text=_("同一规则适用于本轮每个样本不足的单位，并印在其总分旁"))
     residents_weight = models.DecimalField(_("居民满意度占总分比例（%）"), max_digits=5, decimal_places=2,
                                            default=Decimal("20"))
+    min_coverage = models.DecimalField(
+        _("最低评分覆盖（%）"), max_digits=5, decimal_places=2, default=Decimal("60"),
+        help_text=_("已评指标的权重合计低于此比例的单位标为“评分不全”：不计总分、不定等次、不排名、不提出结果运用建议"))
     missing_rule = models.CharField(_("缺项处理"), max_length=16, choices=MissingRule.choices,
                                     default=MissingRule.RENORMALISE)
     require_phone = models.BooleanField(_("问卷须填写手机号（只保存加密摘要）"), default=False)
+    separate_duties = models.BooleanField(
+        _("职责分离"), default=True,
+        help_text=_("结束评分、发布公示、确定最终结果须至少由两名不同人员办理；关闭须记录理由"))
+    separation_waiver = models.TextField(_("不实行职责分离的理由"), blank=True)
     results_computed_at = models.DateTimeField(_("结果计算时间"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("创建人"))
@@ -261,6 +273,8 @@ class Round(BaseModel):
             errors["grade_bands"] = exc.messages
         if self.residents_weight is not None and not (0 <= self.residents_weight <= 100):
             errors["residents_weight"] = _("比例须在 0–100 之间。")
+        if self.min_coverage is not None and not (0 <= self.min_coverage <= 100):
+            errors["min_coverage"] = _("比例须在 0–100 之间。")
         if errors:
             raise ValidationError(errors)
 
@@ -518,6 +532,9 @@ class UnitResult(BaseModel):
     insufficient_sample = models.BooleanField(_("样本不足"), default=False)
     previous_total = models.DecimalField(_("上年总分"), max_digits=7, decimal_places=2, null=True, blank=True)
     scorers = models.PositiveIntegerField(_("评分人数"), default=0)
+    coverage = models.DecimalField(_("已评指标权重（%）"), max_digits=5, decimal_places=2, null=True, blank=True)
+    rating = models.CharField(_("评定情况"), max_length=16, choices=ResultRating.choices, default=ResultRating.RATED)
+    note = models.CharField(_("结果说明"), max_length=255, blank=True)
     explanation = models.TextField(_("计算说明"), blank=True)
 
     scope_region_field = "unit__region"
@@ -537,6 +554,26 @@ class UnitResult(BaseModel):
     @property
     def final_total(self):
         return self.adjusted_total if self.adjusted_total is not None else self.total
+
+    @property
+    def is_rated(self) -> bool:
+        """A grade that counts: ranked and open to consequences (not 评分不全, not held back by a short sample)."""
+        return self.rating == ResultRating.RATED
+
+    @property
+    def grade_label(self) -> str:
+        if not self.grade:
+            return str(_("未评定"))
+        return f"{self.grade}（{_('暂定')}）" if self.rating == ResultRating.PROVISIONAL else self.grade
+
+    @property
+    def total_label(self) -> str:
+        """The total as printed: the number, 暂定 beside a provisional one, or why there is none."""
+        if self.final_total is None:
+            return str(_("评分不全") if self.rating == ResultRating.INCOMPLETE else
+                       _("样本不足") if self.rating == ResultRating.SHORT else "—")
+        text = f"{self.final_total:.2f}"
+        return f"{text}（{_('暂定')}）" if self.rating == ResultRating.PROVISIONAL else text
 
     @property
     def change(self):
@@ -581,6 +618,12 @@ class Objection(BaseModel):
     responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+", verbose_name=_("答复人"))
     responded_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    changes = models.JSONField(_("调整的指标"), default=list, blank=True,
+                               help_text=_("答复所调整的指标及其复核前后得分；确认后才生效"))
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("确认人"))
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    confirm_note = models.TextField(_("确认意见"), blank=True)
     previous_total = models.DecimalField(_("复核前总分"), max_digits=7, decimal_places=2, null=True, blank=True)
     adjusted_total = models.DecimalField(_("复核后总分"), max_digits=7, decimal_places=2, null=True, blank=True)
 

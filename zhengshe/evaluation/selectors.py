@@ -245,15 +245,38 @@ def chart_data(round_: Round, results) -> dict:
     government = list(results.filter(unit__kind__in=[UnitKind.GOVERNMENT, UnitKind.DEPARTMENT]).order_by(
         "unit__region__path", "unit__kind", "unit__department")[:60])
     government.sort(key=lambda r: (r.unit.region.path, r.unit.kind != UnitKind.GOVERNMENT, r.unit.department))
-    yoy = [r for r in heat_units if r.final_total is not None][:40]
+    scored = [r for r in government if r.final_total is not None]  # an unscored government is missing, not 0
     return {
         "grades": {"labels": bands, "values": [grades.get(b, 0) for b in bands]},
         "heatmap": {"x": [f"{i.code} {i.name}" for i in indicators], "y": [r.unit.name for r in heat_units],
                     "cells": cells},
-        "departments": {"labels": [r.unit.name for r in government],
-                        "values": [None if r.final_total is None else float(r.final_total) for r in government]},
-        "yoy": {"labels": [r.unit.name for r in yoy],
-                "current": [float(r.final_total) for r in yoy],
-                "previous": [None if r.previous_total is None else float(r.previous_total) for r in yoy],
-                "year": round_.year},
+        "departments": {"labels": [r.unit.name for r in scored], "values": [float(r.final_total) for r in scored],
+                        "missing": [r.unit.name for r in government if r.final_total is None]},
+        "yoy": year_over_year(round_, results),
     }
+
+
+def year_over_year(round_: Round, results, limit: int = 40) -> dict:
+    """This round's committees beside the previous published round's totals (three queries). A unit not yet
+    scored, or not rated, in either round is a gap (null), never a zero; a new round already shows last year."""
+    from .aggregation import previous_totals
+
+    units = list(Unit.objects.filter(round=round_, kind=UnitKind.COMMITTEE, pk__in=results.values("unit_id"))
+                 .order_by("region__path")[:limit]) if results.exists() else list(
+        units_for_round(round_).order_by("region__path")[:limit])
+    current = dict(results.filter(unit__in=units).values_list("unit_id", "total"))
+    adjusted = dict(results.filter(unit__in=units, adjusted_total__isnull=False).values_list("unit_id",
+                                                                                            "adjusted_total"))
+    previous, year = previous_totals(round_, regions=[u.region_id for u in units])
+    rows = []
+    for unit in units:
+        now = adjusted.get(unit.pk, current.get(unit.pk))
+        before = previous.get((unit.kind, unit.region_id, unit.department))
+        if now is not None or before is not None:
+            rows.append((unit.name, None if now is None else float(now), None if before is None else float(before)))
+    return {"labels": [r[0] for r in rows], "current": [r[1] for r in rows], "previous": [r[2] for r in rows],
+            "year": round_.year, "previous_year": year}
+
+
+def units_for_round(round_: Round):
+    return Unit.objects.filter(round=round_, kind=UnitKind.COMMITTEE)

@@ -28,8 +28,8 @@ from .choices import (
     ConsequenceKind,
     ConsequenceStatus,
     Mapping,
-    ObjectionStatus,
     PanelKind,
+    ResultRating,
     RoundStatus,
     Rule,
     SheetKind,
@@ -44,7 +44,6 @@ from .models import (
     Evidence,
     Indicator,
     IndicatorTemplate,
-    Objection,
     Panelist,
     Round,
     Score,
@@ -53,8 +52,8 @@ from .models import (
     Unit,
     UnitResult,
 )
-from .scoring import HUNDRED, grade_for, manual_points, q2, to_decimal, validate_bands
-from .workflows import CONSEQUENCE_FLOW, OBJECTION_FLOW, ROUND_FLOW, SHEET_FLOW, TEMPLATE_FLOW
+from .scoring import HUNDRED, manual_points, to_decimal, validate_bands
+from .workflows import CONSEQUENCE_FLOW, ROUND_FLOW, SHEET_FLOW, TEMPLATE_FLOW
 
 # ---------------------------------------------------------------- permissions
 
@@ -351,6 +350,24 @@ def round_transition(*, actor, round_: Round, action: str, comment: str = "") ->
     return round_
 
 
+def round_set_separation(*, actor, round_: Round, required: bool, reason: str = "") -> Round:
+    """Turn separation of duties on or off for one round; turning it off needs a recorded reason (audited)."""
+    _require_manager(actor, round_)
+    if not required and not reason.strip():
+        raise ServiceError(_("关闭职责分离须填写理由。"), fields={"reason": [_("此项为必填项。")]})
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=round_.pk)
+        if round_.status == RoundStatus.FINAL:
+            raise ServiceError(_("结果已确定，不能再修改职责分离设置。"))
+        before = {"separate_duties": round_.separate_duties, "separation_waiver": round_.separation_waiver}
+        round_.separate_duties = required
+        round_.separation_waiver = "" if required else reason.strip()
+        round_.save(update_fields=["separate_duties", "separation_waiver", "updated_at"])
+        record_event("evaluation.round_separation", round_, before=before,
+                     after={"separate_duties": required, "separation_waiver": round_.separation_waiver})
+    return round_
+
+
 def panelist_add(*, actor, round_: Round, user, kind: str = PanelKind.PANEL, agency: str = "") -> Panelist:
     """Add an evaluation panel member (expert, district/town worker) or a third-party agency's evaluator."""
     _require_manager(actor, round_)
@@ -582,57 +599,6 @@ def is_unit_party(actor, unit: Unit) -> bool:
     return True
 
 
-def objection_file(*, actor, unit: Unit, text: str, today=None) -> Objection:
-    """An objection by the evaluated unit itself, accepted only during the publication period."""
-    today = today or timezone.localdate()
-    round_ = Round.objects.get(pk=unit.round_id)
-    if not is_unit_party(actor, unit):
-        raise NotAllowed(_("只有被评估单位本身可以提出异议。"))
-    if round_.status != RoundStatus.PUBLICITY or not (round_.publicity_start and round_.publicity_end) or not (
-            round_.publicity_start <= today <= round_.publicity_end):
-        raise ServiceError(_("只能在公示期内提出异议。"))
-    if not text.strip():
-        raise ServiceError(_("请填写异议内容。"), fields={"text": [_("此项为必填项。")]})
-    with transaction.atomic():
-        objection = Objection.objects.create(round=round_, unit=unit, filed_by=actor, text=text.strip())
-        record_event("evaluation.objection_file", objection, after={"text": objection.text})
-    return objection
-
-
-def objection_answer(*, actor, objection: Objection, response: str, adjusted_total=None) -> Objection:
-    """Answer an objection: keep the result, or adjust the unit's total (re-graded; rankings recomputed)."""
-    from .aggregation import rerank
-
-    _require_manager(actor, objection.round)
-    if not response.strip():
-        raise ServiceError(_("请填写答复意见。"), fields={"response": [_("此项为必填项。")]})
-    adjusted = to_decimal(adjusted_total, label=_("复核后总分"))
-    if adjusted is not None and not (0 <= adjusted <= 100):
-        raise ServiceError(_("复核后总分须在 0–100 之间。"))
-    with transaction.atomic():
-        objection = Objection.objects.select_for_update().get(pk=objection.pk)
-        if objection.status != ObjectionStatus.OPEN:
-            raise ServiceError(_("该异议已答复。"))
-        result = UnitResult.objects.select_for_update().get(unit=objection.unit)
-        answer = {"previous_total": result.final_total, "response": response.strip(), "responded_by": actor,
-                  "responded_at": timezone.now()}
-        adjust = adjusted is not None and adjusted != result.final_total
-        if adjust:
-            answer["adjusted_total"] = q2(adjusted)
-        objection = OBJECTION_FLOW.transition(objection, "adjust" if adjust else "maintain", actor=actor, internal=True,
-                                              comment=answer["response"], changes=answer)
-        if adjust:
-            result.adjusted_total = q2(adjusted)
-            result.grade = grade_for(result.adjusted_total, objection.round.grade_bands)
-            result.explanation += "\n" + _("复核调整：%(a)s → %(b)s（异议答复）") % {
-                "a": objection.previous_total, "b": result.adjusted_total}
-            result.save()
-            rerank(objection.round)
-        record_event("evaluation.objection_answer", objection, before={"total": objection.previous_total},
-                     after={"status": objection.status, "total": objection.adjusted_total or objection.previous_total})
-    return objection
-
-
 # ---------------------------------------------------------------- consequences
 
 
@@ -652,6 +618,10 @@ def consequence_propose(*, actor, unit: Unit, kind: str, amount=None, reason: st
             raise ServiceError(_("经费扣减或奖励只适用于村（居）委会的协议。"))
         if money <= 0:
             raise ServiceError(_("金额须大于 0。"), fields={"amount": [_("金额须大于 0。")]})
+        result = UnitResult.objects.filter(unit=unit).first()
+        if result is None or not result.is_rated:
+            raise ServiceError(_("“%(u)s”的结果未评定或为暂定（%(n)s），不能提出经费扣减或奖励。") % {
+                "u": unit.name, "n": result.note if result else _("尚无结果")})
     consequence = Consequence(round=round_, unit=unit, kind=kind, amount=money, reason=reason.strip(),
                               proposed_by=actor)
     if kind == ConsequenceKind.FLAG:
@@ -682,7 +652,8 @@ def consequences_suggest(*, actor, round_: Round) -> list[Consequence]:
     pending = set(Consequence.objects.filter(round=round_).exclude(status=ConsequenceStatus.REJECTED)
                   .values_list("unit_id", "kind"))
     bands = {b["label"]: b for b in round_.grade_bands}
-    results = UnitResult.objects.filter(round=round_, unit__kind=UnitKind.COMMITTEE).select_related("unit")
+    results = UnitResult.objects.filter(round=round_, unit__kind=UnitKind.COMMITTEE,
+                                        rating=ResultRating.RATED).select_related("unit")
     for result in results:
         band = bands.get(result.grade, {})
         for kind in (ConsequenceKind.WITHHOLD, ConsequenceKind.AWARD):
@@ -693,7 +664,7 @@ def consequences_suggest(*, actor, round_: Round) -> list[Consequence]:
                         "g": result.grade, "t": result.final_total, "k": ConsequenceKind(kind).label,
                         "a": band[kind]}))
     weak = (IndicatorResult.objects.filter(round=round_, unit__kind=UnitKind.COMMITTEE, missing=False,
-                                           ratio__lt=Decimal("0.6")).select_related("unit", "indicator")
+                                           unit__result__rating=ResultRating.RATED, ratio__lt=Decimal("0.6")).select_related("unit", "indicator")
             .order_by("unit_id", "indicator__position"))
     by_unit: dict = {}
     for row in weak:
@@ -738,3 +709,7 @@ def _apply_money(actor, consequence: Consequence):
     return agreements.funds_adjust(
         actor=actor, agreement=agreement, kind=consequence.kind, amount=consequence.amount,
         reason=consequence.reason, source="evaluation", reference=f"evaluation.consequence:{consequence.pk}")
+
+
+# Objections live in their own module (four-eyes answers); re-exported here, where views and the API look.
+from .objections import objection_answer, objection_confirm, objection_file  # noqa: E402, F401

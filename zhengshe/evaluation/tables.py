@@ -31,6 +31,12 @@ def _rank(value):
     return "—" if value is None else value
 
 
+def _rank_cell(r, rank):
+    if r.rating == "incomplete":
+        return str(_("未评定"))
+    return str(_("样本不足")) if r.insufficient_sample else _rank(rank)
+
+
 class ResultTable(Table):
     """Result rows; the sample size sits beside every residents' score."""
 
@@ -44,12 +50,13 @@ class ResultTable(Table):
         Column("residents_score", _("居民满意度（答卷数）"), numeric=True,
                render=lambda r: "—" if r.residents_score is None and not r.sample_size else
                f"{_score(r.residents_score)}（{r.sample_size} 份）"),
-        Column("final_total", _("总分"), numeric=True, render=lambda r: _score(r.final_total)),
-        Column("grade", _("等次")),
+        Column("final_total", _("总分"), numeric=True, render=lambda r: r.total_label),
+        Column("grade", _("等次"), render=lambda r: r.grade_label),
+        Column("note", _("结果说明"), render=lambda r: r.note or "—"),
         Column("rank_town", _("镇内排名"), numeric=True,
-               render=lambda r: str(_("样本不足")) if r.insufficient_sample else _rank(r.rank_town)),
+               render=lambda r: _rank_cell(r, r.rank_town)),
         Column("rank_district", _("全区排名"), numeric=True,
-               render=lambda r: str(_("样本不足")) if r.insufficient_sample else _rank(r.rank_district)),
+               render=lambda r: _rank_cell(r, r.rank_district)),
         Column("previous_total", _("上年总分"), numeric=True, render=lambda r: _score(r.previous_total)),
         Column("change", _("同比变化"), numeric=True,
                render=lambda r: "—" if r.change is None else f"{r.change:+.2f}"),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("rounds/<int:pk>/", views.round_detail_view, name="round_detail"),
     path("rounds/<int:pk>/edit/", views.round_edit_view, name="round_edit"),
     path("rounds/<int:pk>/move/<slug:action>/", views.round_transition_view, name="round_transition"),
+    path("rounds/<int:pk>/separation/", views.round_separation_view, name="round_separation"),
     path("rounds/<int:pk>/compute/", views.round_compute_view, name="round_compute"),
     path("rounds/<int:pk>/panel/", views.panel_view, name="panel"),
     path("rounds/<int:pk>/results/", views.results_view, name="results"),

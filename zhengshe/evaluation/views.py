@@ -35,10 +35,12 @@ from .forms import (
     ImportForm,
     IndicatorForm,
     ObjectionAnswerForm,
+    ObjectionConfirmForm,
     ObjectionForm,
     PanelistForm,
     RoundForm,
     TemplateForm,
+    parse_review_post,
     parse_sheet_post,
 )
 from .models import Evidence, IndicatorTemplate, Round
@@ -144,6 +146,18 @@ def round_transition_view(request, pk, action):
     response, _r = run_service(request, services.round_transition, success=_("操作成功。"),
                                redirect_to=round_.get_absolute_url(), actor=request.user, round_=round_,
                                action=action, comment=request.POST.get("comment", ""))
+    return response
+
+
+@login_required
+@require_POST
+def round_separation_view(request, pk):
+    round_ = selectors.round_for(request.user, pk)
+    required = request.POST.get("required") == "1"
+    response, _r = run_service(request, services.round_set_separation, redirect_to=round_.get_absolute_url(),
+                               success=_("已开启职责分离。") if required else _("已关闭职责分离，理由已记录。"),
+                               actor=request.user, round_=round_, required=required,
+                               reason=request.POST.get("reason", ""))
     return response
 
 
@@ -405,17 +419,35 @@ def objection_list_view(request, pk):
 
 @login_required
 def objection_detail_view(request, pk):
+    """An objection: the answer (named indicator scores, reason) by one person, its confirmation by another."""
+    from . import objections
+
     objection = selectors.objection_for(request.user, pk)
     manager = selectors.is_manager(request.user, objection.round)
-    form = ObjectionAnswerForm(request.POST or None)
-    if request.method == "POST" and manager and form.is_valid():
-        response, _o = run_service(request, services.objection_answer, success=_("已答复。"), redirect_to=request.path,
-                                   actor=request.user, objection=objection, response=form.cleaned_data["response"],
-                                   adjusted_total=form.cleaned_data["adjusted_total"])
+    indicators = objections.reviewable_indicators(objection.unit)
+    step = request.POST.get("step", "")
+    form = ObjectionAnswerForm(request.POST if step == "answer" else None)
+    confirm_form = ObjectionConfirmForm(request.POST if step == "confirm" else None)
+    if manager and step == "answer" and form.is_valid():
+        response, _o = run_service(request, objections.objection_answer, success=_("已答复，待另一名人员确认后生效。"),
+                                   redirect_to=request.path, actor=request.user, objection=objection,
+                                   response=form.cleaned_data["response"],
+                                   changes=parse_review_post(request.POST, indicators))
         return response
+    if manager and step == "confirm" and confirm_form.is_valid():
+        approve = confirm_form.cleaned_data["decision"] == "confirm"
+        response, _o = run_service(request, objections.objection_confirm, redirect_to=request.path,
+                                   success=_("已确认，调整已生效。") if approve else _("已退回重新答复。"),
+                                   actor=request.user, objection=objection, approve=approve,
+                                   note=confirm_form.cleaned_data["note"])
+        return response
+    current = dict(objection.unit.indicator_results.filter(indicator__in=indicators).values_list(
+        "indicator_id", "points"))
     return render(request, "evaluation/objection_detail.html", {
-        "objection": objection, "title": _("异议"), "form": form, "manager": manager,
-        "result": getattr(objection.unit, "result", None)})
+        "objection": objection, "title": _("异议"), "form": form, "confirm_form": confirm_form, "manager": manager,
+        "result": getattr(objection.unit, "result", None), "scored": objections.scored_unit(request.user,
+                                                                                              objection.unit),
+        "indicators": [(i, current.get(i.pk)) for i in indicators]})
 
 
 @login_required

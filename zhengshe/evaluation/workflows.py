@@ -3,7 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhengshe.core.workflows import Transition, Waiting, Workflow
+from zhengshe.core.workflows import Transition, Waiting, Workflow, actors
 
 from .choices import ConsequenceStatus, ObjectionStatus, RoundStatus, SheetStatus, TemplateStatus
 from .models import MANAGERS
@@ -22,11 +22,33 @@ def _results_ready(round_, standing):
 
 
 def _can_finalize(round_, standing):
-    if round_.objections.filter(status=ObjectionStatus.OPEN).exists():
+    if round_.objections.filter(status__in=[ObjectionStatus.OPEN, ObjectionStatus.PENDING]).exists():
         return str(_("还有未答复的异议，答复后才能确定最终结果。"))
     if round_.publicity_end and timezone.localdate() <= round_.publicity_end:
         return str(_("公示期至 %(d)s 结束，期满后才能确定最终结果。") % {"d": round_.publicity_end})
     return None
+
+
+# The round's steps that separation of duties spreads over at least two people.
+DUTY_STEPS = ("close_scoring", "publish", "finalize")
+
+
+def _separated(round_, standing):
+    """With separation of duties on, the person who closed scoring cannot also publish or finalize alone."""
+    if not round_.separate_duties:
+        return None
+    if actors(round_, DUTY_STEPS) - {standing.user.pk}:
+        return None
+    return str(_("本轮实行职责分离：结束评分、发布公示、确定最终结果须至少由两名不同人员办理，"
+                 "请由另一名管理人员执行此操作。"))
+
+
+def _publishable(round_, standing):
+    return _results_ready(round_, standing) or _separated(round_, standing)
+
+
+def _finalizable(round_, standing):
+    return _can_finalize(round_, standing) or _separated(round_, standing)
 
 
 ROUND_FLOW = Workflow(
@@ -42,13 +64,13 @@ ROUND_FLOW = Workflow(
             "close_scoring": Transition(RoundStatus.REVIEW, MANAGERS, _("结束评分，汇总审核")),
         },
         RoundStatus.REVIEW: {
-            "publish": Transition(RoundStatus.PUBLICITY, MANAGERS, _("发布公示"), guard=_results_ready,
+            "publish": Transition(RoundStatus.PUBLICITY, MANAGERS, _("发布公示"), guard=_publishable,
                                   style="success"),
             "reopen": Transition(RoundStatus.SCORING, MANAGERS, _("退回评分阶段"), comment_required=True,
                                  style="warning"),
         },
         RoundStatus.PUBLICITY: {
-            "finalize": Transition(RoundStatus.FINAL, MANAGERS, _("公示期满，确定最终结果"), guard=_can_finalize,
+            "finalize": Transition(RoundStatus.FINAL, MANAGERS, _("公示期满，确定最终结果"), guard=_finalizable,
                                    style="success"),
         },
         RoundStatus.FINAL: {},
@@ -73,11 +95,18 @@ SHEET_FLOW = Workflow("evaluation.sheet", model="evaluation.ScoreSheet",
     SheetStatus.DRAFT: {"submit": Transition(SheetStatus.SUBMITTED, frozenset(), _("提交评分表"), internal=True)},
 })
 
-OBJECTION_FLOW = Workflow("evaluation.objection", model="evaluation.Objection",
-                          waiting={ObjectionStatus.OPEN: Waiting(roles=MANAGERS, region=lambda obj: obj.round.region)}, table={
+OBJECTION_FLOW = Workflow("evaluation.objection", model="evaluation.Objection", waiting={
+    ObjectionStatus.OPEN: Waiting(roles=MANAGERS, region=lambda obj: obj.round.region),
+    ObjectionStatus.PENDING: Waiting(roles=MANAGERS, region=lambda obj: obj.round.region),
+}, table={
+    # Four eyes: one person answers (naming indicator scores), a second confirms or sends it back.
     ObjectionStatus.OPEN: {
-        "maintain": Transition(ObjectionStatus.MAINTAINED, MANAGERS, _("答复：维持原结果"), internal=True),
-        "adjust": Transition(ObjectionStatus.ADJUSTED, MANAGERS, _("答复：调整结果"), internal=True),
+        "answer": Transition(ObjectionStatus.PENDING, MANAGERS, _("答复（待另一人确认）"), internal=True),
+    },
+    ObjectionStatus.PENDING: {
+        "confirm_maintain": Transition(ObjectionStatus.MAINTAINED, MANAGERS, _("确认答复：维持原结果"), internal=True),
+        "confirm_adjust": Transition(ObjectionStatus.ADJUSTED, MANAGERS, _("确认答复：调整指标得分"), internal=True),
+        "send_back": Transition(ObjectionStatus.OPEN, MANAGERS, _("退回重新答复"), internal=True),
     },
 })
 

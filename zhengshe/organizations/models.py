@@ -397,6 +397,10 @@ class GradeRound(BaseModel):
     notice_end = models.DateField(_("公示截止（异议期）"), null=True, blank=True)
     announced_on = models.DateField(_("公告日期"), null=True, blank=True)
     issuer = models.CharField(_("发文机关"), max_length=100, blank=True)
+    separate_duties = models.BooleanField(
+        _("职责分离"), default=True,
+        help_text=_("每份申报的初审、结束评分、评估委员会审定须至少由两名不同人员办理；关闭须记录理由"))
+    separation_waiver = models.TextField(_("不实行职责分离的理由"), blank=True)
 
     scope_region_field = "region"
     scope_roles = {"manage": {Role.DISTRICT_ADMIN}}

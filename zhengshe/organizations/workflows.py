@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from zhengshe.accounts.roles import Role
 from zhengshe.core.scoping import user_roles_on
-from zhengshe.core.workflows import Transition, Waiting, Workflow
+from zhengshe.core.workflows import Transition, Waiting, Workflow, actors
 
 from .choices import (
     ApplicationStatus as A,
@@ -165,6 +165,18 @@ def _scored(app, standing):
     return None if app.scores.exists() else _("尚无专家评分。")
 
 
+# An assessment's steps that separation of duties spreads over at least two people.
+DUTY_STEPS = ("accept", "close_scoring", "decide", "not_graded")
+
+
+def _separated(app, standing):
+    """With separation of duties on, whoever ran the preliminary review and closed scoring cannot also make the
+    committee decision alone."""
+    if not app.round.separate_duties or actors(app, DUTY_STEPS) - {standing.user.pk}:
+        return None
+    return _("本批次实行职责分离：初审、结束评分、评估委员会审定须至少由两名不同人员办理，请由另一名工作人员审定。")
+
+
 APPLICATION_FLOW = Workflow("organizations.grade_application", {
     A.DRAFT: {"declare": Transition(A.DECLARED, ORG, _l("提交申报"), guard=_round_declaring)},
     A.RETURNED: {"declare": Transition(A.DECLARED, ORG, _l("重新申报"), guard=_round_declaring)},
@@ -177,9 +189,9 @@ APPLICATION_FLOW = Workflow("organizations.grade_application", {
     A.SCORING: {"close_scoring": Transition(A.COMMITTEE, DISTRICT, _l("结束评分，提交评估委员会"), guard=_scored)},
     A.COMMITTEE: {
         # "decide" is done by services.application_decide (sets the grade), listed here for the history.
-        "decide": Transition(A.DECIDED, DISTRICT, _l("评估委员会审定"), extra={"service": True}),
+        "decide": Transition(A.DECIDED, DISTRICT, _l("评估委员会审定"), extra={"service": True}, guard=_separated),
         "not_graded": Transition(A.NOT_GRADED, DISTRICT, _l("审定：不予评定等级"), comment_required=True,
-                                 style="danger"),
+                                 style="danger", guard=_separated),
     },
     # Moves of the round carry its applications (services.round_publish, round_confirm, objection_resolve).
     A.DECIDED: {"publish": Transition(A.NOTICE, DISTRICT, _l("公示"), internal=True)},

@@ -75,8 +75,8 @@ class SheetSerializer(serializers.ModelSerializer):
 class ObjectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Objection
-        fields = ["id", "round", "unit", "text", "status", "response", "responded_at", "previous_total",
-                  "adjusted_total", "created_at"]
+        fields = ["id", "round", "unit", "text", "status", "response", "responded_at", "changes", "confirmed_at",
+                  "confirm_note", "previous_total", "adjusted_total", "created_at"]
         read_only_fields = fields
 
 

@@ -97,6 +97,16 @@ def scoring_round(world, round_):
     return advance(round_, world.district_admin, "open", "start_scoring")
 
 
+def second_manager(world):
+    """Another district administrator of county A: the second person separation of duties asks for."""
+    from zhengshe.testing import make_user
+
+    if not hasattr(world, "district_admin_2"):
+        world.district_admin_2 = make_user("district_a2", "district_admin", region=world.county_a,
+                                           department="甲县民政局")
+    return world.district_admin_2
+
+
 def unit_of(round_, region, kind="committee", department=""):
     return round_.units.get(region=region, kind=kind, department=department)
 

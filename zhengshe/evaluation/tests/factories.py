@@ -53,8 +53,10 @@ def build(world, *, publish: bool = True) -> SimpleNamespace:
     ids = {i.code: i.pk for _h, inds in questions(ns.survey) for i in inds}
     survey_submit(survey=ns.survey, answers={ids["R1"]: 5}, device_token="factory", ip="127.0.0.9")
     if publish:
-        for action in ("close_scoring", "publish"):
-            ns.round = services.round_transition(actor=a, round_=ns.round, action=action)
+        from .conftest import second_manager
+
+        ns.round = services.round_transition(actor=a, round_=ns.round, action="close_scoring")
+        ns.round = services.round_transition(actor=second_manager(world), round_=ns.round, action="publish")
         ns.result = ns.unit.result
         ns.objection = services.objection_file(actor=world.village_staff, unit=ns.unit, text=OBJECTION_TEXT)
         ns.consequence = services.consequence_propose(actor=a, unit=ns.unit, kind="flag", reason=CONSEQUENCE_REASON)

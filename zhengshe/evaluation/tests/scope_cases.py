@@ -45,6 +45,7 @@ CASES = {
     "evaluation:round_transition": _b(lambda w: {"kwargs": {"pk": f.build(w).round.pk, "action": "finalize"}},
                                       post_only=True),
     "evaluation:round_compute": _b(_pk("round"), post_only=True),
+    "evaluation:round_separation": _b(_pk("round"), post_only=True),
     "evaluation:panel": _b(_pk("round")),
     "evaluation:results": _b(_pk("round", lambda w, ns: ns.unit.name)),
     "evaluation:heatmap_export": _b(_pk("round", lambda w, ns: ns.unit.name)),

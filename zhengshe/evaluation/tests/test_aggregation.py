@@ -12,7 +12,7 @@ from zhengshe.evaluation.models import IndicatorResult, UnitResult
 from zhengshe.evaluation.scoring import competition_ranks, grade_for
 from zhengshe.evaluation.surveys import survey_submit
 
-from .conftest import advance, unit_of
+from .conftest import advance, second_manager, unit_of
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +66,8 @@ def test_hand_computed_committee_result(world, scoring_round, test_sources):
 def test_missing_scores_renormalised_or_zero(world, scoring_round, test_sources):
     unit = unit_of(scoring_round, world.village_a1y)
     fill(world.expert, unit, {"A1": "10"})  # 40 of 40; A2, A3 unscored, A4 has no data
+    scoring_round.min_coverage = Decimal("40")  # 40 % of the weight scored: enough for this round
+    scoring_round.save()
     round_compute_results(actor=world.district_admin, round_=scoring_round)
     result = UnitResult.objects.get(unit=unit)
     assert result.main_score == Decimal("100.00")  # renormalised: 40 ÷ 40 × 100
@@ -151,7 +153,7 @@ def test_rankings_and_last_year(world, templates, scoring_round):
     assert ranks[world.village_a1x.pk] == (1, 1) and ranks[world.village_a1z.pk] == (1, 1)
     assert ranks[world.village_a1y.pk] == (3, 3)
     # next year's round compares with this one
-    advance(scoring_round, world.district_admin, "close_scoring", "publish")
+    advance(advance(scoring_round, world.district_admin, "close_scoring"), second_manager(world), "publish")
     last = UnitResult.objects.get(unit=unit_of(scoring_round, world.village_a1x)).total
     nxt = services.round_create(
         actor=world.district_admin, region=world.county_a, year=2027, title="2027 评估",
@@ -163,7 +165,7 @@ def test_rankings_and_last_year(world, templates, scoring_round):
 def test_results_frozen_after_publication(world, scoring_round):
     from zhengshe.core.errors import ServiceError
 
-    published = advance(scoring_round, world.district_admin, "close_scoring", "publish")
+    published = advance(advance(scoring_round, world.district_admin, "close_scoring"), second_manager(world), "publish")
     assert published.publicity_end is not None
     with pytest.raises(ServiceError):
         round_compute_results(actor=world.district_admin, round_=published)

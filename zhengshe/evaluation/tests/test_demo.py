@@ -37,8 +37,18 @@ def test_demo_story():
     assert SurveyResponse.objects.filter(survey__round=this_year).count() > 300
     assert this_year.results.filter(insufficient_sample=True).exists()
     assert this_year.results.filter(previous_total__isnull=False).exists()
+    # one unit 评分不全 (its only panel member was conflicted out), one 样本不足 — each with the printed rule
+    incomplete = this_year.results.get(rating="incomplete")
+    assert incomplete.unit_id == ConflictDeclaration.objects.get(round=this_year).unit_id
+    assert incomplete.total is None and incomplete.grade == "" and "评分不全" in incomplete.note
+    short = this_year.results.filter(rating="provisional").first()
+    assert short is not None and short.sample_size < this_year.min_sample and "按本轮规则等次暂定" in short.note
+    held_back = [incomplete.unit_id] + list(this_year.results.filter(rating="provisional").values_list("unit_id",
+                                                                                                       flat=True))
+    assert not Consequence.objects.filter(unit_id__in=held_back, kind__in=["withhold", "award"]).exists()
     objection = Objection.objects.get(round=this_year)
-    assert objection.unit.region.name == "新湖村" and objection.status != "open"
+    assert objection.unit.region.name == "新湖村" and objection.status == "adjusted"
+    assert objection.changes[0]["code"] == "A8" and objection.confirmed_by_id != objection.responded_by_id
     withhold = Consequence.objects.get(round=this_year, kind="withhold", status="confirmed")
     assert LedgerEntry.objects.filter(agreement_id=withhold.agreement_id, kind="withhold", source="evaluation").exists()
     assert Consequence.objects.filter(round=this_year, status="proposed").exists()  # the rest await a person

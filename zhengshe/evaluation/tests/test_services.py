@@ -14,7 +14,7 @@ from zhengshe.evaluation.choices import ConsequenceStatus, Direction, Rule, Temp
 from zhengshe.evaluation.models import Consequence, SurveyResponse, UnitResult
 from zhengshe.evaluation.surveys import keyed_hash, questions, survey_submit
 
-from .conftest import advance, ind, unit_of
+from .conftest import advance, ind, second_manager, unit_of
 
 pytestmark = pytest.mark.django_db
 
@@ -199,7 +199,11 @@ def published(world, scoring_round):
     ids = {i.code: i.pk for i in services.sheet_indicators(sheet)}
     services.sheet_save(actor=world.expert, sheet=sheet, submit=True,
                         entries={ids["A1"]: {"value": "5"}, ids["A2"]: {"checked": [0]}, ids["A3"]: {"value": "2"}})
-    return advance(scoring_round, world.district_admin, "close_scoring", "publish")
+    from .test_aggregation import answer
+
+    for token in ("1", "2"):  # the round's minimum sample: a rated result, open to consequences
+        answer(unit.survey, {"R1": 3, "R2": 3}, token)
+    return advance(advance(scoring_round, world.district_admin, "close_scoring"), second_manager(world), "publish")
 
 
 def test_objection_only_by_the_unit_and_within_the_period(world, published):
@@ -216,10 +220,13 @@ def test_objection_only_by_the_unit_and_within_the_period(world, published):
     # finalizing waits for the answer and the end of the period
     with pytest.raises(ServiceError):
         services.round_transition(actor=world.district_admin, round_=published, action="finalize")
-    services.objection_answer(actor=world.district_admin, objection=objection, response="经复核调整",
-                              adjusted_total="91")
+    a1 = published.template_committee.indicators.get(code="A1")
+    objection = services.objection_answer(actor=world.district_admin, objection=objection, response="经复核调整",
+                                          changes={a1.pk: {"value": "10"}})
+
+    services.objection_confirm(actor=second_manager(world), objection=objection)
     result = UnitResult.objects.get(unit=unit)
-    assert result.final_total == Decimal("91.00") and result.grade == "优秀" and result.total != result.adjusted_total
+    assert result.final_total == Decimal("65.34") and result.grade == "基本合格" and result.total != result.adjusted_total
 
 
 def test_no_objection_before_publication(world, scoring_round):

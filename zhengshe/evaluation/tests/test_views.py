@@ -10,6 +10,7 @@ from zhengshe.evaluation.models import SurveyResponse, UnitResult
 from zhengshe.testing import assert_max_queries
 
 from . import factories as f
+from .conftest import second_manager
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +85,7 @@ def test_committee_sees_results_from_publication_and_the_scores_it_gave(world, s
     assert "甲县1镇甲县1镇2村" in client_for(world.town_staff).get(results_url).content.decode()
     assert village.get(reverse("evaluation-result-list")).json()["count"] == 0
     f.services.round_transition(actor=world.district_admin, round_=scoring.round, action="close_scoring")
-    f.services.round_transition(actor=world.district_admin, round_=scoring.round, action="publish")
+    f.services.round_transition(actor=second_manager(world), round_=scoring.round, action="publish")
     html = village.get(results_url).content.decode()
     assert scoring.unit.name in html and "甲县1镇甲县1镇2村" in html  # published results are public
     sheets = village.get(reverse("evaluation:sheets")).content.decode()
@@ -220,7 +221,8 @@ def test_template_and_round_through_the_screens(world, client_for):
     assert template.status == "published"
     response = admin.post(reverse("evaluation:round_create"), {
         "region": world.county_a.pk, "year": "2026", "title": "界面创建的轮次", "template_committee": template.pk,
-        "publicity_days": "7", "min_sample": "30", "residents_weight": "20", "missing_rule": "renormalise",
+        "publicity_days": "7", "min_sample": "30", "residents_weight": "20", "missing_rule": "renormalise", "min_coverage": "60",
+        "short_sample_rule": "provisional",
         "bands_text": "优秀 90 奖励 3000\n合格 75\n基本合格 60\n不合格 0 扣减 1000", "departments_text": ""})
     round_ = Round.objects.get(title="界面创建的轮次")
     assert response.status_code == 302 and round_.units.filter(kind="committee").count() == 6
@@ -274,7 +276,7 @@ def test_round_settings_editable_only_while_preparing(world, client_for):
     url = reverse("evaluation:round_edit", args=[draft.pk])
     assert admin.get(url).status_code == 200
     admin.post(url, {"year": "2027", "title": "镇级轮次（改）", "template_committee": ns.committee.pk,
-                     "template_government": ns.government.pk, "publicity_days": "10", "min_sample": "20",
+                     "template_government": ns.government.pk, "publicity_days": "10", "min_sample": "20", "min_coverage": "60", "short_sample_rule": "unrated",
                      "residents_weight": "0", "missing_rule": "zero", "bands_text": "合格 60\n不合格 0",
                      "departments_text": "农村工作局"})
     draft.refresh_from_db()

@@ -42,6 +42,7 @@ from .grading import (  # noqa: F401
     round_confirm,
     round_create,
     round_publish,
+    round_set_separation,
     round_transition,
 )
 from .incubators import (  # noqa: F401

@@ -106,6 +106,24 @@ def round_create(*, actor, data: dict) -> GradeRound:
     return rnd
 
 
+@transaction.atomic
+def round_set_separation(*, actor, rnd: GradeRound, required: bool, reason: str = "") -> GradeRound:
+    """Turn separation of duties on or off for one grading round; off needs a recorded reason (audited)."""
+    if not _covers(actor, rnd.region, {Role.DISTRICT_ADMIN}):
+        raise NotAllowed()
+    if not required and not reason.strip():
+        raise ServiceError(_("关闭职责分离须填写理由。"), fields={"reason": [_("此项为必填项。")]})
+    rnd = GradeRound.objects.select_for_update().get(pk=rnd.pk)
+    if rnd.status == RoundStatus.CLOSED:
+        raise ServiceError(_("本批次已结束，不能再修改职责分离设置。"))
+    before = {"separate_duties": rnd.separate_duties, "separation_waiver": rnd.separation_waiver}
+    rnd.separate_duties, rnd.separation_waiver = required, ("" if required else reason.strip())
+    rnd.save(update_fields=["separate_duties", "separation_waiver", "updated_at"])
+    record_event("organizations.round_separation", rnd, before=before,
+                 after={"separate_duties": required, "separation_waiver": rnd.separation_waiver})
+    return rnd
+
+
 def round_transition(*, actor, rnd: GradeRound, action: str, comment: str = "", notice_days: int = 7,
                      today: date | None = None) -> GradeRound:
     """Open, close declaration, publish the notice (公示) or confirm after the objection window."""

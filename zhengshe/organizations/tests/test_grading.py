@@ -63,7 +63,11 @@ def test_assessment_end_to_end_with_objection_window(world, org_a, rnd, client_f
     # The committee may not raise the grade above what the score reaches.
     with pytest.raises(ServiceError):
         services.application_decide(actor=world.district_admin, app=app, grade="5A")
-    admin.post(f"/organizations/grading/applications/{app.pk}/decide/", {"grade": "4A", "comment": "同意"})
+    # Separation of duties: the committee decision is made by a second person of the office.
+    from zhengshe.testing import make_user
+
+    committee = client_for(make_user("district_a2", "district_admin", region=world.county_a))
+    committee.post(f"/organizations/grading/applications/{app.pk}/decide/", {"grade": "4A", "comment": "同意"})
     app.refresh_from_db()
     assert app.status == ApplicationStatus.DECIDED
     # Public notice: an objection window of 7 days; confirmation refused while it runs.
@@ -221,3 +225,34 @@ def test_the_generic_application_action_cannot_reach_the_rounds_own_moves(world,
     # then nothing moved
     app.refresh_from_db()
     assert app.status == ApplicationStatus.NOTICE
+
+
+def test_one_person_cannot_review_score_and_decide_an_assessment_alone(world, org_a, rnd, client_for):
+    """Separation of duties (issue 12 point 4): on by default; a second person makes the committee decision;
+    switching it off needs a recorded, audited reason."""
+    from zhengshe.audit.models import AuditEntry
+    from zhengshe.testing import make_user
+
+    assert rnd.separate_duties
+    rnd = services.round_transition(actor=world.district_admin, rnd=rnd, action="open")
+    app = f.application(rnd, org_a, status=ApplicationStatus.DECLARED)
+    rnd = services.round_transition(actor=world.district_admin, rnd=rnd, action="close_declaration")
+    app = services.application_transition(actor=world.district_admin, app=app, action="accept")
+    f.score_all(app, world.expert)
+    app = services.application_transition(actor=world.district_admin, app=app, action="close_scoring")
+    with pytest.raises(ServiceError, match="职责分离"):
+        services.application_decide(actor=world.district_admin, app=app, grade=app.proposed_grade or "1A")
+    colleague = make_user("district_a2", "district_admin", region=world.county_a, department="甲县民政局")
+    decided = services.application_decide(actor=colleague, app=app, grade=app.proposed_grade)
+    assert decided.status == ApplicationStatus.DECIDED
+    # the switch: off only with a reason, and the reason is on the page and in the audit log
+    admin = client_for(world.district_admin)
+    admin.post(rnd.get_absolute_url(), {"separation": "0", "reason": ""})
+    rnd.refresh_from_db()
+    assert rnd.separate_duties
+    admin.post(rnd.get_absolute_url(), {"separation": "0", "reason": "本批次仅补录纸质评估结果"})
+    rnd.refresh_from_db()
+    assert not rnd.separate_duties and rnd.separation_waiver == "本批次仅补录纸质评估结果"
+    assert "本批次仅补录纸质评估结果" in str(AuditEntry.objects.filter(action="organizations.round_separation")
+                                          .latest("id").after)
+    assert "本批次仅补录纸质评估结果" in admin.get(rnd.get_absolute_url()).content.decode()

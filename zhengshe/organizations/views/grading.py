@@ -86,6 +86,11 @@ def round_create(request):
 @login_required
 def round_detail(request, pk):
     rnd = get_scoped_or_404(GradeRound.objects.select_related("region"), request.user, pk=pk)
+    if request.method == "POST" and request.POST.get("separation") in ("0", "1"):
+        call_service(request, services.round_set_separation, actor=request.user, rnd=rnd,
+                     success=_("已开启职责分离。") if request.POST["separation"] == "1" else _("已关闭职责分离，理由已记录。"),
+                     required=request.POST["separation"] == "1", reason=request.POST.get("reason", ""))
+        return redirect(rnd.get_absolute_url())
     if request.method == "POST":
         form = RoundActionForm(request.POST)
         form.is_valid()

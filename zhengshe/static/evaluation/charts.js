@@ -48,15 +48,18 @@
                label: { show: data.heatmap.y.length <= 20 } }]
   });
 
+  var before = data.yoy.previous_year ? data.yoy.previous_year + " 年" : "上一轮";
   make("chart-yoy", {
-    tooltip: { trigger: "axis" },
-    legend: { data: [(data.yoy.year - 1) + " 年", data.yoy.year + " 年"] },
+    tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "未评定" : v; } },
+    legend: { data: [before, data.yoy.year + " 年"] },
     grid: { bottom: 110 },
     xAxis: { type: "category", data: data.yoy.labels, axisLabel: { rotate: 40, interval: 0 } },
     yAxis: { type: "value", max: 100, name: "总分" },
     series: [
-      { name: (data.yoy.year - 1) + " 年", type: "bar", data: data.yoy.previous, itemStyle: { color: "#999" } },
-      { name: data.yoy.year + " 年", type: "bar", data: data.yoy.current, itemStyle: { color: "#8b1a1a" } }
+      { name: before, type: "bar", data: data.yoy.previous.map(function (v) { return v === null ? "-" : v; }),
+        itemStyle: { color: "#999" } },
+      { name: data.yoy.year + " 年", type: "bar", data: data.yoy.current.map(function (v) { return v === null ? "-" : v; }),
+        itemStyle: { color: "#8b1a1a" } }
     ]
   });
 })();
