@@ -23,7 +23,7 @@ def test_town_worker_offered_the_form_can_use_it(world, client_for, templates):
     response = client.post(reverse("evaluation:round_create"), {
         "region": world.town_a1.pk, "year": 2026, "title": "甲县1镇双向评估", "template_committee": templates.committee.pk,
         "bands_text": "优秀 90\n合格 75\n不合格 0", "publicity_days": 7, "min_sample": 30, "residents_weight": 20,
-        "missing_rule": "renormalise"})
+        "missing_rule": "renormalise", "min_coverage": 60, "short_sample_rule": "provisional"})
     # then the round exists
     assert response.status_code == 302
     assert Round.objects.filter(region=world.town_a1, title="甲县1镇双向评估").exists()

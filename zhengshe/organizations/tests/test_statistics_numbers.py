@@ -23,8 +23,9 @@ def test_population_and_counts_are_grouped_and_shares_print_zero(world, client_f
     page = client_for(world.district_admin).get("/organizations/statistics/", {"region": world.town_a1.code})
     html = page.content.decode()
     rows = {r[0]: r for r in _cells(html, "by-region")}
-    assert rows["合计"][5] == "6,000" and rows["甲县1镇3村"][5] == "3,000"
-    assert rows["甲县1镇3村"][7] == "0.0" and rows["甲县1镇1村"][7] == "50.0" and rows["合计"][7] == "100.0"
+    # columns: 区划, 社会组织, 登记, 备案, 3A, 统计人口, 下辖村社人口合计, 每万人, 占比 %, 县级登记, 占县级登记 %
+    assert rows["合计"][6] == "6,000" and rows["甲县1镇3村"][5] == "3,000 *"  # * : its ratio uses 统计人口
+    assert rows["甲县1镇3村"][8] == "0.0" and rows["甲县1镇1村"][8] == "50.0" and rows["合计"][8] == "100.0"
     assert "—%" not in html
     assert re.search(r"基金会</td><td class=\"num\">0</td><td class=\"num\">0\.0%</td>", html)
     xlsx = client_for(world.district_admin).get("/organizations/statistics/export.xlsx", {"region": world.town_a1.code})

@@ -177,5 +177,5 @@ def test_shares_among_county_level_registrations_next_to_shares_of_the_total(wor
     text = client_for(world.district_admin_b).get("/organizations/statistics/",
                                                   {"region": world.county_b.code}).content.decode()
     b2_row = text.split(">乙县2镇</a>")[1].split("</tr>")[0]
-    assert "占县级登记 %" in text and b2_row.endswith('<td class="num">1</td><td class="num">25.00</td>')
+    assert "占县级登记 %" in text and b2_row.endswith('<td class="num">1</td><td class="num">25.0</td>')
     assert "各区划“占县级登记 %”只在县（区）级登记的组织中计算" in text

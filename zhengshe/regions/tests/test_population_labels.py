@@ -41,7 +41,7 @@ def test_statistics_page_states_which_population_its_ratios_use(world, client_fo
     assert "每万人拥有数按下辖村社人口合计（12,000）计算" in text
     assert "统计人口是本级登记的统计数，下辖村社人口合计是所辖村、社区填报人口之和" in text
     total = _cells(text, '<tr class="fw-bold">')
-    assert total[5:7] == ["831000", "12000"]  # 统计人口, 下辖村社人口合计 side by side
+    assert total[5:7] == ["831,000", "12,000"]  # 统计人口, 下辖村社人口合计 side by side
     xlsx = client.get("/organizations/statistics/export.xlsx", {"region": world.county_a.code})
     headers = next(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
     assert "统计人口" in headers and "下辖村社人口合计" in headers
