@@ -23,7 +23,7 @@ def test_request_from_submission_to_a_villages_register(world, live_server, brow
     town.get_by_label("具体内容和要求").fill("每季度巡查一次并记录")
     town.get_by_label("法律法规或政策依据").fill("《中华人民共和国消防法》第三十二条")
     town.get_by_label("申请范围方式").select_option("list")
-    town.get_by_label("申请范围（村、社区）").select_option([str(world.village_a1x.pk), str(world.village_a1y.pk),
+    town.get_by_label("申请范围（村、社区）", exact=True).select_option([str(world.village_a1x.pk), str(world.village_a1y.pk),
                                                       str(world.village_a1z.pk)])
     with town.expect_navigation():
         town.get_by_role("button", name="保存").click()
@@ -37,7 +37,7 @@ def test_request_from_submission_to_a_villages_register(world, live_server, brow
     district.goto(url)
     district.get_by_role("link", name="准入", exact=True).click()
     district.wait_for_url("**/approve/")
-    district.get_by_label("准入范围（村、社区）").select_option([str(world.village_a1x.pk), str(world.village_a1z.pk)])
+    district.get_by_label("准入范围（村、社区）", exact=True).select_option([str(world.village_a1x.pk), str(world.village_a1z.pk)])
     district.get_by_label("审核意见").fill("同意在两个村试行")
     district.get_by_role("button", name="准入", exact=True).click()
     district.wait_for_url(url)
