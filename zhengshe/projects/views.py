@@ -271,6 +271,7 @@ class ApplicationListView(ScopedListView):
     select_related = ("organization", "call")
     title = gettext_lazy("项目申报")
     export_filename = "项目申报"
+    paginate_by = 60
 
 
 def _application_forms(request, application=None):
