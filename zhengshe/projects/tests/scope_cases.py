@@ -47,13 +47,36 @@ def _review(w):
     return Review.objects.get(application=apps[0], reviewer=w.expert)
 
 
+def _other_award(w):
+    """An award to another organization of county A than the world's ``org_user``'s (a bound account elsewhere)."""
+    from zhengshe.organizations.tests import factories as of
+    from zhengshe.projects import services
+    from zhengshe.testing import make_user
+
+    c = f.call(w)
+    org = f.eligible(of.org(w.county_a, name="标记承接组织"))
+    user = make_user("org_scope_contract", "org_user", target=org)
+    a = services.application_submit(actor=user, application=f.application(w, c, org=org, user=user), today=f.TODAY)
+    a = services.application_move(actor=w.town_staff, application=a, action="accept")
+    c = services.call_move(actor=w.town_staff, call=c, action="close")
+    services.reviewers_assign(actor=w.town_staff, call=c, reviewers=[w.expert])
+    f.score(w.expert, a, ["30", "30", "15"])
+    services.awards_decide(actor=w.town_staff, call=c, awards={a.pk: "20000.75"})
+    return type(a).objects.get(pk=a.pk), user
+
+
 def _contract(w):
-    """Org A's contract (the world's ``org_user`` is its party; the bound-account check uses other accounts)."""
-    return f.contract(w)
+    return f.contract(w, _other_award(w)[0])
 
 
 def _milestone(w):
-    return f.in_force(w).milestones.get(position=1)
+    from zhengshe.projects import services
+
+    application, user = _other_award(w)
+    contract = f.contract(w, application)
+    services.contract_move(actor=user, contract=contract, action="sign_org")
+    services.contract_move(actor=w.town_staff, contract=contract, action="sign_buyer")
+    return contract.milestones.get(position=1)
 
 
 CASES = {
