@@ -49,6 +49,21 @@ def _history(workflow, obj) -> list[dict]:
              "comment": h.comment} for h in history(obj)]
 
 
+def _move_view(fetch, service, arg: str, back=lambda obj: obj.get_absolute_url()):
+    """A workflow move posted from an object's page (``action`` in the URL, an optional ``comment``): the object
+    fetched within scope, the service run, back to the page with its message."""
+
+    @require_POST
+    @login_required
+    def view(request, pk, action):
+        obj = fetch(request.user, pk)
+        response, _r = run_service(request, service, actor=request.user, action=action, success=_("已办理。"),
+                                   comment=request.POST.get("comment", ""), redirect_to=back(obj), **{arg: obj})
+        return response
+
+    return view
+
+
 def _form_page(request, form, title, *, back="", template="core/form.html", extra=None):
     return render(request, template, {"form": form, "title": title, "back": back, **(extra or {})})
 
@@ -190,15 +205,6 @@ class CallDetailView(ScopedDetailView):
             ctx["ranking"] = selectors.ranking(call)
         return ctx
 
-
-@require_POST
-@login_required
-def call_move_view(request, pk, action):
-    call = selectors.call_for(request.user, pk)
-    response, _r = run_service(request, services.call_move, actor=request.user, call=call, action=action,
-                               comment=request.POST.get("comment", ""), success=_("已办理。"),
-                               redirect_to=call.get_absolute_url())
-    return response
 
 
 @require_POST
@@ -350,15 +356,6 @@ def application_submit_view(request, pk):
     return response
 
 
-@require_POST
-@login_required
-def application_move_view(request, pk, action):
-    application = selectors.application_for(request.user, pk)
-    response, _r = run_service(request, services.application_move, actor=request.user, application=application,
-                               action=action, comment=request.POST.get("comment", ""), success=_("已办理。"),
-                               redirect_to=application.get_absolute_url())
-    return response
-
 
 # ---------------------------------------------------------------- public (公示)
 
@@ -435,15 +432,6 @@ def contract_pdf_view(request, pk):
     return pdf_response(contract_pdf(contract), f"项目合同-{contract.number}.pdf")
 
 
-@require_POST
-@login_required
-def contract_move_view(request, pk, action):
-    contract = selectors.contract_for(request.user, pk)
-    response, _r = run_service(request, services.contract_move, actor=request.user, contract=contract, action=action,
-                               comment=request.POST.get("comment", ""), success=_("已办理。"),
-                               redirect_to=contract.get_absolute_url())
-    return response
-
 
 @require_POST
 @login_required
@@ -458,11 +446,8 @@ def milestone_report_view(request, pk):
     return response
 
 
-@require_POST
-@login_required
-def milestone_decide_view(request, pk, action):
-    milestone = selectors.milestone_for(request.user, pk)
-    response, _r = run_service(request, services.milestone_decide, actor=request.user, milestone=milestone,
-                               action=action, comment=request.POST.get("comment", ""), success=_("已办理。"),
-                               redirect_to=milestone.contract.get_absolute_url())
-    return response
+call_move_view = _move_view(selectors.call_for, services.call_move, "call")
+application_move_view = _move_view(selectors.application_for, services.application_move, "application")
+contract_move_view = _move_view(selectors.contract_for, services.contract_move, "contract")
+milestone_decide_view = _move_view(selectors.milestone_for, services.milestone_decide, "milestone",
+                                   back=lambda milestone: milestone.contract.get_absolute_url())
