@@ -15,7 +15,7 @@ from zhengshe.core.errors import NotAllowed, ServiceError
 from zhengshe.core.scoping import Scope, ancestor_paths
 from zhengshe.organizations.interface import GRADE_RANK, eligibility, own_organizations
 
-from .choices import ApplicationStatus, Buyer, CallKind, CallStatus, CatalogueKind, NeedSource
+from .choices import ApplicationStatus, Buyer, CallKind, CallStatus, CatalogueKind, ContractStatus, NeedSource
 from .models import Application, Call, Contract, Need, ServiceItem
 from .workflows import APPLICATION_FLOW, CALL_FLOW, buyer_role
 
@@ -528,10 +528,12 @@ def contract_move(*, actor, contract, action: str, comment: str = ""):
 def milestone_report(*, actor, milestone, report: str, indicator_values: dict, spent) -> object:
     """The organization reports a milestone of a contract in force: what was done, the indicators' values so far
     and what it spent; the buyer then accepts (releasing the payment) or returns it."""
-    from .contracts_guard import require_in_force
     from .workflows import MILESTONE_FLOW
 
-    contract = require_in_force(milestone)
+    # the contract as it is now (never a copy cached on the caller's objects)
+    contract = Contract.objects.select_related("application__organization").get(pk=milestone.contract_id)
+    if contract.status != ContractStatus.IN_FORCE:
+        raise ServiceError(_("合同尚未生效（%s），不能报告进展。") % contract.get_status_display())
     if contract.application.organization.pk not in {o.pk for o in own_organizations(actor)}:
         raise NotAllowed()
     errors: dict = {}

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from zhengshe.core.actions import call_service, run_service
 from zhengshe.core.permissions import roles_required
 from zhengshe.core.views import ScopedDetailView, ScopedListView
+from zhengshe.core.workflows import history
 from zhengshe.organizations.interface import own_organizations
 
 from . import selectors, services
@@ -36,17 +37,6 @@ from .workflows import APPLICATION_FLOW, CALL_FLOW, CONTRACT_FLOW, MILESTONE_FLO
 
 RECORDERS = ("village_staff", "town_staff", "district_admin")
 BUYERS = ("district_admin", "town_staff", "village_staff")
-
-
-def _history(workflow, obj) -> list[dict]:
-    """The status history in words: who did what (the move's label), from which state to which (their labels)."""
-    from zhengshe.core.workflows import history
-
-    labels = dict(type(obj)._meta.get_field(workflow.status_field).choices)
-    moves = {a: str(t.label) for table in workflow.table.values() for a, t in table.items()}
-    return [{"at": h.created_at, "actor": h.actor, "action": moves.get(h.action, h.action),
-             "from": labels.get(h.from_status, h.from_status), "to": labels.get(h.to_status, h.to_status),
-             "comment": h.comment} for h in history(obj)]
 
 
 def _move_view(fetch, service, arg: str, back=lambda obj: obj.get_absolute_url()):
@@ -197,7 +187,7 @@ class CallDetailView(ScopedDetailView):
         ctx["mine"] = {a.organization_id: a for a in ctx["applications"]}
         ctx["own_orgs"] = [o for o in own_organizations(user) if o.pk not in ctx["mine"]]
         ctx["comment_form"] = CommentForm()
-        ctx["history"] = _history(CALL_FLOW, call)
+        ctx["history"] = history(call, CALL_FLOW)
         ctx["is_buyer"] = call.status == CallStatus.CLOSED and bool(CALL_FLOW.standing(call, user).roles & {
             buyer_role(call)})
         if ctx["is_buyer"]:
@@ -343,7 +333,7 @@ class ApplicationDetailView(ScopedDetailView):
         ctx["may_contract"] = (app.status == ApplicationStatus.AWARDED and ctx["contract"] is None
                                and buyer_role(app.call) in APPLICATION_FLOW.standing(app, user).roles)
         ctx["comment_form"] = CommentForm()
-        ctx["history"] = _history(APPLICATION_FLOW, app)
+        ctx["history"] = history(app, APPLICATION_FLOW)
         return ctx
 
 
@@ -416,7 +406,7 @@ class ContractDetailView(ScopedDetailView):
                              for m in ctx["progress"]["milestones"]]
         ctx["may_report"] = self.object.status == "in_force" and self.object.application.organization in \
             own_organizations(user)
-        ctx["history"] = _history(CONTRACT_FLOW, self.object)
+        ctx["history"] = history(self.object, CONTRACT_FLOW)
         return ctx
 
 
